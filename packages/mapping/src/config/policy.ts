@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { type ContactSyncField, contactSyncFields } from '../model/contact.js';
+import { type CustomerSyncField, customerSyncFields } from '../model/customer.js';
+
+export const directions = ['both', 'crm-to-erp', 'erp-to-crm', 'none'] as const;
+export const conflictPolicies = ['erp-wins', 'crm-wins', 'newest-wins', 'manual'] as const;
+
+export type Direction = (typeof directions)[number];
+export type ConflictPolicy = (typeof conflictPolicies)[number];
+
+const fieldRuleSchema = z
+  .object({
+    /** Which way values may flow. */
+    direction: z.enum(directions),
+    /** Who wins when both sides changed the field differently since the last sync. */
+    policy: z.enum(conflictPolicies),
+    /** Whether clearing the field on one side clears it on the other; by default a value is never lost. */
+    clearOnEmpty: z.boolean(),
+  })
+  .strict();
+
+export type FieldRule = z.infer<typeof fieldRuleSchema>;
+
+const legal: FieldRule = { direction: 'both', policy: 'erp-wins', clearOnEmpty: false };
+const reachability: FieldRule = { direction: 'both', policy: 'newest-wins', clearOnEmpty: false };
+
+/** DESIGN §3: customer legal fields (name, org number, address) `erp-wins`; reachability fields `newest-wins`. */
+export const defaultCustomerFieldRules: Readonly<Record<CustomerSyncField, FieldRule>> = {
+  orgNumber: legal,
+  name: legal,
+  addressLine1: legal,
+  addressLine2: legal,
+  postalCode: legal,
+  city: legal,
+  country: legal,
+  phone: reachability,
+  email: reachability,
+};
+
+export const defaultContactFieldRules: Readonly<Record<ContactSyncField, FieldRule>> = {
+  name: legal,
+  email: reachability,
+  phone: reachability,
+  mobile: reachability,
+};
+
+const fieldRuleOverrideSchema = fieldRuleSchema.partial().strict();
+
+function fieldRulesSchema<Field extends string>(
+  fields: readonly [Field, ...Field[]],
+  defaults: Readonly<Record<Field, FieldRule>>,
+) {
+  return z
+    .partialRecord(z.enum(fields), fieldRuleOverrideSchema)
+    .default({})
+    .transform((given) => {
+      const rules: Record<Field, FieldRule> = { ...defaults };
+      for (const field of fields) {
+        const override = given[field];
+        const base = defaults[field];
+        if (override === undefined) continue;
+        rules[field] = {
+          direction: override.direction ?? base.direction,
+          policy: override.policy ?? base.policy,
+          clearOnEmpty: override.clearOnEmpty ?? base.clearOnEmpty,
+        };
+      }
+      return rules;
+    });
+}
+
+const propertyName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/u, 'a HubSpot internal property name (lower case, digits and _)');
+
+export const syncPolicySchema = z
+  .object({
+    customers: z
+      .object({
+        fields: fieldRulesSchema(customerSyncFields, defaultCustomerFieldRules),
+        /** Which HubSpot companies become Business NXT customers (besides those already linked). */
+        createInErp: z
+          .object({ property: propertyName, values: z.array(z.string()).min(1) })
+          .strict()
+          .or(z.enum(['all', 'none']))
+          .default({ property: 'lifecyclestage', values: ['customer'] }),
+        /** Every Business NXT customer appears in HubSpot unless this is false. */
+        createInCrm: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    contacts: z
+      .object({
+        fields: fieldRulesSchema(contactSyncFields, defaultContactFieldRules),
+        createInErp: z.boolean().default(true),
+        createInCrm: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    matching: z
+      .object({
+        /** Link name + postal code (customers) or name (contacts) candidates without asking. Off by default. */
+        autoLinkCandidates: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    hubspotProperties: z
+      .object({
+        erpCustomerNo: propertyName.default('visma_customer_no'),
+        erpActorNo: propertyName.default('visma_actor_no'),
+        orgNumber: propertyName.default('org_number'),
+        companyEmail: propertyName.default('company_email'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+/** The validated policy, every default filled in. */
+export type SyncPolicy = z.output<typeof syncPolicySchema>;
+/** What a configuration file may say: every key optional. */
+export type SyncPolicyInput = z.input<typeof syncPolicySchema>;
+export type HubSpotPropertyNames = SyncPolicy['hubspotProperties'];
+
+export type PolicyResult = { ok: true; policy: SyncPolicy } | { ok: false; errors: string[] };
+
+/** Validates a policy (e.g. the JSON config file); each error names the key path and what is expected. */
+export function parseSyncPolicy(input: unknown): PolicyResult {
+  const parsed = syncPolicySchema.safeParse(input ?? {});
+  if (parsed.success) return { ok: true, policy: parsed.data };
+  return {
+    ok: false,
+    errors: parsed.error.issues.map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+      return `${path}: ${issue.message}`;
+    }),
+  };
+}
+
+/** The policy with every default: what an installation without a config file runs with. */
+export function defaultSyncPolicy(): SyncPolicy {
+  const result = parseSyncPolicy({});
+  if (!result.ok) throw new Error(`default policy is invalid: ${result.errors.join('; ')}`);
+  return result.policy;
+}

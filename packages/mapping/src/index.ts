@@ -1,0 +1,1 @@
+export { defaultSyncPolicy, parseSyncPolicy } from './config/policy.js';

@@ -1,0 +1,136 @@
+import type { HubSpotPropertyNames } from '../config/policy.js';
+import type { CanonicalContact, ContactSyncField } from '../model/contact.js';
+import { type CanonicalCustomer, type CustomerSyncField, customerSyncFields } from '../model/customer.js';
+import { countryDisplayName, normalizeCountryName } from '../normalize/country.js';
+import { normalizeEmail } from '../normalize/email.js';
+import { normalizeOrgNumber } from '../normalize/org-number.js';
+import { joinPersonName, splitPersonName } from '../normalize/person-name.js';
+import { normalizePhone } from '../normalize/phone.js';
+import { normalizeCity, normalizePostalCode } from '../normalize/postal.js';
+import { normalizeText } from '../normalize/text.js';
+import { issueCollector, type Mapped, parseErpNumber } from './collect.js';
+
+/**
+ * A HubSpot CRM object as the v3 objects API returns it: property values are strings or null, and a
+ * requested property may be missing. https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis
+ */
+export interface HubSpotObjectInput {
+  readonly id: string;
+  readonly properties: Readonly<Record<string, string | null | undefined>>;
+  /** ISO 8601; mirrors `hs_lastmodifieddate` / `lastmodifieddate`. */
+  readonly updatedAt?: string | undefined;
+  readonly archived?: boolean | undefined;
+}
+
+/** A HubSpot contact with the ids of its associated companies (associations v4). */
+export interface HubSpotContactInput extends HubSpotObjectInput {
+  readonly companyIds?: readonly string[] | undefined;
+  /** The company of the primary association (type 1), when known. */
+  readonly primaryCompanyId?: string | null | undefined;
+}
+
+/** HubSpot property names the sync writes, keyed by canonical customer field (`country` is free text there). */
+export function companyPropertyNames(names: HubSpotPropertyNames): Record<CustomerSyncField, string> {
+  return {
+    orgNumber: names.orgNumber,
+    name: 'name',
+    addressLine1: 'address',
+    addressLine2: 'address2',
+    postalCode: 'zip',
+    city: 'city',
+    country: 'country',
+    phone: 'phone',
+    email: names.companyEmail,
+  };
+}
+
+export function hubSpotCompanyToCustomer(
+  company: HubSpotObjectInput,
+  names: HubSpotPropertyNames,
+): Mapped<CanonicalCustomer> {
+  const { issues, take } = issueCollector('hubspot', company.id);
+  const property = (name: string) => company.properties[name];
+  const country = take('country', normalizeCountryName(property('country')));
+  const record: CanonicalCustomer = {
+    orgNumber: take('orgNumber', normalizeOrgNumber(property(names.orgNumber))),
+    name: take('name', normalizeText(property('name'))),
+    addressLine1: take('addressLine1', normalizeText(property('address'))),
+    addressLine2: take('addressLine2', normalizeText(property('address2'))),
+    postalCode: take('postalCode', normalizePostalCode(property('zip'), country)),
+    city: take('city', normalizeCity(property('city'))),
+    country,
+    phone: take('phone', normalizePhone(property('phone'))),
+    email: take('email', normalizeEmail(property(names.companyEmail))),
+    erpCustomerNo: take('erpCustomerNo', parseErpNumber(property(names.erpCustomerNo))),
+    erpActorNo: take('erpActorNo', parseErpNumber(property(names.erpActorNo))),
+  };
+  return { record, issues };
+}
+
+/** HubSpot company properties for the given canonical values; `null` becomes `""`, which clears in HubSpot. */
+export function customerToHubSpotProperties(
+  values: Partial<Pick<CanonicalCustomer, CustomerSyncField>>,
+  names: HubSpotPropertyNames,
+): Record<string, string> {
+  const propertyNames = companyPropertyNames(names);
+  const properties: Record<string, string> = {};
+  for (const field of customerSyncFields) {
+    const value = values[field];
+    if (value === undefined) continue;
+    properties[propertyNames[field]] =
+      field === 'country' && value !== null ? countryDisplayName(value) : (value ?? '');
+  }
+  return properties;
+}
+
+/** The ERP-owned numbers as HubSpot properties (the write-back that also mirrors the link into HubSpot). */
+export function erpNumbersToHubSpotProperties(
+  numbers: { erpCustomerNo?: number | null; erpActorNo: number },
+  names: HubSpotPropertyNames,
+): Record<string, string> {
+  const properties: Record<string, string> = { [names.erpActorNo]: String(numbers.erpActorNo) };
+  if (numbers.erpCustomerNo !== undefined) {
+    properties[names.erpCustomerNo] = numbers.erpCustomerNo === null ? '' : String(numbers.erpCustomerNo);
+  }
+  return properties;
+}
+
+export function hubSpotContactToContact(
+  contact: HubSpotContactInput,
+  names: HubSpotPropertyNames,
+): Mapped<CanonicalContact> {
+  const { issues, take } = issueCollector('hubspot', contact.id);
+  const property = (name: string) => contact.properties[name];
+  const record: CanonicalContact = {
+    name: take('name', joinPersonName(property('firstname'), property('lastname'))),
+    email: take('email', normalizeEmail(property('email'))),
+    phone: take('phone', normalizePhone(property('phone'))),
+    mobile: take('mobile', normalizePhone(property('mobilephone'))),
+    erpActorNo: take('erpActorNo', parseErpNumber(property(names.erpActorNo))),
+    customerActorNo: null,
+  };
+  return { record, issues };
+}
+
+/** HubSpot contact properties for the given canonical values; the full name is split into first and last. */
+export function contactToHubSpotProperties(
+  values: Partial<Pick<CanonicalContact, ContactSyncField>>,
+): Record<string, string> {
+  const properties: Record<string, string> = {};
+  if (values.name !== undefined) {
+    const { firstName, lastName } = splitPersonName(values.name ?? '');
+    properties.firstname = firstName;
+    properties.lastname = lastName;
+  }
+  if (values.email !== undefined) properties.email = values.email ?? '';
+  if (values.phone !== undefined) properties.phone = values.phone ?? '';
+  if (values.mobile !== undefined) properties.mobilephone = values.mobile ?? '';
+  return properties;
+}
+
+/** The company a contact belongs to for the sync: its primary company, else the lowest associated id. */
+export function contactCompanyId(contact: HubSpotContactInput): string | null {
+  if (contact.primaryCompanyId) return contact.primaryCompanyId;
+  const ids = [...(contact.companyIds ?? [])].sort((a, b) => Number(a) - Number(b));
+  return ids[0] ?? null;
+}
