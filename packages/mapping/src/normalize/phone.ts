@@ -3,7 +3,7 @@ import { invalid, type Normalized, valid } from '../issues.js';
 
 // Norwegian numbers already in canonical E.164 whose two leading digits are valid for every number that follows
 // (checked against libphonenumber's full metadata by phone.test.ts), so the common case skips the parser.
-const canonicalNorwegian = /^\+47(?:2[1-4]|3[1235-8]|4[01678]|5[1-357]|6[1-46-9]|7\d|9\d)\d{6}$/u;
+const canonicalNorwegian = /^\+47(?:2[1-4]|3[1-3578]|4[01678]|5[1-35-7]|6[1-46-9]|7\d|9\d)\d{6}$/u;
 const extensionSeparator = ';ext=';
 
 /**

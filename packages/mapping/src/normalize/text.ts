@@ -1,8 +1,9 @@
 import { invalid, type Normalized, valid } from '../issues.js';
 
-// C0 and C1 control characters, DEL, and the Unicode line/paragraph separators. Tabs and line breaks are
-// whitespace and get folded to a space before this check runs.
-const controlCharacter = /[\p{Cc}\u2028\u2029]/u;
+// C0 and C1 control characters and DEL. Tabs, line breaks and U+2028/2029 are whitespace: folded to a space first.
+const controlCharacter = /\p{Cc}/u;
+// "ø" has no Unicode decomposition, so NFC cannot repair an "o" + combining solidus look-alike; fold it by hand.
+const strokedO = /([oO])\u0338/gu;
 const whitespaceRun = /[\s\u00a0\u200b\ufeff]+/gu;
 
 /**
@@ -11,7 +12,10 @@ const whitespaceRun = /[\s\u00a0\u200b\ufeff]+/gu;
  */
 export function normalizeText(raw: string | null | undefined): Normalized<string | null> {
   if (raw === null || raw === undefined) return valid(null);
-  const folded = raw.normalize('NFC').replace(whitespaceRun, ' ').trim();
+  const composed = raw.includes('\u0338')
+    ? raw.replace(strokedO, (_, o: string) => (o === 'o' ? 'ø' : 'Ø'))
+    : raw;
+  const folded = composed.normalize('NFC').replace(whitespaceRun, ' ').trim();
   if (folded === '') return valid(null);
   if (controlCharacter.test(folded)) {
     return invalid(

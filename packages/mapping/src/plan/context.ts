@@ -1,0 +1,80 @@
+import type { FieldRule, SyncPolicy } from '../config/policy.js';
+import type { FieldIssue } from '../issues.js';
+import { compareKey } from '../merge/compare-key.js';
+import type { Fingerprint, Fingerprinter } from '../merge/fingerprint.js';
+import type { CustomerRef, FieldChange, SyncOperation } from './operations.js';
+
+/** What one planning run shares between the customer and contact planners. */
+export interface PlanContext {
+  readonly policy: SyncPolicy;
+  readonly fingerprint: Fingerprinter;
+  readonly readTimestamp: (value: string | null | undefined) => number | null;
+  readonly operations: SyncOperation[];
+  /** Customers by HubSpot company id and by Business NXT associate number, for the contacts that follow. */
+  readonly customersByCrmId: Map<string, CustomerRef>;
+  readonly customersByAssociateNo: Map<number, CustomerRef>;
+}
+
+/** Stored state of one link, as the runner's state store keeps it. */
+export interface LinkState {
+  readonly crmId: string;
+  readonly associateNo: number;
+  /** Per-field fingerprints of the last synced values (and `*` for the whole record). */
+  readonly fingerprints: Readonly<Record<string, Fingerprint>>;
+  /** `orphaned` once one side was archived or deleted; such links are left alone. */
+  readonly status?: 'active' | 'orphaned' | undefined;
+}
+
+/** The issues that block a sync: those on fields that sync at all (direction not `none`). */
+export function blockingIssues<Field extends string>(
+  issues: readonly FieldIssue[],
+  rules: Readonly<Record<Field, FieldRule>>,
+): FieldIssue[] {
+  const isRuled = (field: string): field is Field => Object.hasOwn(rules, field);
+  return issues.filter((issue) => isRuled(issue.field) && rules[issue.field].direction !== 'none');
+}
+
+/** Which record changed last, for `newest-wins`: `null` when either timestamp is unknown or they are equal. */
+export function newerSide(crmMs: number | null, erpMs: number | null): 'crm' | 'erp' | null {
+  if (crmMs === null && erpMs === null) return null;
+  // A Business NXT row without changedTimestamp has not changed since October 2024: HubSpot's edit is newer.
+  if (erpMs === null) return 'crm';
+  if (crmMs === null) return 'erp';
+  if (crmMs === erpMs) return null;
+  return crmMs > erpMs ? 'crm' : 'erp';
+}
+
+/**
+ * The fields and fingerprints a create writes: every non-empty value whose direction lets it flow from
+ * `from` to the other side.
+ */
+export function creationFields<Field extends string>(
+  fields: readonly Field[],
+  rules: Readonly<Record<Field, FieldRule>>,
+  record: Readonly<Record<Field, string | null>>,
+  from: 'crm' | 'erp',
+  fingerprint: Fingerprinter,
+): {
+  values: Partial<Record<Field, string>>;
+  changes: FieldChange[];
+  fingerprints: Record<string, Fingerprint>;
+} {
+  const blocked = from === 'crm' ? 'erp-to-crm' : 'crm-to-erp';
+  const values: Partial<Record<Field, string>> = {};
+  const changes: FieldChange[] = [];
+  const fingerprints: Record<string, Fingerprint> = {};
+  for (const field of fields) {
+    const value = record[field];
+    const direction = rules[field].direction;
+    if (value === null || direction === 'none' || direction === blocked) continue;
+    values[field] = value;
+    changes.push({ field, before: null, after: value, reason: 'create' });
+    fingerprints[field] = fingerprint(field, compareKey(field, value));
+  }
+  return { values, changes, fingerprints };
+}
+
+/** Sorts HubSpot ids (numeric strings) numerically, so plans come out in a stable order. */
+export function byNumericId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}

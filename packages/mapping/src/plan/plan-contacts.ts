@@ -1,0 +1,458 @@
+import { personNameKey } from '../match/name-key.js';
+import { type CanonicalContact, type ContactSyncField, contactSyncFields } from '../model/contact.js';
+import { type AssociateInput, associateToContact, contactToAssociateValues } from '../sources/associate.js';
+import type { Mapped } from '../sources/collect.js';
+import {
+  contactCompanyId,
+  contactToHubSpotProperties,
+  erpNumbersToHubSpotProperties,
+  type HubSpotContactInput,
+  hubSpotContactToContact,
+} from '../sources/hubspot.js';
+import {
+  blockingIssues,
+  byNumericId,
+  creationFields,
+  type LinkState,
+  newerSide,
+  type PlanContext,
+} from './context.js';
+import { mergePair } from './merge-pair.js';
+import type { Candidate, CustomerRef, LinkReason, SkipReason, System } from './operations.js';
+
+interface CrmContact {
+  readonly input: HubSpotContactInput;
+  readonly mapped: Mapped<CanonicalContact>;
+  readonly customer: CustomerRef | undefined;
+}
+interface ErpContact {
+  readonly input: AssociateInput;
+  readonly mapped: Mapped<CanonicalContact>;
+  readonly customer: CustomerRef | undefined;
+}
+
+export interface ContactPlanInput {
+  readonly contacts: readonly HubSpotContactInput[];
+  readonly contactPersons: readonly AssociateInput[];
+  readonly links: readonly LinkState[];
+  readonly missingAssociateNos: ReadonlySet<number>;
+}
+
+function syncValues(record: CanonicalContact): Record<ContactSyncField, string | null> {
+  return { name: record.name, email: record.email, phone: record.phone, mobile: record.mobile };
+}
+
+function sameCustomer(a: CustomerRef | undefined, b: CustomerRef | undefined): boolean {
+  if (a === undefined || b === undefined) return false;
+  if (a.kind === 'linked' && b.kind === 'linked') return a.associateNo === b.associateNo;
+  return a.kind === 'planned' && b.kind === 'planned' && a.operationId === b.operationId;
+}
+
+function customerKey(ref: CustomerRef | undefined): string | null {
+  if (ref === undefined) return null;
+  return ref.kind === 'linked' ? `linked:${ref.associateNo}` : `planned:${ref.operationId}`;
+}
+
+function skip(
+  context: PlanContext,
+  system: System,
+  recordId: string,
+  reason: SkipReason,
+  message: string,
+  issues: ReturnType<typeof blockingIssues> = [],
+): void {
+  context.operations.push({
+    id: `contact:skip:${system}:${recordId}`,
+    entity: 'contact',
+    kind: 'skip',
+    system,
+    recordId,
+    reason,
+    message,
+    issues,
+  });
+}
+
+function skipIfInvalid(
+  context: PlanContext,
+  system: System,
+  recordId: string,
+  issues: ReturnType<typeof blockingIssues>,
+): boolean {
+  if (issues.length === 0) return false;
+  skip(context, system, recordId, 'invalid-data', issues.map((issue) => issue.message).join('; '), issues);
+  return true;
+}
+
+/** Plans contact persons after customers, so a contact can follow its customer's create in the same plan. */
+export function planContacts(context: PlanContext, input: ContactPlanInput): void {
+  const names = context.policy.hubspotProperties;
+  const crmById = new Map<string, CrmContact>();
+  for (const contact of input.contacts) {
+    const companyId = contactCompanyId(contact);
+    crmById.set(contact.id, {
+      input: contact,
+      mapped: hubSpotContactToContact(contact, names),
+      customer: companyId === null ? undefined : context.customersByCrmId.get(companyId),
+    });
+  }
+  const erpByNo = new Map<number, ErpContact>();
+  for (const person of input.contactPersons) {
+    const mapped = associateToContact(person);
+    const parent = mapped.record.customerActorNo;
+    erpByNo.set(person.associateNo, {
+      input: person,
+      mapped,
+      customer: parent === null ? undefined : context.customersByAssociateNo.get(parent),
+    });
+  }
+  const linkByCrm = new Map<string, LinkState>();
+  const linkByErp = new Map<number, LinkState>();
+  for (const link of input.links) {
+    if (link.status === 'orphaned') continue;
+    linkByCrm.set(link.crmId, link);
+    linkByErp.set(link.associateNo, link);
+  }
+
+  for (const crmId of [...linkByCrm.keys()].sort(byNumericId)) {
+    const link = linkByCrm.get(crmId);
+    if (link === undefined) continue;
+    const crm = crmById.get(crmId);
+    const erp = erpByNo.get(link.associateNo);
+    const erpDeleted = input.missingAssociateNos.has(link.associateNo);
+    if (crm?.input.archived || erpDeleted) {
+      context.operations.push({
+        id: `contact:orphan:${crmId}`,
+        entity: 'contact',
+        kind: 'orphan',
+        crmId,
+        associateNo: link.associateNo,
+        side: erpDeleted ? 'erp' : 'crm',
+        reason: erpDeleted ? 'deleted-in-business-nxt' : 'archived-in-hubspot',
+      });
+    } else if (crm !== undefined && erp !== undefined) {
+      mergeLinkedContact(context, crm, erp, link.fingerprints);
+    }
+  }
+
+  matchAndCreate(context, crmById, erpByNo, linkByCrm, linkByErp);
+}
+
+function mergeLinkedContact(
+  context: PlanContext,
+  crm: CrmContact,
+  erp: ErpContact,
+  base: LinkState['fingerprints'],
+): void {
+  const { policy, operations, fingerprint } = context;
+  const rules = policy.contacts.fields;
+  const crmId = crm.input.id;
+  const associateNo = erp.input.associateNo;
+  const crmInvalid = skipIfInvalid(context, 'hubspot', crmId, blockingIssues(crm.mapped.issues, rules));
+  const erpInvalid = skipIfInvalid(
+    context,
+    'visma-nxt',
+    String(associateNo),
+    blockingIssues(erp.mapped.issues, rules),
+  );
+  if (crmInvalid || erpInvalid) return;
+
+  if (crm.customer !== undefined && erp.customer !== undefined && !sameCustomer(crm.customer, erp.customer)) {
+    skip(
+      context,
+      'hubspot',
+      crmId,
+      'contact-customer-differs',
+      `its primary company in HubSpot is not the customer it is a contact person for in Business NXT (actor ${erp.mapped.record.customerActorNo}); fields still sync, the company is not moved`,
+    );
+  }
+
+  const merge = mergePair(
+    {
+      fields: contactSyncFields,
+      rules,
+      crm: syncValues(crm.mapped.record),
+      erp: syncValues(erp.mapped.record),
+      base,
+      newer: newerSide(
+        context.readTimestamp(crm.input.updatedAt),
+        context.readTimestamp(erp.input.changedTimestamp),
+      ),
+    },
+    fingerprint,
+  );
+  const erpWrite = contactToAssociateValues(merge.toErp, String(associateNo));
+  if (skipIfInvalid(context, 'hubspot', crmId, [...erpWrite.issues])) return;
+
+  const id = `contact:${crmId}:${associateNo}`;
+  if (Object.keys(merge.baseline).length > 0) {
+    operations.push({
+      id: `${id}:baseline`,
+      entity: 'contact',
+      kind: 'baseline',
+      crmId,
+      associateNo,
+      fingerprints: merge.baseline,
+    });
+  }
+  if (merge.erpChanges.length > 0) {
+    operations.push({
+      id: `${id}:update-erp`,
+      entity: 'contact',
+      kind: 'update-erp',
+      crmId,
+      associateNo,
+      values: erpWrite.values,
+      changes: merge.erpChanges,
+      fingerprints: merge.erpFingerprints,
+    });
+  }
+  if (merge.crmChanges.length > 0) {
+    operations.push({
+      id: `${id}:update-crm`,
+      entity: 'contact',
+      kind: 'update-crm',
+      crmId,
+      associateNo,
+      properties: contactToHubSpotProperties(merge.toCrm),
+      changes: merge.crmChanges,
+      fingerprints: merge.crmFingerprints,
+    });
+  }
+  for (const field of merge.conflicts) {
+    operations.push({
+      id: `${id}:conflict:${field}`,
+      entity: 'contact',
+      kind: 'conflict',
+      crmId,
+      associateNo,
+      field,
+      crmValue: crm.mapped.record[field],
+      erpValue: erp.mapped.record[field],
+      reason: 'both-changed',
+      base: base[field],
+    });
+  }
+  if (crm.mapped.record.erpActorNo !== associateNo) {
+    operations.push({
+      id: `${id}:write-back`,
+      entity: 'contact',
+      kind: 'write-back',
+      crmId,
+      associateNo,
+      properties: erpNumbersToHubSpotProperties({ erpActorNo: associateNo }, policy.hubspotProperties),
+    });
+  }
+}
+
+function matchAndCreate(
+  context: PlanContext,
+  crmById: ReadonlyMap<string, CrmContact>,
+  erpByNo: ReadonlyMap<number, ErpContact>,
+  linkByCrm: ReadonlyMap<string, LinkState>,
+  linkByErp: ReadonlyMap<number, LinkState>,
+): void {
+  const { policy, operations } = context;
+  const rules = policy.contacts.fields;
+  const unlinkedErp = [...erpByNo.values()].filter((person) => !linkByErp.has(person.input.associateNo));
+  const erpByCustomer = new Map<string, ErpContact[]>();
+  for (const person of unlinkedErp) {
+    const key = customerKey(person.customer);
+    if (key === null) continue;
+    erpByCustomer.set(key, [...(erpByCustomer.get(key) ?? []), person]);
+  }
+  const crmByEmail = new Map<string, CrmContact[]>();
+  for (const contact of crmById.values()) {
+    const email = contact.mapped.record.email;
+    if (email !== null && !contact.input.archived)
+      crmByEmail.set(email, [...(crmByEmail.get(email) ?? []), contact]);
+  }
+  const claimedErp = new Set<number>();
+  const heldErp = new Set<number>();
+
+  const link = (crm: CrmContact, erp: ErpContact, reason: LinkReason) => {
+    const crmId = crm.input.id;
+    const associateNo = erp.input.associateNo;
+    claimedErp.add(associateNo);
+    operations.push({
+      id: `contact:link:${crmId}`,
+      entity: 'contact',
+      kind: 'link',
+      crmId,
+      associateNo,
+      reason,
+    });
+    mergeLinkedContact(context, crm, erp, {});
+  };
+  const reportCandidates = (system: System, recordId: string, candidates: Candidate[], why: string) => {
+    for (const candidate of candidates)
+      if (candidate.system === 'visma-nxt') heldErp.add(Number(candidate.recordId));
+    operations.push({
+      id: `contact:candidates:${system}:${recordId}`,
+      entity: 'contact',
+      kind: 'candidates',
+      system,
+      recordId,
+      candidates,
+      message: `${why}; nothing is created until they are linked: set ${policy.hubspotProperties.erpActorNo} on the HubSpot contact to the right actor number, or fix the data`,
+    });
+  };
+
+  const unlinkedCrm = [...crmById.values()].filter(
+    (contact) => !contact.input.archived && !linkByCrm.has(contact.input.id),
+  );
+  unlinkedCrm.sort((a, b) => byNumericId(a.input.id, b.input.id));
+  for (const crm of unlinkedCrm) {
+    const crmId = crm.input.id;
+    const record = crm.mapped.record;
+    if (skipIfInvalid(context, 'hubspot', crmId, blockingIssues(crm.mapped.issues, rules))) continue;
+
+    if (record.erpActorNo !== null) {
+      const named = erpByNo.get(record.erpActorNo);
+      if (named !== undefined && !linkByErp.has(record.erpActorNo) && !claimedErp.has(record.erpActorNo)) {
+        link(crm, named, 'erp-number');
+        continue;
+      }
+    }
+    if (crm.customer === undefined) {
+      const companyId = contactCompanyId(crm.input);
+      if (companyId === null) skip(context, 'hubspot', crmId, 'no-company', 'is associated with no company');
+      else {
+        skip(
+          context,
+          'hubspot',
+          crmId,
+          'company-not-synced',
+          `its company ${companyId} is not a synced customer, so it has no customer to be a contact person for`,
+        );
+      }
+      continue;
+    }
+    const siblings = (erpByCustomer.get(customerKey(crm.customer) ?? '') ?? []).filter(
+      (person) => !claimedErp.has(person.input.associateNo),
+    );
+    const byEmail = siblings.filter(
+      (person) => record.email !== null && person.mapped.record.email === record.email,
+    );
+    const [emailMatch] = byEmail;
+    if (emailMatch !== undefined && byEmail.length === 1) {
+      link(crm, emailMatch, 'email');
+      continue;
+    }
+    const byName =
+      byEmail.length > 1
+        ? byEmail
+        : siblings.filter(
+            (person) =>
+              record.name !== null &&
+              person.mapped.record.name !== null &&
+              personNameKey(person.mapped.record.name) === personNameKey(record.name) &&
+              (person.mapped.record.email === null || record.email === null),
+          );
+    const [nameMatch] = byName;
+    if (nameMatch !== undefined && byName.length === 1 && policy.matching.autoLinkCandidates) {
+      link(crm, nameMatch, 'name');
+      continue;
+    }
+    if (byName.length > 0) {
+      reportCandidates(
+        'hubspot',
+        crmId,
+        byName.map((person) => ({
+          system: 'visma-nxt',
+          recordId: String(person.input.associateNo),
+          score: byEmail.length > 1 ? 1 : 0.7,
+          reason: byEmail.length > 1 ? 'email' : 'name',
+        })),
+        byEmail.length > 1
+          ? 'several Business NXT contact persons of its customer have its email'
+          : 'a Business NXT contact person of its customer has the same name',
+      );
+      continue;
+    }
+    if (policy.contacts.createInErp) createInErp(context, crm, crm.customer);
+  }
+
+  const remaining = unlinkedErp.filter(
+    (person) => !claimedErp.has(person.input.associateNo) && !heldErp.has(person.input.associateNo),
+  );
+  remaining.sort((a, b) => a.input.associateNo - b.input.associateNo);
+  for (const erp of remaining) {
+    const recordId = String(erp.input.associateNo);
+    if (skipIfInvalid(context, 'visma-nxt', recordId, blockingIssues(erp.mapped.issues, rules))) continue;
+    if (erp.customer === undefined) {
+      const parent = erp.mapped.record.customerActorNo;
+      skip(
+        context,
+        'visma-nxt',
+        recordId,
+        'customer-not-synced',
+        parent === null
+          ? 'is a contact person for no customer'
+          : `its customer (actor ${parent}) is not synced, so it has no HubSpot company to belong to`,
+      );
+      continue;
+    }
+    const email = erp.mapped.record.email;
+    const sameEmail = email === null ? [] : (crmByEmail.get(email) ?? []);
+    if (sameEmail.length > 0) {
+      // HubSpot contact emails are unique: creating would fail with 409, so name the existing contact instead.
+      skip(
+        context,
+        'visma-nxt',
+        recordId,
+        'email-at-other-company',
+        `HubSpot contact ${sameEmail.map((contact) => contact.input.id).join(', ')} already has its email but belongs to another company`,
+      );
+      continue;
+    }
+    if (policy.contacts.createInCrm) createInCrm(context, erp, erp.customer);
+  }
+}
+
+function createInErp(context: PlanContext, crm: CrmContact, customer: CustomerRef): void {
+  const crmId = crm.input.id;
+  const created = creationFields(
+    contactSyncFields,
+    context.policy.contacts.fields,
+    syncValues(crm.mapped.record),
+    'crm',
+    context.fingerprint,
+  );
+  const erpWrite = contactToAssociateValues(created.values, null);
+  if (skipIfInvalid(context, 'hubspot', crmId, [...erpWrite.issues])) return;
+  context.operations.push({
+    id: `contact:create-erp:${crmId}`,
+    entity: 'contact',
+    kind: 'create-erp',
+    crmId,
+    values: erpWrite.values,
+    changes: created.changes,
+    fingerprints: created.fingerprints,
+    customer,
+  });
+}
+
+function createInCrm(context: PlanContext, erp: ErpContact, customer: CustomerRef): void {
+  const associateNo = erp.input.associateNo;
+  const created = creationFields(
+    contactSyncFields,
+    context.policy.contacts.fields,
+    syncValues(erp.mapped.record),
+    'erp',
+    context.fingerprint,
+  );
+  context.operations.push({
+    id: `contact:create-crm:${associateNo}`,
+    entity: 'contact',
+    kind: 'create-crm',
+    associateNo,
+    properties: {
+      ...contactToHubSpotProperties(created.values),
+      ...erpNumbersToHubSpotProperties({ erpActorNo: associateNo }, context.policy.hubspotProperties),
+    },
+    changes: created.changes,
+    fingerprints: created.fingerprints,
+    customer,
+  });
+}
