@@ -2,8 +2,9 @@ import { invalid, type Normalized, valid } from '../issues.js';
 import { normalizeText } from './text.js';
 
 /**
- * A postal code. Norwegian ones (`country` `NO` or unknown) are exactly 4 digits (`0150`, `3270`); a number
- * that lost its leading zero in a spreadsheet (`150`) is padded back. Other countries' codes are kept as text.
+ * A postal code: text, upper-cased. Norwegian ones (`country` `NO`, or empty, read as Norway) must be exactly
+ * 4 digits (`0150`, `3270`). The value never depends on the country, only its validation does, so writing a
+ * country never changes how an existing postal code reads (that would echo back as a change).
  */
 export function normalizePostalCode(
   raw: string | null | undefined,
@@ -11,11 +12,14 @@ export function normalizePostalCode(
 ): Normalized<string | null> {
   const text = normalizeText(raw);
   if (!text.ok || text.value === null) return text;
-  if (country !== null && country !== 'NO') return valid(text.value.toUpperCase());
-  const digits = text.value.replace(/^NO[- ]?/iu, '').replace(/\s/gu, '');
-  if (!/^\d{3,4}$/u.test(digits))
-    return invalid('postal-code-format', 'must be 4 digits for a Norwegian address');
-  return valid(digits.padStart(4, '0'));
+  const value = text.value.toUpperCase();
+  if ((country === null || country === 'NO') && !/^\d{4}$/u.test(value)) {
+    return invalid(
+      'postal-code-format',
+      'must be 4 digits for a Norwegian address (an empty country counts as Norway)',
+    );
+  }
+  return valid(value);
 }
 
 /** A city (Norwegian "poststed"): text as typed. Compare with `cityKey`, which ignores case. */

@@ -25,6 +25,42 @@ export interface LinkState {
   readonly status?: 'active' | 'orphaned' | undefined;
 }
 
+/** Active links by either side, and the records of orphaned links, which are never matched or created again. */
+export interface LinkIndex {
+  readonly byCrm: Map<string, LinkState>;
+  readonly byErp: Map<number, LinkState>;
+  readonly retiredCrmIds: ReadonlySet<string>;
+  readonly retiredAssociateNos: ReadonlySet<number>;
+}
+
+export function indexLinks(links: readonly LinkState[]): LinkIndex {
+  const index = {
+    byCrm: new Map<string, LinkState>(),
+    byErp: new Map<number, LinkState>(),
+    retiredCrmIds: new Set<string>(),
+    retiredAssociateNos: new Set<number>(),
+  };
+  for (const link of links) {
+    if (link.status === 'orphaned') {
+      index.retiredCrmIds.add(link.crmId);
+      index.retiredAssociateNos.add(link.associateNo);
+    } else {
+      index.byCrm.set(link.crmId, link);
+      index.byErp.set(link.associateNo, link);
+    }
+  }
+  return index;
+}
+
+/** Whether a record already has (or had) a counterpart, so matching and creating must leave it alone. */
+export function isLinkedCrm(links: LinkIndex, crmId: string): boolean {
+  return links.byCrm.has(crmId) || links.retiredCrmIds.has(crmId);
+}
+
+export function isLinkedErp(links: LinkIndex, associateNo: number): boolean {
+  return links.byErp.has(associateNo) || links.retiredAssociateNos.has(associateNo);
+}
+
 /** The issues that block a sync: those on fields that sync at all (direction not `none`). */
 export function blockingIssues<Field extends string>(
   issues: readonly FieldIssue[],

@@ -13,6 +13,10 @@ import {
   blockingIssues,
   byNumericId,
   creationFields,
+  indexLinks,
+  isLinkedCrm,
+  isLinkedErp,
+  type LinkIndex,
   type LinkState,
   newerSide,
   type PlanContext,
@@ -106,16 +110,10 @@ export function planContacts(context: PlanContext, input: ContactPlanInput): voi
       customer: parent === null ? undefined : context.customersByAssociateNo.get(parent),
     });
   }
-  const linkByCrm = new Map<string, LinkState>();
-  const linkByErp = new Map<number, LinkState>();
-  for (const link of input.links) {
-    if (link.status === 'orphaned') continue;
-    linkByCrm.set(link.crmId, link);
-    linkByErp.set(link.associateNo, link);
-  }
+  const links = indexLinks(input.links);
 
-  for (const crmId of [...linkByCrm.keys()].sort(byNumericId)) {
-    const link = linkByCrm.get(crmId);
+  for (const crmId of [...links.byCrm.keys()].sort(byNumericId)) {
+    const link = links.byCrm.get(crmId);
     if (link === undefined) continue;
     const crm = crmById.get(crmId);
     const erp = erpByNo.get(link.associateNo);
@@ -135,7 +133,7 @@ export function planContacts(context: PlanContext, input: ContactPlanInput): voi
     }
   }
 
-  matchAndCreate(context, crmById, erpByNo, linkByCrm, linkByErp);
+  matchAndCreate(context, crmById, erpByNo, links);
 }
 
 function mergeLinkedContact(
@@ -249,12 +247,11 @@ function matchAndCreate(
   context: PlanContext,
   crmById: ReadonlyMap<string, CrmContact>,
   erpByNo: ReadonlyMap<number, ErpContact>,
-  linkByCrm: ReadonlyMap<string, LinkState>,
-  linkByErp: ReadonlyMap<number, LinkState>,
+  links: LinkIndex,
 ): void {
   const { policy, operations } = context;
   const rules = policy.contacts.fields;
-  const unlinkedErp = [...erpByNo.values()].filter((person) => !linkByErp.has(person.input.associateNo));
+  const unlinkedErp = [...erpByNo.values()].filter((person) => !isLinkedErp(links, person.input.associateNo));
   const erpByCustomer = new Map<string, ErpContact[]>();
   for (const person of unlinkedErp) {
     const key = customerKey(person.customer);
@@ -269,6 +266,12 @@ function matchAndCreate(
   }
   const claimedErp = new Set<number>();
   const heldErp = new Set<number>();
+  const unclaimedSiblings = (customer: CustomerRef) =>
+    (erpByCustomer.get(customerKey(customer) ?? '') ?? []).filter(
+      (person) => !claimedErp.has(person.input.associateNo),
+    );
+  const withEmail = (people: ErpContact[], email: string | null) =>
+    email === null ? [] : people.filter((person) => person.mapped.record.email === email);
 
   const link = (crm: CrmContact, erp: ErpContact, reason: LinkReason) => {
     const crmId = crm.input.id;
@@ -299,9 +302,11 @@ function matchAndCreate(
   };
 
   const unlinkedCrm = [...crmById.values()].filter(
-    (contact) => !contact.input.archived && !linkByCrm.has(contact.input.id),
+    (contact) => !contact.input.archived && !isLinkedCrm(links, contact.input.id),
   );
   unlinkedCrm.sort((a, b) => byNumericId(a.input.id, b.input.id));
+  // Strong matches first (ERP number, email), so a name candidate never points at a record claimed later on.
+  const weak: Array<{ crm: CrmContact; customer: CustomerRef }> = [];
   for (const crm of unlinkedCrm) {
     const crmId = crm.input.id;
     const record = crm.mapped.record;
@@ -309,7 +314,11 @@ function matchAndCreate(
 
     if (record.erpActorNo !== null) {
       const named = erpByNo.get(record.erpActorNo);
-      if (named !== undefined && !linkByErp.has(record.erpActorNo) && !claimedErp.has(record.erpActorNo)) {
+      if (
+        named !== undefined &&
+        !isLinkedErp(links, record.erpActorNo) &&
+        !claimedErp.has(record.erpActorNo)
+      ) {
         link(crm, named, 'erp-number');
         continue;
       }
@@ -328,17 +337,20 @@ function matchAndCreate(
       }
       continue;
     }
-    const siblings = (erpByCustomer.get(customerKey(crm.customer) ?? '') ?? []).filter(
-      (person) => !claimedErp.has(person.input.associateNo),
-    );
-    const byEmail = siblings.filter(
-      (person) => record.email !== null && person.mapped.record.email === record.email,
-    );
+    const byEmail = withEmail(unclaimedSiblings(crm.customer), record.email);
     const [emailMatch] = byEmail;
     if (emailMatch !== undefined && byEmail.length === 1) {
       link(crm, emailMatch, 'email');
       continue;
     }
+    weak.push({ crm, customer: crm.customer });
+  }
+
+  for (const { crm, customer } of weak) {
+    const crmId = crm.input.id;
+    const record = crm.mapped.record;
+    const siblings = unclaimedSiblings(customer);
+    const byEmail = withEmail(siblings, record.email);
     const byName =
       byEmail.length > 1
         ? byEmail
@@ -370,7 +382,7 @@ function matchAndCreate(
       );
       continue;
     }
-    if (policy.contacts.createInErp) createInErp(context, crm, crm.customer);
+    if (policy.contacts.createInErp) createInErp(context, crm, customer);
   }
 
   const remaining = unlinkedErp.filter(

@@ -13,6 +13,10 @@ import {
   blockingIssues,
   byNumericId,
   creationFields,
+  indexLinks,
+  isLinkedCrm,
+  isLinkedErp,
+  type LinkIndex,
   type LinkState,
   newerSide,
   type PlanContext,
@@ -68,19 +72,13 @@ export function planCustomers(context: PlanContext, input: CustomerPlanInput): v
   for (const customer of input.customers) {
     erpByNo.set(customer.associateNo, { input: customer, mapped: associateToCustomer(customer) });
   }
-  const linkByCrm = new Map<string, LinkState>();
-  const linkByErp = new Map<number, LinkState>();
-  for (const link of input.links) {
-    if (link.status === 'orphaned') continue;
-    linkByCrm.set(link.crmId, link);
-    linkByErp.set(link.associateNo, link);
-  }
+  const links = indexLinks(input.links);
 
-  followMerges(context, [...crmById.values()], linkByCrm, linkByErp);
+  followMerges(context, [...crmById.values()], links);
 
-  const linkedCrmIds = [...linkByCrm.keys()].sort(byNumericId);
+  const linkedCrmIds = [...links.byCrm.keys()].sort(byNumericId);
   for (const crmId of linkedCrmIds) {
-    const link = linkByCrm.get(crmId);
+    const link = links.byCrm.get(crmId);
     if (link === undefined) continue;
     context.customersByCrmId.set(crmId, { kind: 'linked', crmId, associateNo: link.associateNo });
     context.customersByAssociateNo.set(link.associateNo, {
@@ -115,19 +113,14 @@ export function planCustomers(context: PlanContext, input: CustomerPlanInput): v
     }
   }
 
-  matchAndCreate(context, crmById, erpByNo, linkByCrm, linkByErp);
+  matchAndCreate(context, crmById, erpByNo, links);
 }
 
 /**
  * A HubSpot merge leaves the survivor with `hs_merged_object_ids`. A link of a merged-away record moves to the
  * survivor; if the records involved were linked to different Business NXT customers, that is a conflict.
  */
-function followMerges(
-  context: PlanContext,
-  companies: readonly CrmCompany[],
-  linkByCrm: Map<string, LinkState>,
-  linkByErp: Map<number, LinkState>,
-): void {
+function followMerges(context: PlanContext, companies: readonly CrmCompany[], links: LinkIndex): void {
   const survivors = companies.filter(
     (company) => !company.input.archived && mergedIds(company.input).length > 0,
   );
@@ -135,10 +128,10 @@ function followMerges(
   for (const survivor of survivors) {
     const survivorId = survivor.input.id;
     const loserLinks = mergedIds(survivor.input)
-      .map((id) => linkByCrm.get(id))
+      .map((id) => links.byCrm.get(id))
       .filter((link): link is LinkState => link !== undefined);
     if (loserLinks.length === 0) continue;
-    const own = linkByCrm.get(survivorId);
+    const own = links.byCrm.get(survivorId);
     const associateNos = new Set([...loserLinks, ...(own ? [own] : [])].map((link) => link.associateNo));
     if (associateNos.size > 1) {
       const [first, second] = [...associateNos].sort((a, b) => a - b);
@@ -157,11 +150,11 @@ function followMerges(
       continue;
     }
     for (const loser of loserLinks) {
-      linkByCrm.delete(loser.crmId);
+      links.byCrm.delete(loser.crmId);
       if (own === undefined) {
         const moved: LinkState = { ...loser, crmId: survivorId };
-        linkByCrm.set(survivorId, moved);
-        linkByErp.set(moved.associateNo, moved);
+        links.byCrm.set(survivorId, moved);
+        links.byErp.set(moved.associateNo, moved);
       }
       context.operations.push({
         id: `customer:relink:${loser.crmId}`,
@@ -338,8 +331,7 @@ function matchAndCreate(
   context: PlanContext,
   crmById: ReadonlyMap<string, CrmCompany>,
   erpByNo: ReadonlyMap<number, ErpCustomer>,
-  linkByCrm: ReadonlyMap<string, LinkState>,
-  linkByErp: ReadonlyMap<number, LinkState>,
+  links: LinkIndex,
 ): void {
   const { policy, operations } = context;
   const rules = policy.customers.fields;
@@ -348,7 +340,7 @@ function matchAndCreate(
   const crmByOrg = groupBy(allCrm, (company) => company.mapped.record.orgNumber);
   const erpByOrg = groupBy(allErp, (customer) => customer.mapped.record.orgNumber);
   const erpByNamePostal = groupBy(
-    allErp.filter((customer) => !linkByErp.has(customer.input.associateNo)),
+    allErp.filter((customer) => !isLinkedErp(links, customer.input.associateNo)),
     (customer) => nameAndPostalKey(customer.mapped.record),
   );
   const claimedErp = new Set<number>();
@@ -395,8 +387,11 @@ function matchAndCreate(
     reason,
   });
 
-  const unlinkedCrm = allCrm.filter((company) => !linkByCrm.has(company.input.id));
+  const unlinkedCrm = allCrm.filter((company) => !isLinkedCrm(links, company.input.id));
   unlinkedCrm.sort((a, b) => byNumericId(a.input.id, b.input.id));
+  // Strong matches first (ERP number, org number), so a weak candidate never points at a record that a strong
+  // match claims in the same plan (it would turn into a create one cycle later).
+  const weak: CrmCompany[] = [];
   for (const crm of unlinkedCrm) {
     const crmId = crm.input.id;
     const record = crm.mapped.record;
@@ -404,7 +399,7 @@ function matchAndCreate(
 
     if (record.erpActorNo !== null) {
       const named = erpByNo.get(record.erpActorNo);
-      const holder = linkByErp.get(record.erpActorNo);
+      const holder = links.byErp.get(record.erpActorNo);
       if (named !== undefined && holder === undefined && !claimedErp.has(record.erpActorNo)) {
         link(crm, named, 'erp-number');
         continue;
@@ -432,7 +427,7 @@ function matchAndCreate(
         only !== undefined &&
         sameOrgErp.length === 1 &&
         sameOrgCrm.length === 1 &&
-        !linkByErp.has(only.input.associateNo) &&
+        !isLinkedErp(links, only.input.associateNo) &&
         !claimedErp.has(only.input.associateNo);
       if (onlyUnlinkedHere) {
         link(crm, only, 'org-number');
@@ -453,6 +448,12 @@ function matchAndCreate(
       }
     }
 
+    weak.push(crm);
+  }
+
+  for (const crm of weak) {
+    const crmId = crm.input.id;
+    const record = crm.mapped.record;
     const key = nameAndPostalKey(record);
     const candidates = (key === null ? [] : (erpByNamePostal.get(key) ?? []))
       .filter((customer) => !claimedErp.has(customer.input.associateNo))
@@ -489,7 +490,8 @@ function matchAndCreate(
   }
 
   const unlinkedErp = allErp.filter(
-    (customer) => !linkByErp.has(customer.input.associateNo) && !claimedErp.has(customer.input.associateNo),
+    (customer) =>
+      !isLinkedErp(links, customer.input.associateNo) && !claimedErp.has(customer.input.associateNo),
   );
   unlinkedErp.sort((a, b) => a.input.associateNo - b.input.associateNo);
   for (const erp of unlinkedErp) {
