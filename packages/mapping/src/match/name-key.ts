@@ -22,7 +22,7 @@ const legalForms = new Set([
 /** "Port-Service Øst AS" and "PORT SERVICE ØST" compare equal: case, punctuation and legal form ignored. */
 export function companyNameKey(name: string): string {
   return name
-    .toLocaleLowerCase('nb-NO')
+    .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()
     .split(' ')
@@ -33,7 +33,7 @@ export function companyNameKey(name: string): string {
 /** Person names compare without case, punctuation or word order noise beyond single spaces. */
 export function personNameKey(name: string): string {
   return name
-    .toLocaleLowerCase('nb-NO')
+    .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }

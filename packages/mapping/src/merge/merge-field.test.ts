@@ -11,7 +11,7 @@ function decide(
   erp: string | null,
   base: string | null | undefined,
   rule: Partial<FieldRule> = {},
-  newer: FieldMergeInput['newer'] = null,
+  newer: ReturnType<FieldMergeInput['newer']> = null,
 ): FieldDecision {
   return mergeField(
     {
@@ -22,7 +22,7 @@ function decide(
       erpKey: erp,
       base: base === undefined ? undefined : print(base),
       rule: { direction: 'both', policy: 'erp-wins', clearOnEmpty: false, ...rule },
-      newer,
+      newer: () => newer,
     },
     fingerprint,
   );
@@ -43,7 +43,7 @@ describe('mergeField', () => {
       string | null,
       string | null | undefined,
       Partial<FieldRule>,
-      FieldMergeInput['newer'],
+      ReturnType<FieldMergeInput['newer']>,
       string,
     ]
   >([

@@ -12,8 +12,8 @@ export interface FieldMergeInput {
   /** `undefined` when the pair has never been synced (a first link). */
   readonly base: Fingerprint | undefined;
   readonly rule: FieldRule;
-  /** Which record changed last, by record timestamps: `null` when unknown or equal. */
-  readonly newer: 'crm' | 'erp' | null;
+  /** Which record changed last, by record timestamps (`null` when unknown or equal); asked only when needed. */
+  readonly newer: () => 'crm' | 'erp' | null;
 }
 
 export type MergeReason =
@@ -96,9 +96,11 @@ export function mergeField(input: FieldMergeInput, fingerprint: Fingerprinter): 
       return toCrm('erp-wins');
     case 'crm-wins':
       return toErp('crm-wins');
-    case 'newest-wins':
-      if (input.newer === 'crm') return toErp('crm-newer');
-      return input.newer === 'erp' ? toCrm('erp-newer') : toCrm('tie-erp-wins');
+    case 'newest-wins': {
+      const newer = input.newer();
+      if (newer === 'crm') return toErp('crm-newer');
+      return newer === 'erp' ? toCrm('erp-newer') : toCrm('tie-erp-wins');
+    }
     case 'manual':
       return { action: 'conflict', reason: 'both-changed' };
   }

@@ -6,19 +6,29 @@ const dateTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
  * zone's offset at that instant (summer time included).
  */
 export function createTimestampReader(erpTimeZone = 'Europe/Oslo') {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: erpTimeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  // Built on first use: most plans never compare timestamps, and a formatter is costly to make.
+  let format: Intl.DateTimeFormat | undefined;
+  const formatter = (): Intl.DateTimeFormat => {
+    format ??= new Intl.DateTimeFormat('en-US', {
+      timeZone: erpTimeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    return format;
+  };
+  // Offsets change at most on the hour (summer time), so one lookup per hour serves every timestamp in it.
+  const offsetByHour = new Map<number, number>();
   const zoneOffset = (epochMs: number): number => {
+    const hour = Math.floor(epochMs / 3_600_000);
+    const known = offsetByHour.get(hour);
+    if (known !== undefined) return known;
     const parts: Record<string, number> = {};
-    for (const part of format.formatToParts(epochMs)) parts[part.type] = Number(part.value);
+    for (const part of formatter().formatToParts(hour * 3_600_000)) parts[part.type] = Number(part.value);
     const wall = Date.UTC(
       parts.year ?? 0,
       (parts.month ?? 1) - 1,
@@ -27,7 +37,9 @@ export function createTimestampReader(erpTimeZone = 'Europe/Oslo') {
       parts.minute ?? 0,
       parts.second ?? 0,
     );
-    return wall - (epochMs - (((epochMs % 1000) + 1000) % 1000));
+    const offset = wall - hour * 3_600_000;
+    offsetByHour.set(hour, offset);
+    return offset;
   };
   return (value: string | null | undefined): number | null => {
     if (value === null || value === undefined) return null;

@@ -3,12 +3,13 @@ import { countries } from './country-names.js';
 import { vismaCountryNumbers } from './visma-country-numbers.js';
 
 function foldName(name: string): string {
-  return name.normalize('NFC').trim().replace(/\s+/gu, ' ').toLocaleLowerCase('nb-NO').replace(/\.$/u, '');
+  return name.normalize('NFC').trim().replace(/\s+/gu, ' ').toLowerCase().replace(/\.$/u, '');
 }
 
 const byName = new Map<string, string>();
 for (const country of countries) {
   for (const name of [country.alpha2, country.alpha3, country.displayName, ...country.names]) {
+    byName.set(name, country.alpha2);
     byName.set(foldName(name), country.alpha2);
   }
 }
@@ -23,7 +24,7 @@ for (const [countryNo, alpha2] of vismaCountryNumbers) {
 /** A country typed by a person ("Norge", "Norway", "NO", "NOR") to ISO 3166-1 alpha-2. */
 export function normalizeCountryName(raw: string | null | undefined): Normalized<string | null> {
   if (raw === null || raw === undefined || raw.trim() === '') return valid(null);
-  const alpha2 = byName.get(foldName(raw));
+  const alpha2 = byName.get(raw) ?? byName.get(foldName(raw));
   if (alpha2 === undefined) {
     return invalid(
       'country-unknown',

@@ -1,6 +1,7 @@
 import { invalid, type Normalized, valid } from '../issues.js';
 
 const weights = [3, 2, 7, 6, 5, 4, 3, 2] as const;
+const nineDigits = /^\d{9}$/u;
 
 /**
  * Norwegian organization number (Brønnøysundregistrene): 9 digits, the last a mod-11 check digit with weights
@@ -9,10 +10,12 @@ const weights = [3, 2, 7, 6, 5, 4, 3, 2] as const;
  */
 export function normalizeOrgNumber(raw: string | null | undefined): Normalized<string | null> {
   if (raw === null || raw === undefined) return valid(null);
-  const compact = raw
-    .normalize('NFC')
-    .toUpperCase()
-    .replace(/[\s.\-\u00a0]/gu, '');
+  const compact = nineDigits.test(raw)
+    ? raw
+    : raw
+        .normalize('NFC')
+        .toUpperCase()
+        .replace(/[\s.\-\u00a0]/gu, '');
   if (compact === '') return valid(null);
   const digits = compact.replace(/^NO/u, '').replace(/MVA$/u, '');
   if (!/^\d+$/u.test(digits)) {

@@ -27,7 +27,10 @@ export function normalizeCity(raw: string | null | undefined): Normalized<string
   return normalizeText(raw);
 }
 
-/** "LARVIK", "Larvik" and "larvik" are one city; Posten writes them in capitals, people mostly don't. */
+/**
+ * "LARVIK", "Larvik" and "larvik" are one city; Posten writes them in capitals, people mostly don't.
+ * Plain upper-casing handles æøå; only Turkish, Azeri and Lithuanian casing needs a locale.
+ */
 export function cityKey(city: string): string {
-  return city.toLocaleUpperCase('nb-NO');
+  return city.toUpperCase();
 }

@@ -4,6 +4,9 @@ import { invalid, type Normalized, valid } from '../issues.js';
 const controlCharacter = /\p{Cc}/u;
 // "ø" has no Unicode decomposition, so NFC cannot repair an "o" + combining solidus look-alike; fold it by hand.
 const strokedO = /([oO])\u0338/gu;
+// Printable ASCII and Latin-1 words separated by single spaces: already NFC, folded and free of control
+// characters (most names and addresses), so they skip the work below.
+const alreadyClean = /^[!-~\u00a1-\u00ff]+(?: [!-~\u00a1-\u00ff]+)*$/u;
 const whitespaceRun = /[\s\u00a0\u200b\ufeff]+/gu;
 
 /**
@@ -12,6 +15,7 @@ const whitespaceRun = /[\s\u00a0\u200b\ufeff]+/gu;
  */
 export function normalizeText(raw: string | null | undefined): Normalized<string | null> {
   if (raw === null || raw === undefined) return valid(null);
+  if (alreadyClean.test(raw)) return valid(raw);
   const composed = raw.includes('\u0338')
     ? raw.replace(strokedO, (_, o: string) => (o === 'o' ? 'ø' : 'Ø'))
     : raw;

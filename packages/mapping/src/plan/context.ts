@@ -2,6 +2,8 @@ import type { FieldRule, SyncPolicy } from '../config/policy.js';
 import type { FieldIssue } from '../issues.js';
 import { compareKey } from '../merge/compare-key.js';
 import type { Fingerprint, Fingerprinter } from '../merge/fingerprint.js';
+import type { ContactSyncField } from '../model/contact.js';
+import type { CustomerSyncField } from '../model/customer.js';
 import type { CustomerRef, FieldChange, SyncOperation } from './operations.js';
 
 /** What one planning run shares between the customer and contact planners. */
@@ -10,6 +12,9 @@ export interface PlanContext {
   readonly fingerprint: Fingerprinter;
   readonly readTimestamp: (value: string | null | undefined) => number | null;
   readonly operations: SyncOperation[];
+  /** The fields that sync at all (direction not `none`), per entity. */
+  readonly syncedCustomerFields: readonly CustomerSyncField[];
+  readonly syncedContactFields: readonly ContactSyncField[];
   /** Customers by HubSpot company id and by Business NXT associate number, for the contacts that follow. */
   readonly customersByCrmId: Map<string, CustomerRef>;
   readonly customersByAssociateNo: Map<number, CustomerRef>;
@@ -66,6 +71,7 @@ export function blockingIssues<Field extends string>(
   issues: readonly FieldIssue[],
   rules: Readonly<Record<Field, FieldRule>>,
 ): FieldIssue[] {
+  if (issues.length === 0) return [];
   const isRuled = (field: string): field is Field => Object.hasOwn(rules, field);
   return issues.filter((issue) => isRuled(issue.field) && rules[issue.field].direction !== 'none');
 }

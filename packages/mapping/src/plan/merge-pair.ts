@@ -8,12 +8,13 @@ import type { FieldChange } from './operations.js';
 export const recordFingerprintField = '*';
 
 export interface PairMergeInput<Field extends string> {
+  /** The fields that sync (direction not `none`). */
   readonly fields: readonly Field[];
   readonly rules: Readonly<Record<Field, FieldRule>>;
   readonly crm: Readonly<Record<Field, string | null>>;
   readonly erp: Readonly<Record<Field, string | null>>;
   readonly base: Readonly<Record<string, Fingerprint>>;
-  readonly newer: 'crm' | 'erp' | null;
+  readonly newer: () => 'crm' | 'erp' | null;
 }
 
 export interface PairMerge<Field extends string> {
@@ -33,10 +34,38 @@ export interface PairMerge<Field extends string> {
  * Merges every synced field of a linked pair. When all fields already agree, one record-level fingerprint
  * decides whether anything moved, so a converged pair costs one hash (this is the echo-suppression path).
  */
+const nothingToDo: PairMerge<never> = Object.freeze({
+  toErp: {},
+  toCrm: {},
+  erpChanges: [],
+  crmChanges: [],
+  erpFingerprints: {},
+  crmFingerprints: {},
+  baseline: {},
+  conflicts: [],
+});
+
 export function mergePair<Field extends string>(
   input: PairMergeInput<Field>,
   fingerprint: Fingerprinter,
 ): PairMerge<Field> {
+  const synced = input.fields;
+  const crmKeys: Array<string | null> = new Array(synced.length);
+  const erpKeys: Array<string | null> = new Array(synced.length);
+  let converged = true;
+  let joined = '';
+  for (let index = 0; index < synced.length; index += 1) {
+    const field = synced[index] as Field;
+    const crmKey = compareKey(field, input.crm[field]);
+    const erpKey = compareKey(field, input.erp[field]);
+    crmKeys[index] = crmKey;
+    erpKeys[index] = erpKey;
+    if (crmKey !== erpKey) converged = false;
+    else joined += `${crmKey ?? '\u0000'}\u0001`;
+  }
+  const recordPrint = converged ? fingerprint(recordFingerprintField, joined) : undefined;
+  // The common case (echo suppression): nothing moved since the last sync, so nothing is allocated either.
+  if (recordPrint !== undefined && recordPrint === input.base[recordFingerprintField]) return nothingToDo;
   const result: PairMerge<Field> = {
     toErp: {},
     toCrm: {},
@@ -47,15 +76,7 @@ export function mergePair<Field extends string>(
     baseline: {},
     conflicts: [],
   };
-  const synced = input.fields.filter((field) => input.rules[field].direction !== 'none');
-  const crmKeys = synced.map((field) => compareKey(field, input.crm[field]));
-  const erpKeys = synced.map((field) => compareKey(field, input.erp[field]));
-  if (crmKeys.every((key, index) => key === erpKeys[index])) {
-    const recordPrint = fingerprint(
-      recordFingerprintField,
-      crmKeys.map((key) => key ?? '\u0000').join('\u0001'),
-    );
-    if (recordPrint === input.base[recordFingerprintField]) return result;
+  if (recordPrint !== undefined) {
     synced.forEach((field, index) => {
       const print = fingerprint(field, crmKeys[index] ?? null);
       if (print !== input.base[field]) result.baseline[field] = print;

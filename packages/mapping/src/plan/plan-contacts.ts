@@ -167,15 +167,16 @@ function mergeLinkedContact(
 
   const merge = mergePair(
     {
-      fields: contactSyncFields,
+      fields: context.syncedContactFields,
       rules,
       crm: syncValues(crm.mapped.record),
       erp: syncValues(erp.mapped.record),
       base,
-      newer: newerSide(
-        context.readTimestamp(crm.input.updatedAt),
-        context.readTimestamp(erp.input.changedTimestamp),
-      ),
+      newer: () =>
+        newerSide(
+          context.readTimestamp(crm.input.updatedAt),
+          context.readTimestamp(erp.input.changedTimestamp),
+        ),
     },
     fingerprint,
   );

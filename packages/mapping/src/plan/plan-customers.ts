@@ -1,4 +1,3 @@
-import type { FieldRule } from '../config/policy.js';
 import { companyNameKey } from '../match/name-key.js';
 import { type CanonicalCustomer, type CustomerSyncField, customerSyncFields } from '../model/customer.js';
 import { type AssociateInput, associateToCustomer, customerToAssociateValues } from '../sources/associate.js';
@@ -61,7 +60,6 @@ function isEligible(context: PlanContext, company: HubSpotObjectInput): boolean 
 /** Plans customers (DESIGN §2 step 3): merges, linked pairs, first-link matching, creates. Customers go first. */
 export function planCustomers(context: PlanContext, input: CustomerPlanInput): void {
   const { policy, operations } = context;
-  const rules: Readonly<Record<CustomerSyncField, FieldRule>> = policy.customers.fields;
   const names = policy.hubspotProperties;
 
   const crmById = new Map<string, CrmCompany>();
@@ -80,12 +78,9 @@ export function planCustomers(context: PlanContext, input: CustomerPlanInput): v
   for (const crmId of linkedCrmIds) {
     const link = links.byCrm.get(crmId);
     if (link === undefined) continue;
-    context.customersByCrmId.set(crmId, { kind: 'linked', crmId, associateNo: link.associateNo });
-    context.customersByAssociateNo.set(link.associateNo, {
-      kind: 'linked',
-      crmId,
-      associateNo: link.associateNo,
-    });
+    const ref = { kind: 'linked', crmId, associateNo: link.associateNo } as const;
+    context.customersByCrmId.set(crmId, ref);
+    context.customersByAssociateNo.set(link.associateNo, ref);
     const crm = crmById.get(crmId);
     const erp = erpByNo.get(link.associateNo);
     if (crm?.input.archived) {
@@ -225,15 +220,16 @@ function mergeLinkedCustomer(
 
   const merge = mergePair(
     {
-      fields: customerSyncFields,
+      fields: context.syncedCustomerFields,
       rules,
       crm: syncValues(crm.mapped.record),
       erp: syncValues(erp.mapped.record),
       base,
-      newer: newerSide(
-        context.readTimestamp(crm.input.updatedAt),
-        context.readTimestamp(erp.input.changedTimestamp),
-      ),
+      newer: () =>
+        newerSide(
+          context.readTimestamp(crm.input.updatedAt),
+          context.readTimestamp(erp.input.changedTimestamp),
+        ),
     },
     fingerprint,
   );
@@ -337,6 +333,10 @@ function matchAndCreate(
   const rules = policy.customers.fields;
   const allCrm = [...crmById.values()].filter((company) => !company.input.archived);
   const allErp = [...erpByNo.values()];
+  const unlinkedCrm = allCrm.filter((company) => !isLinkedCrm(links, company.input.id));
+  const anyUnlinkedErp = allErp.some((customer) => !isLinkedErp(links, customer.input.associateNo));
+  // Most cycles only see linked records: the matching indexes below are then not needed.
+  if (unlinkedCrm.length === 0 && !anyUnlinkedErp) return;
   const crmByOrg = groupBy(allCrm, (company) => company.mapped.record.orgNumber);
   const erpByOrg = groupBy(allErp, (customer) => customer.mapped.record.orgNumber);
   const erpByNamePostal = groupBy(
@@ -358,8 +358,9 @@ function matchAndCreate(
       associateNo,
       reason,
     });
-    context.customersByCrmId.set(crmId, { kind: 'linked', crmId, associateNo });
-    context.customersByAssociateNo.set(associateNo, { kind: 'linked', crmId, associateNo });
+    const ref = { kind: 'linked', crmId, associateNo } as const;
+    context.customersByCrmId.set(crmId, ref);
+    context.customersByAssociateNo.set(associateNo, ref);
     mergeLinkedCustomer(context, crm, erp, {});
   };
   const reportCandidates = (
@@ -387,7 +388,6 @@ function matchAndCreate(
     reason,
   });
 
-  const unlinkedCrm = allCrm.filter((company) => !isLinkedCrm(links, company.input.id));
   unlinkedCrm.sort((a, b) => byNumericId(a.input.id, b.input.id));
   // Strong matches first (ERP number, org number), so a weak candidate never points at a record that a strong
   // match claims in the same plan (it would turn into a create one cycle later).

@@ -1,6 +1,8 @@
 import type { SyncPolicy } from '../config/policy.js';
 import { createFingerprinter } from '../merge/fingerprint.js';
 import { createTimestampReader } from '../merge/timestamps.js';
+import { contactSyncFields } from '../model/contact.js';
+import { customerSyncFields } from '../model/customer.js';
 import type { AssociateInput } from '../sources/associate.js';
 import type { HubSpotContactInput, HubSpotObjectInput } from '../sources/hubspot.js';
 import type { LinkState, PlanContext } from './context.js';
@@ -38,6 +40,12 @@ export function planSync(input: PlanInput): SyncPlan {
     fingerprint: createFingerprinter(input.fingerprintKey),
     readTimestamp: createTimestampReader(input.erpTimeZone),
     operations: [],
+    syncedCustomerFields: customerSyncFields.filter(
+      (field) => input.policy.customers.fields[field].direction !== 'none',
+    ),
+    syncedContactFields: contactSyncFields.filter(
+      (field) => input.policy.contacts.fields[field].direction !== 'none',
+    ),
     customersByCrmId: new Map(),
     customersByAssociateNo: new Map(),
   };

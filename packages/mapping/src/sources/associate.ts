@@ -141,9 +141,11 @@ function toAssociateValues<Field extends string>(
   fields: Partial<Record<Field, string | null>>,
   recordId: string | null,
 ): { values: AssociateValues; issues: readonly FieldIssue[] } {
+  const present = Object.keys(columns).filter((key): key is Field => key in fields);
+  if (present.length === 0) return { values: {}, issues: [] };
   const { issues, add } = issueCollector('visma-nxt', recordId);
   const values: AssociateValues = {};
-  for (const field of Object.keys(columns).filter((key): key is Field => key in fields)) {
+  for (const field of present) {
     const value = fields[field];
     if (value !== undefined) setColumn(values, columns[field], value, field, add);
   }
