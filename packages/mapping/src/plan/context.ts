@@ -4,6 +4,7 @@ import { compareKey } from '../merge/compare-key.js';
 import type { Fingerprint, Fingerprinter } from '../merge/fingerprint.js';
 import type { ContactSyncField } from '../model/contact.js';
 import type { CustomerSyncField } from '../model/customer.js';
+import { recordFingerprintField, recordPrintOf } from './merge-pair.js';
 import type { CustomerRef, FieldChange, SyncOperation } from './operations.js';
 
 /** What one planning run shares between the customer and contact planners. */
@@ -88,10 +89,11 @@ export function newerSide(crmMs: number | null, erpMs: number | null): 'crm' | '
 
 /**
  * The fields and fingerprints a create writes: every non-empty value whose direction lets it flow from
- * `from` to the other side.
+ * `from` to the other side. When that is every synced field that has a value, the new record equals its
+ * source, and the record fingerprint is stored too (the next cycle then plans nothing for the pair).
  */
 export function creationFields<Field extends string>(
-  fields: readonly Field[],
+  synced: readonly Field[],
   rules: Readonly<Record<Field, FieldRule>>,
   record: Readonly<Record<Field, string | null>>,
   from: 'crm' | 'erp',
@@ -105,14 +107,26 @@ export function creationFields<Field extends string>(
   const values: Partial<Record<Field, string>> = {};
   const changes: FieldChange[] = [];
   const fingerprints: Record<string, Fingerprint> = {};
-  for (const field of fields) {
+  const keys: Array<string | null> = [];
+  let complete = true;
+  for (const field of synced) {
     const value = record[field];
-    const direction = rules[field].direction;
-    if (value === null || direction === 'none' || direction === blocked) continue;
+    const key = compareKey(field, value);
+    keys.push(key);
+    if (value === null) {
+      // Empty at the source stays empty on the new record: both sides agree.
+      fingerprints[field] = fingerprint(field, null);
+      continue;
+    }
+    if (rules[field].direction === blocked) {
+      complete = false;
+      continue;
+    }
     values[field] = value;
     changes.push({ field, before: null, after: value, reason: 'create' });
-    fingerprints[field] = fingerprint(field, compareKey(field, value));
+    fingerprints[field] = fingerprint(field, key);
   }
+  if (complete) fingerprints[recordFingerprintField] = recordPrintOf(keys, fingerprint);
   return { values, changes, fingerprints };
 }
 

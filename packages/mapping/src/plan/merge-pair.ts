@@ -28,6 +28,18 @@ export interface PairMerge<Field extends string> {
   /** Fields where both sides already agree but the stored fingerprint is stale. */
   readonly baseline: Record<string, Fingerprint>;
   readonly conflicts: Field[];
+  /**
+   * The record fingerprint both sides will share once every write of this merge is applied, when nothing is
+   * left unresolved (no conflict, no held field). A pair with a single write operation stores it with that write.
+   */
+  recordPrint?: Fingerprint;
+}
+
+/** The fingerprint of a whole record: its fields' compare keys, in field order. */
+export function recordPrintOf(keys: ReadonlyArray<string | null>, fingerprint: Fingerprinter): Fingerprint {
+  let joined = '';
+  for (const key of keys) joined += `${key ?? '\u0000'}\u0001`;
+  return fingerprint(recordFingerprintField, joined);
 }
 
 /**
@@ -53,7 +65,6 @@ export function mergePair<Field extends string>(
   const crmKeys: Array<string | null> = new Array(synced.length);
   const erpKeys: Array<string | null> = new Array(synced.length);
   let converged = true;
-  let joined = '';
   for (let index = 0; index < synced.length; index += 1) {
     const field = synced[index] as Field;
     const crmKey = compareKey(field, input.crm[field]);
@@ -61,9 +72,8 @@ export function mergePair<Field extends string>(
     crmKeys[index] = crmKey;
     erpKeys[index] = erpKey;
     if (crmKey !== erpKey) converged = false;
-    else joined += `${crmKey ?? '\u0000'}\u0001`;
   }
-  const recordPrint = converged ? fingerprint(recordFingerprintField, joined) : undefined;
+  const recordPrint = converged ? recordPrintOf(crmKeys, fingerprint) : undefined;
   // The common case (echo suppression): nothing moved since the last sync, so nothing is allocated either.
   if (recordPrint !== undefined && recordPrint === input.base[recordFingerprintField]) return nothingToDo;
   const result: PairMerge<Field> = {
@@ -84,6 +94,8 @@ export function mergePair<Field extends string>(
     result.baseline[recordFingerprintField] = recordPrint;
     return result;
   }
+  const settledKeys: Array<string | null> = [...crmKeys];
+  let settled = true;
   synced.forEach((field, index) => {
     const crm = input.crm[field];
     const erp = input.erp[field];
@@ -108,19 +120,42 @@ export function mergePair<Field extends string>(
         result.toErp[field] = decision.value;
         result.erpChanges.push({ field, before: erp, after: decision.value, reason: decision.reason });
         result.erpFingerprints[field] = decision.fingerprint;
+        settledKeys[index] = compareKey(field, decision.value);
         break;
       case 'write-crm':
         result.toCrm[field] = decision.value;
         result.crmChanges.push({ field, before: crm, after: decision.value, reason: decision.reason });
         result.crmFingerprints[field] = decision.fingerprint;
+        settledKeys[index] = compareKey(field, decision.value);
         break;
       case 'conflict':
         result.conflicts.push(field);
+        settled = false;
+        break;
+      case 'hold':
+        settled = false;
         break;
       case 'none':
-      case 'hold':
         break;
     }
   });
+  if (settled) result.recordPrint = recordPrintOf(settledKeys, fingerprint);
   return result;
+}
+
+/**
+ * The fingerprints each write operation stores. When the merge settles every field with writes to one side
+ * only, that single write also stores the record fingerprint, so the next cycle (the echo) plans nothing.
+ */
+export function writeFingerprints<Field extends string>(
+  merge: PairMerge<Field>,
+): { erp: Record<string, Fingerprint>; crm: Record<string, Fingerprint> } {
+  const toErp = merge.erpChanges.length > 0;
+  const toCrm = merge.crmChanges.length > 0;
+  if (merge.recordPrint === undefined || toErp === toCrm)
+    return { erp: merge.erpFingerprints, crm: merge.crmFingerprints };
+  const record = { [recordFingerprintField]: merge.recordPrint };
+  return toErp
+    ? { erp: { ...merge.erpFingerprints, ...record }, crm: merge.crmFingerprints }
+    : { erp: merge.erpFingerprints, crm: { ...merge.crmFingerprints, ...record } };
 }

@@ -1,5 +1,5 @@
 import { personNameKey } from '../match/name-key.js';
-import { type CanonicalContact, type ContactSyncField, contactSyncFields } from '../model/contact.js';
+import type { CanonicalContact, ContactSyncField } from '../model/contact.js';
 import { type AssociateInput, associateToContact, contactToAssociateValues } from '../sources/associate.js';
 import type { Mapped } from '../sources/collect.js';
 import {
@@ -21,7 +21,7 @@ import {
   newerSide,
   type PlanContext,
 } from './context.js';
-import { mergePair } from './merge-pair.js';
+import { mergePair, writeFingerprints } from './merge-pair.js';
 import type { Candidate, CustomerRef, LinkReason, SkipReason, System } from './operations.js';
 
 interface CrmContact {
@@ -184,6 +184,7 @@ function mergeLinkedContact(
   if (skipIfInvalid(context, 'hubspot', crmId, [...erpWrite.issues])) return;
 
   const id = `contact:${crmId}:${associateNo}`;
+  const prints = writeFingerprints(merge);
   if (Object.keys(merge.baseline).length > 0) {
     operations.push({
       id: `${id}:baseline`,
@@ -203,7 +204,7 @@ function mergeLinkedContact(
       associateNo,
       values: erpWrite.values,
       changes: merge.erpChanges,
-      fingerprints: merge.erpFingerprints,
+      fingerprints: prints.erp,
     });
   }
   if (merge.crmChanges.length > 0) {
@@ -215,7 +216,7 @@ function mergeLinkedContact(
       associateNo,
       properties: contactToHubSpotProperties(merge.toCrm),
       changes: merge.crmChanges,
-      fingerprints: merge.crmFingerprints,
+      fingerprints: prints.crm,
     });
   }
   for (const field of merge.conflicts) {
@@ -426,7 +427,7 @@ function matchAndCreate(
 function createInErp(context: PlanContext, crm: CrmContact, customer: CustomerRef): void {
   const crmId = crm.input.id;
   const created = creationFields(
-    contactSyncFields,
+    context.syncedContactFields,
     context.policy.contacts.fields,
     syncValues(crm.mapped.record),
     'crm',
@@ -449,7 +450,7 @@ function createInErp(context: PlanContext, crm: CrmContact, customer: CustomerRe
 function createInCrm(context: PlanContext, erp: ErpContact, customer: CustomerRef): void {
   const associateNo = erp.input.associateNo;
   const created = creationFields(
-    contactSyncFields,
+    context.syncedContactFields,
     context.policy.contacts.fields,
     syncValues(erp.mapped.record),
     'erp',

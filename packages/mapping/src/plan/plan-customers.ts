@@ -1,5 +1,5 @@
 import { companyNameKey } from '../match/name-key.js';
-import { type CanonicalCustomer, type CustomerSyncField, customerSyncFields } from '../model/customer.js';
+import type { CanonicalCustomer, CustomerSyncField } from '../model/customer.js';
 import { type AssociateInput, associateToCustomer, customerToAssociateValues } from '../sources/associate.js';
 import type { Mapped } from '../sources/collect.js';
 import {
@@ -20,7 +20,7 @@ import {
   newerSide,
   type PlanContext,
 } from './context.js';
-import { mergePair } from './merge-pair.js';
+import { mergePair, writeFingerprints } from './merge-pair.js';
 import type { Candidate, LinkReason } from './operations.js';
 
 interface CrmCompany {
@@ -237,6 +237,7 @@ function mergeLinkedCustomer(
   if (skipIfInvalid(context, 'hubspot', crmId, [...erpWrite.issues])) return;
 
   const id = `customer:${crmId}:${associateNo}`;
+  const prints = writeFingerprints(merge);
   if (Object.keys(merge.baseline).length > 0) {
     operations.push({
       id: `${id}:baseline`,
@@ -256,7 +257,7 @@ function mergeLinkedCustomer(
       associateNo,
       values: erpWrite.values,
       changes: merge.erpChanges,
-      fingerprints: merge.erpFingerprints,
+      fingerprints: prints.erp,
     });
   }
   if (merge.crmChanges.length > 0) {
@@ -268,7 +269,7 @@ function mergeLinkedCustomer(
       associateNo,
       properties: customerToHubSpotProperties(merge.toCrm, policy.hubspotProperties),
       changes: merge.crmChanges,
-      fingerprints: merge.crmFingerprints,
+      fingerprints: prints.crm,
     });
   }
   for (const field of merge.conflicts) {
@@ -506,12 +507,19 @@ function matchAndCreate(
       reportCandidates(
         'visma-nxt',
         String(associateNo),
-        sameOrgCrm.map((company) => ({
-          system: 'hubspot' as const,
-          recordId: company.input.id,
-          score: 1,
-          reason: 'org-number' as const,
-        })),
+        [
+          ...sameOrgCrm.map(
+            (company): Candidate => ({
+              system: 'hubspot',
+              recordId: company.input.id,
+              score: 1,
+              reason: 'org-number',
+            }),
+          ),
+          ...sameOrgErp
+            .filter((other) => other.input.associateNo !== associateNo)
+            .map((other) => erpCandidate(other, 'org-number', 1)),
+        ],
         sameOrgErp.length > 1
           ? `${sameOrgErp.length} Business NXT customers share its organization number`
           : 'a HubSpot company with its organization number is linked to another Business NXT customer',
@@ -526,7 +534,7 @@ function createInErp(context: PlanContext, crm: CrmCompany): void {
   const rules = context.policy.customers.fields;
   const crmId = crm.input.id;
   const created = creationFields(
-    customerSyncFields,
+    context.syncedCustomerFields,
     rules,
     syncValues(crm.mapped.record),
     'crm',
@@ -552,7 +560,7 @@ function createInCrm(context: PlanContext, erp: ErpCustomer): void {
   const associateNo = erp.input.associateNo;
   const record = erp.mapped.record;
   const created = creationFields(
-    customerSyncFields,
+    context.syncedCustomerFields,
     policy.customers.fields,
     syncValues(record),
     'erp',

@@ -337,6 +337,24 @@ describe('planSync: matching and bad input', () => {
     });
   });
 
+  it('holds two Business NXT customers that share an org number, naming each other', () => {
+    const systems = new InMemorySystems();
+    systems.addAssociate({ associateNo: 7, customerNo: 1, name: 'Dobbel AS', companyNo: '923609016' });
+    systems.addAssociate({
+      associateNo: 8,
+      customerNo: 2,
+      name: 'Dobbel AS avd. Larvik',
+      companyNo: '923609016',
+    });
+    expect(planSync(systems.input(policy)).operations).toMatchObject([
+      {
+        kind: 'candidates',
+        recordId: '7',
+        candidates: [{ system: 'visma-nxt', recordId: '8', reason: 'org-number' }],
+      },
+    ]);
+  });
+
   it('reports name + postal code matches as candidates, and links them only when configured', () => {
     const systems = new InMemorySystems();
     systems.addCompany('1', { name: 'Larvik Havn AS', zip: '3263', lifecyclestage: 'customer' });
