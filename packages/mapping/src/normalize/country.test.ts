@@ -5,6 +5,7 @@ import {
   normalizeVismaCountryNo,
   vismaCountryNoFor,
 } from './country.js';
+import { vismaCountryNumbers } from './visma-country-numbers.js';
 
 describe('countries', () => {
   it.each([
@@ -37,5 +38,16 @@ describe('countries', () => {
     expect(vismaCountryNoFor('NO')).toBe(47);
     expect(vismaCountryNoFor('FI')).toBe(358);
     expect(countryDisplayName('NO')).toBe('Norway');
+  });
+
+  it('maps every listed Business NXT country number to exactly one country, both ways', () => {
+    const numbers = vismaCountryNumbers.map(([countryNo]) => countryNo);
+    const codes = vismaCountryNumbers.map(([, alpha2]) => alpha2);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const [countryNo, alpha2] of vismaCountryNumbers) {
+      expect(normalizeVismaCountryNo(countryNo)).toEqual({ ok: true, value: alpha2 });
+      expect(vismaCountryNoFor(alpha2)).toBe(countryNo);
+    }
   });
 });

@@ -17,7 +17,7 @@ const byAlpha2 = new Map(countries.map((country) => [country.alpha2, country]));
 const alpha2ByVismaNumber = new Map<number, string>();
 const vismaNumberByAlpha2 = new Map<string, number>();
 for (const [countryNo, alpha2] of vismaCountryNumbers) {
-  if (!alpha2ByVismaNumber.has(countryNo)) alpha2ByVismaNumber.set(countryNo, alpha2);
+  alpha2ByVismaNumber.set(countryNo, alpha2);
   vismaNumberByAlpha2.set(alpha2, countryNo);
 }
 

@@ -2,7 +2,9 @@
  * UNCONFIRMED for Business NXT: Visma Business numbers countries by their telephone country code (Norway 47,
  * Sweden 46). See ../shared/reference/visma-business-nxt.md §9. If a live company numbers them otherwise, this
  * table is the only place to correct; `crm-sync doctor` compares it with the company's `Country` table.
- * Where a calling code is shared (1: US and Canada), the first listed wins when reading.
+ * Every number must map to one country both ways, or a country written to Business NXT would read back as
+ * another (calling code 1 is shared by the US and Canada: only the US is listed, so a Canadian customer is
+ * reported as an error rather than silently turned American). country.test.ts checks this.
  */
 export const vismaCountryNumbers: ReadonlyArray<readonly [countryNo: number, alpha2: string]> = [
   [47, 'NO'],
@@ -29,7 +31,6 @@ export const vismaCountryNumbers: ReadonlyArray<readonly [countryNo: number, alp
   [36, 'HU'],
   [30, 'GR'],
   [1, 'US'],
-  [1, 'CA'],
   [86, 'CN'],
   [81, 'JP'],
   [298, 'FO'],
