@@ -19,6 +19,8 @@ describe('public surface', () => {
         "contactToAssociateValues",
         "contactToHubSpotProperties",
         "countryDisplayName",
+        "createContactMatcher",
+        "createCustomerMatcher",
         "createFingerprinter",
         "createTimestampReader",
         "customerSyncFields",

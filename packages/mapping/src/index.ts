@@ -18,6 +18,21 @@ export {
 } from './config/policy.js';
 export { erpColumnLimits } from './erp-column-limits.js';
 export type { FieldIssue, Normalized } from './issues.js';
+export type {
+  ContactMatcher,
+  ContactMatcherInput,
+  MatchableContact,
+  MatchablePerson,
+} from './match/contact-matcher.js';
+export { createContactMatcher } from './match/contact-matcher.js';
+export type {
+  CustomerMatcher,
+  CustomerMatcherInput,
+  MatchableCompany,
+  MatchableCustomer,
+} from './match/customer-matcher.js';
+export { createCustomerMatcher } from './match/customer-matcher.js';
+export type { Match } from './match/match.js';
 export { companyNameKey, personNameKey } from './match/name-key.js';
 export { compareKey } from './merge/compare-key.js';
 export type { Fingerprint, Fingerprinter } from './merge/fingerprint.js';

@@ -103,7 +103,6 @@ export type SkipReason =
   | 'no-company'
   | 'company-not-synced'
   | 'customer-not-synced'
-  | 'erp-number-linked-elsewhere'
   | 'email-at-other-company'
   | 'contact-customer-differs';
 
@@ -121,7 +120,7 @@ export interface Candidate {
   readonly system: System;
   readonly recordId: string;
   readonly score: number;
-  readonly reason: 'org-number' | 'name-and-postal-code' | 'name' | 'email';
+  readonly reason: 'erp-number' | 'org-number' | 'name-and-postal-code' | 'name' | 'email';
 }
 
 /** Possible matches found: no record is created until a person links them (or auto-linking is configured). */

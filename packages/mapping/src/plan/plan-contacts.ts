@@ -1,4 +1,5 @@
-import { personNameKey } from '../match/name-key.js';
+import { createContactMatcher } from '../match/contact-matcher.js';
+import type { Match } from '../match/match.js';
 import type { CanonicalContact, ContactSyncField } from '../model/contact.js';
 import { type AssociateInput, associateToContact, contactToAssociateValues } from '../sources/associate.js';
 import type { Mapped } from '../sources/collect.js';
@@ -22,7 +23,7 @@ import {
   type PlanContext,
 } from './context.js';
 import { mergePair, writeFingerprints } from './merge-pair.js';
-import type { Candidate, CustomerRef, LinkReason, SkipReason, System } from './operations.js';
+import type { CustomerRef, SkipReason, System } from './operations.js';
 
 interface CrmContact {
   readonly input: HubSpotContactInput;
@@ -253,78 +254,64 @@ function matchAndCreate(
 ): void {
   const { policy, operations } = context;
   const rules = policy.contacts.fields;
-  const unlinkedErp = [...erpByNo.values()].filter((person) => !isLinkedErp(links, person.input.associateNo));
-  const erpByCustomer = new Map<string, ErpContact[]>();
-  for (const person of unlinkedErp) {
-    const key = customerKey(person.customer);
-    if (key === null) continue;
-    erpByCustomer.set(key, [...(erpByCustomer.get(key) ?? []), person]);
-  }
-  const crmByEmail = new Map<string, CrmContact[]>();
-  for (const contact of crmById.values()) {
-    const email = contact.mapped.record.email;
-    if (email !== null && !contact.input.archived)
-      crmByEmail.set(email, [...(crmByEmail.get(email) ?? []), contact]);
-  }
-  const claimedErp = new Set<number>();
-  const heldErp = new Set<number>();
-  const unclaimedSiblings = (customer: CustomerRef) =>
-    (erpByCustomer.get(customerKey(customer) ?? '') ?? []).filter(
-      (person) => !claimedErp.has(person.input.associateNo),
-    );
-  const withEmail = (people: ErpContact[], email: string | null) =>
-    email === null ? [] : people.filter((person) => person.mapped.record.email === email);
-
-  const link = (crm: CrmContact, erp: ErpContact, reason: LinkReason) => {
-    const crmId = crm.input.id;
-    const associateNo = erp.input.associateNo;
-    claimedErp.add(associateNo);
-    operations.push({
-      id: `contact:link:${crmId}`,
-      entity: 'contact',
-      kind: 'link',
-      crmId,
-      associateNo,
-      reason,
-    });
-    mergeLinkedContact(context, crm, erp, {});
-  };
-  const reportCandidates = (system: System, recordId: string, candidates: Candidate[], why: string) => {
-    for (const candidate of candidates)
-      if (candidate.system === 'visma-nxt') heldErp.add(Number(candidate.recordId));
-    operations.push({
-      id: `contact:candidates:${system}:${recordId}`,
-      entity: 'contact',
-      kind: 'candidates',
-      system,
-      recordId,
-      candidates,
-      message: `${why}; nothing is created until they are linked: set ${policy.hubspotProperties.erpActorNo} on the HubSpot contact to the right actor number, or fix the data`,
-    });
-  };
-
   const unlinkedCrm = [...crmById.values()].filter(
     (contact) => !contact.input.archived && !isLinkedCrm(links, contact.input.id),
   );
-  unlinkedCrm.sort((a, b) => byNumericId(a.input.id, b.input.id));
-  // Strong matches first (ERP number, email), so a name candidate never points at a record claimed later on.
-  const weak: Array<{ crm: CrmContact; customer: CustomerRef }> = [];
-  for (const crm of unlinkedCrm) {
+  const unlinkedErp = [...erpByNo.values()].filter((person) => !isLinkedErp(links, person.input.associateNo));
+  if (unlinkedCrm.length === 0 && unlinkedErp.length === 0) return;
+  const matcher = createContactMatcher({
+    persons: [...erpByNo.values()].map((person) => ({
+      associateNo: person.input.associateNo,
+      record: person.mapped.record,
+      customerKey: customerKey(person.customer),
+    })),
+    isLinked: (associateNo) => isLinkedErp(links, associateNo),
+    autoLinkCandidates: policy.matching.autoLinkCandidates,
+  });
+  const matchable = (contact: CrmContact) => ({
+    crmId: contact.input.id,
+    record: contact.mapped.record,
+    customerKey: customerKey(contact.customer),
+  });
+  const settle = (crm: CrmContact, match: Match<number>): boolean => {
     const crmId = crm.input.id;
-    const record = crm.mapped.record;
-    if (skipIfInvalid(context, 'hubspot', crmId, blockingIssues(crm.mapped.issues, rules))) continue;
-
-    if (record.erpActorNo !== null) {
-      const named = erpByNo.get(record.erpActorNo);
-      if (
-        named !== undefined &&
-        !isLinkedErp(links, record.erpActorNo) &&
-        !claimedErp.has(record.erpActorNo)
-      ) {
-        link(crm, named, 'erp-number');
-        continue;
-      }
+    if (match.kind === 'linked') {
+      const erp = erpByNo.get(match.target);
+      if (erp === undefined) return false;
+      operations.push({
+        id: `contact:link:${crmId}`,
+        entity: 'contact',
+        kind: 'link',
+        crmId,
+        associateNo: match.target,
+        reason: match.reason,
+      });
+      mergeLinkedContact(context, crm, erp, {});
+      return true;
     }
+    if (match.kind === 'candidates') {
+      operations.push({
+        id: `contact:candidates:hubspot:${crmId}`,
+        entity: 'contact',
+        kind: 'candidates',
+        system: 'hubspot',
+        recordId: crmId,
+        candidates: match.candidates,
+        message: `${match.reason}; nothing is created until they are linked: set ${policy.hubspotProperties.erpActorNo} on the HubSpot contact to the right actor number, or fix the data`,
+      });
+      return true;
+    }
+    return false;
+  };
+
+  unlinkedCrm.sort((a, b) => byNumericId(a.input.id, b.input.id));
+  const valid = unlinkedCrm.filter(
+    (crm) => !skipIfInvalid(context, 'hubspot', crm.input.id, blockingIssues(crm.mapped.issues, rules)),
+  );
+  // Every sure match first (stored actor number, email within the customer), then same-name candidates.
+  const unmatched = valid.filter((crm) => !settle(crm, matcher.strong(matchable(crm))));
+  for (const crm of unmatched) {
+    const crmId = crm.input.id;
     if (crm.customer === undefined) {
       const companyId = contactCompanyId(crm.input);
       if (companyId === null) skip(context, 'hubspot', crmId, 'no-company', 'is associated with no company');
@@ -339,56 +326,18 @@ function matchAndCreate(
       }
       continue;
     }
-    const byEmail = withEmail(unclaimedSiblings(crm.customer), record.email);
-    const [emailMatch] = byEmail;
-    if (emailMatch !== undefined && byEmail.length === 1) {
-      link(crm, emailMatch, 'email');
-      continue;
-    }
-    weak.push({ crm, customer: crm.customer });
+    if (settle(crm, matcher.weak(matchable(crm)))) continue;
+    if (policy.contacts.createInErp) createInErp(context, crm, crm.customer);
   }
 
-  for (const { crm, customer } of weak) {
-    const crmId = crm.input.id;
-    const record = crm.mapped.record;
-    const siblings = unclaimedSiblings(customer);
-    const byEmail = withEmail(siblings, record.email);
-    const byName =
-      byEmail.length > 1
-        ? byEmail
-        : siblings.filter(
-            (person) =>
-              record.name !== null &&
-              person.mapped.record.name !== null &&
-              personNameKey(person.mapped.record.name) === personNameKey(record.name) &&
-              (person.mapped.record.email === null || record.email === null),
-          );
-    const [nameMatch] = byName;
-    if (nameMatch !== undefined && byName.length === 1 && policy.matching.autoLinkCandidates) {
-      link(crm, nameMatch, 'name');
-      continue;
-    }
-    if (byName.length > 0) {
-      reportCandidates(
-        'hubspot',
-        crmId,
-        byName.map((person) => ({
-          system: 'visma-nxt',
-          recordId: String(person.input.associateNo),
-          score: byEmail.length > 1 ? 1 : 0.7,
-          reason: byEmail.length > 1 ? 'email' : 'name',
-        })),
-        byEmail.length > 1
-          ? 'several Business NXT contact persons of its customer have its email'
-          : 'a Business NXT contact person of its customer has the same name',
-      );
-      continue;
-    }
-    if (policy.contacts.createInErp) createInErp(context, crm, customer);
+  const crmByEmail = new Map<string, CrmContact[]>();
+  for (const contact of crmById.values()) {
+    const email = contact.mapped.record.email;
+    if (email !== null && !contact.input.archived)
+      crmByEmail.set(email, [...(crmByEmail.get(email) ?? []), contact]);
   }
-
   const remaining = unlinkedErp.filter(
-    (person) => !claimedErp.has(person.input.associateNo) && !heldErp.has(person.input.associateNo),
+    (person) => !matcher.isClaimed(person.input.associateNo) && !matcher.isHeld(person.input.associateNo),
   );
   remaining.sort((a, b) => a.input.associateNo - b.input.associateNo);
   for (const erp of remaining) {

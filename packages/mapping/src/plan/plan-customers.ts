@@ -1,4 +1,5 @@
-import { companyNameKey } from '../match/name-key.js';
+import { createCustomerMatcher } from '../match/customer-matcher.js';
+import type { Match } from '../match/match.js';
 import type { CanonicalCustomer, CustomerSyncField } from '../model/customer.js';
 import { type AssociateInput, associateToCustomer, customerToAssociateValues } from '../sources/associate.js';
 import type { Mapped } from '../sources/collect.js';
@@ -21,7 +22,7 @@ import {
   type PlanContext,
 } from './context.js';
 import { mergePair, writeFingerprints } from './merge-pair.js';
-import type { Candidate, LinkReason } from './operations.js';
+import type { Candidate } from './operations.js';
 
 interface CrmCompany {
   readonly input: HubSpotObjectInput;
@@ -302,28 +303,6 @@ function mergeLinkedCustomer(
   }
 }
 
-/** Both org numbers known and different: certainly not the same company, whatever the names say. */
-function differentOrgNumbers(a: CanonicalCustomer, b: CanonicalCustomer): boolean {
-  return a.orgNumber !== null && b.orgNumber !== null && a.orgNumber !== b.orgNumber;
-}
-
-function nameAndPostalKey(record: CanonicalCustomer): string | null {
-  if (record.name === null || record.postalCode === null) return null;
-  return `${companyNameKey(record.name)}|${record.postalCode}`;
-}
-
-function groupBy<T>(items: Iterable<T>, key: (item: T) => string | null): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const value = key(item);
-    if (value === null) continue;
-    const group = groups.get(value);
-    if (group) group.push(item);
-    else groups.set(value, [item]);
-  }
-  return groups;
-}
-
 function matchAndCreate(
   context: PlanContext,
   crmById: ReadonlyMap<string, CrmCompany>,
@@ -336,151 +315,62 @@ function matchAndCreate(
   const allErp = [...erpByNo.values()];
   const unlinkedCrm = allCrm.filter((company) => !isLinkedCrm(links, company.input.id));
   const anyUnlinkedErp = allErp.some((customer) => !isLinkedErp(links, customer.input.associateNo));
-  // Most cycles only see linked records: the matching indexes below are then not needed.
+  // Most cycles only see linked records: then there is nothing to match.
   if (unlinkedCrm.length === 0 && !anyUnlinkedErp) return;
-  const crmByOrg = groupBy(allCrm, (company) => company.mapped.record.orgNumber);
-  const erpByOrg = groupBy(allErp, (customer) => customer.mapped.record.orgNumber);
-  const erpByNamePostal = groupBy(
-    allErp.filter((customer) => !isLinkedErp(links, customer.input.associateNo)),
-    (customer) => nameAndPostalKey(customer.mapped.record),
-  );
-  const claimedErp = new Set<number>();
-  const heldErp = new Set<number>();
-
-  const link = (crm: CrmCompany, erp: ErpCustomer, reason: LinkReason) => {
-    const crmId = crm.input.id;
-    const associateNo = erp.input.associateNo;
-    claimedErp.add(associateNo);
-    operations.push({
-      id: `customer:link:${crmId}`,
-      entity: 'customer',
-      kind: 'link',
-      crmId,
-      associateNo,
-      reason,
-    });
-    const ref = { kind: 'linked', crmId, associateNo } as const;
-    context.customersByCrmId.set(crmId, ref);
-    context.customersByAssociateNo.set(associateNo, ref);
-    mergeLinkedCustomer(context, crm, erp, {});
-  };
-  const reportCandidates = (
-    system: 'hubspot' | 'visma-nxt',
-    recordId: string,
-    candidates: Candidate[],
-    why: string,
-  ) => {
-    for (const candidate of candidates)
-      if (candidate.system === 'visma-nxt') heldErp.add(Number(candidate.recordId));
-    operations.push({
-      id: `customer:candidates:${system}:${recordId}`,
-      entity: 'customer',
-      kind: 'candidates',
-      system,
-      recordId,
-      candidates,
-      message: `${why}; nothing is created until they are linked: set ${policy.hubspotProperties.erpActorNo} on the HubSpot company to the right actor number, or fix the data`,
-    });
-  };
-  const erpCandidate = (customer: ErpCustomer, reason: Candidate['reason'], score: number): Candidate => ({
-    system: 'visma-nxt',
-    recordId: String(customer.input.associateNo),
-    score,
-    reason,
+  const matcher = createCustomerMatcher({
+    companies: allCrm.map((company) => ({ crmId: company.input.id, record: company.mapped.record })),
+    customers: allErp.map((customer) => ({
+      associateNo: customer.input.associateNo,
+      record: customer.mapped.record,
+    })),
+    linkOf: (associateNo) =>
+      links.byErp.get(associateNo)?.crmId ?? (links.retiredAssociateNos.has(associateNo) ? true : undefined),
+    autoLinkCandidates: policy.matching.autoLinkCandidates,
   });
 
-  unlinkedCrm.sort((a, b) => byNumericId(a.input.id, b.input.id));
-  // Strong matches first (ERP number, org number), so a weak candidate never points at a record that a strong
-  // match claims in the same plan (it would turn into a create one cycle later).
-  const weak: CrmCompany[] = [];
-  for (const crm of unlinkedCrm) {
+  const settle = (crm: CrmCompany, match: Match<number>): boolean => {
     const crmId = crm.input.id;
-    const record = crm.mapped.record;
-    if (skipIfInvalid(context, 'hubspot', crmId, blockingIssues(crm.mapped.issues, rules))) continue;
-
-    if (record.erpActorNo !== null) {
-      const named = erpByNo.get(record.erpActorNo);
-      const holder = links.byErp.get(record.erpActorNo);
-      if (named !== undefined && holder === undefined && !claimedErp.has(record.erpActorNo)) {
-        link(crm, named, 'erp-number');
-        continue;
-      }
-      if (holder !== undefined) {
-        operations.push({
-          id: `customer:skip:hubspot:${crmId}`,
-          entity: 'customer',
-          kind: 'skip',
-          system: 'hubspot',
-          recordId: crmId,
-          reason: 'erp-number-linked-elsewhere',
-          message: `its ${policy.hubspotProperties.erpActorNo} names actor ${record.erpActorNo}, which is linked to HubSpot company ${holder.crmId}; merge the two companies in HubSpot`,
-          issues: [],
-        });
-        continue;
-      }
-    }
-
-    if (record.orgNumber !== null) {
-      const sameOrgErp = erpByOrg.get(record.orgNumber) ?? [];
-      const sameOrgCrm = crmByOrg.get(record.orgNumber) ?? [];
-      const [only] = sameOrgErp;
-      const onlyUnlinkedHere =
-        only !== undefined &&
-        sameOrgErp.length === 1 &&
-        sameOrgCrm.length === 1 &&
-        !isLinkedErp(links, only.input.associateNo) &&
-        !claimedErp.has(only.input.associateNo);
-      if (onlyUnlinkedHere) {
-        link(crm, only, 'org-number');
-        continue;
-      }
-      if (sameOrgErp.length > 0 || sameOrgCrm.length > 1) {
-        reportCandidates(
-          'hubspot',
-          crmId,
-          sameOrgErp.map((customer) => erpCandidate(customer, 'org-number', 1)),
-          sameOrgErp.length > 1
-            ? `${sameOrgErp.length} Business NXT customers share its organization number`
-            : sameOrgCrm.length > 1
-              ? `${sameOrgCrm.length} HubSpot companies share its organization number`
-              : 'the Business NXT customer with its organization number is linked to another HubSpot company',
-        );
-        continue;
-      }
-    }
-
-    weak.push(crm);
-  }
-
-  for (const crm of weak) {
-    const crmId = crm.input.id;
-    const record = crm.mapped.record;
-    const key = nameAndPostalKey(record);
-    const candidates = (key === null ? [] : (erpByNamePostal.get(key) ?? []))
-      .filter((customer) => !claimedErp.has(customer.input.associateNo))
-      .filter((customer) => !differentOrgNumbers(record, customer.mapped.record));
-    const [single] = candidates;
-    if (single !== undefined && candidates.length === 1 && policy.matching.autoLinkCandidates) {
-      link(crm, single, 'name-and-postal-code');
-      continue;
-    }
-    if (candidates.length > 0) {
-      reportCandidates(
-        'hubspot',
+    if (match.kind === 'linked') {
+      const erp = erpByNo.get(match.target);
+      if (erp === undefined) return false;
+      operations.push({
+        id: `customer:link:${crmId}`,
+        entity: 'customer',
+        kind: 'link',
         crmId,
-        candidates.map((customer) => erpCandidate(customer, 'name-and-postal-code', 0.8)),
-        'a Business NXT customer has the same name and postal code',
-      );
-      continue;
+        associateNo: match.target,
+        reason: match.reason,
+      });
+      const ref = { kind: 'linked', crmId, associateNo: match.target } as const;
+      context.customersByCrmId.set(crmId, ref);
+      context.customersByAssociateNo.set(match.target, ref);
+      mergeLinkedCustomer(context, crm, erp, {});
+      return true;
     }
+    if (match.kind === 'candidates') {
+      reportCandidates(context, 'hubspot', crmId, match.candidates, match.reason);
+      return true;
+    }
+    return false;
+  };
 
+  unlinkedCrm.sort((a, b) => byNumericId(a.input.id, b.input.id));
+  const valid = unlinkedCrm.filter(
+    (crm) => !skipIfInvalid(context, 'hubspot', crm.input.id, blockingIssues(crm.mapped.issues, rules)),
+  );
+  // Every sure match first, so a candidate never points at a customer that a sure match takes in this plan.
+  const unmatched = valid.filter(
+    (crm) => !settle(crm, matcher.strong({ crmId: crm.input.id, record: crm.mapped.record })),
+  );
+  for (const crm of unmatched) {
+    if (settle(crm, matcher.weak({ crmId: crm.input.id, record: crm.mapped.record }))) continue;
     if (!isEligible(context, crm.input)) {
       operations.push({
-        id: `customer:skip:hubspot:${crmId}`,
+        id: `customer:skip:hubspot:${crm.input.id}`,
         entity: 'customer',
         kind: 'skip',
         system: 'hubspot',
-        recordId: crmId,
+        recordId: crm.input.id,
         reason: 'not-eligible',
         message: 'not a customer by the configured filter (customers.createInErp)',
         issues: [],
@@ -492,42 +382,37 @@ function matchAndCreate(
 
   const unlinkedErp = allErp.filter(
     (customer) =>
-      !isLinkedErp(links, customer.input.associateNo) && !claimedErp.has(customer.input.associateNo),
+      !isLinkedErp(links, customer.input.associateNo) && !matcher.isClaimed(customer.input.associateNo),
   );
   unlinkedErp.sort((a, b) => a.input.associateNo - b.input.associateNo);
   for (const erp of unlinkedErp) {
     const associateNo = erp.input.associateNo;
-    if (heldErp.has(associateNo)) continue;
+    if (matcher.isHeld(associateNo)) continue;
     if (skipIfInvalid(context, 'visma-nxt', String(associateNo), blockingIssues(erp.mapped.issues, rules)))
       continue;
-    const orgNumber = erp.mapped.record.orgNumber;
-    const sameOrgCrm = orgNumber === null ? [] : (crmByOrg.get(orgNumber) ?? []);
-    const sameOrgErp = orgNumber === null ? [] : (erpByOrg.get(orgNumber) ?? []);
-    if (sameOrgCrm.length > 0 || sameOrgErp.length > 1) {
-      reportCandidates(
-        'visma-nxt',
-        String(associateNo),
-        [
-          ...sameOrgCrm.map(
-            (company): Candidate => ({
-              system: 'hubspot',
-              recordId: company.input.id,
-              score: 1,
-              reason: 'org-number',
-            }),
-          ),
-          ...sameOrgErp
-            .filter((other) => other.input.associateNo !== associateNo)
-            .map((other) => erpCandidate(other, 'org-number', 1)),
-        ],
-        sameOrgErp.length > 1
-          ? `${sameOrgErp.length} Business NXT customers share its organization number`
-          : 'a HubSpot company with its organization number is linked to another Business NXT customer',
-      );
-      continue;
-    }
-    if (policy.customers.createInCrm) createInCrm(context, erp);
+    const match = matcher.forCustomer({ associateNo, record: erp.mapped.record });
+    if (match.kind === 'candidates')
+      reportCandidates(context, 'visma-nxt', String(associateNo), match.candidates, match.reason);
+    else if (policy.customers.createInCrm) createInCrm(context, erp);
   }
+}
+
+function reportCandidates(
+  context: PlanContext,
+  system: 'hubspot' | 'visma-nxt',
+  recordId: string,
+  candidates: readonly Candidate[],
+  why: string,
+): void {
+  context.operations.push({
+    id: `customer:candidates:${system}:${recordId}`,
+    entity: 'customer',
+    kind: 'candidates',
+    system,
+    recordId,
+    candidates,
+    message: `${why}; nothing is created until they are linked: set ${context.policy.hubspotProperties.erpActorNo} on the HubSpot company to the right actor number, or fix the data`,
+  });
 }
 
 function createInErp(context: PlanContext, crm: CrmCompany): void {
