@@ -5,7 +5,7 @@ import type { Fingerprint, Fingerprinter } from '../merge/fingerprint.js';
 import type { ContactSyncField } from '../model/contact.js';
 import type { CustomerSyncField } from '../model/customer.js';
 import { recordFingerprintField, recordPrintOf } from './merge-pair.js';
-import type { CustomerRef, FieldChange, SyncOperation } from './operations.js';
+import type { CustomerRef, Entity, FieldChange, SyncOperation, System } from './operations.js';
 
 /** What one planning run shares between the customer and contact planners. */
 export interface PlanContext {
@@ -75,6 +75,28 @@ export function blockingIssues<Field extends string>(
   if (issues.length === 0) return [];
   const isRuled = (field: string): field is Field => Object.hasOwn(rules, field);
   return issues.filter((issue) => isRuled(issue.field) && rules[issue.field].direction !== 'none');
+}
+
+/** Reports a record's blocking issues as one skip; returns whether there were any. */
+export function skipInvalid(
+  context: PlanContext,
+  entity: Entity,
+  system: System,
+  recordId: string,
+  issues: readonly FieldIssue[],
+): boolean {
+  if (issues.length === 0) return false;
+  context.operations.push({
+    id: `${entity}:skip:${system}:${recordId}`,
+    entity,
+    kind: 'skip',
+    system,
+    recordId,
+    reason: 'invalid-data',
+    message: issues.map((issue) => issue.message).join('; '),
+    issues,
+  });
+  return true;
 }
 
 /** Which record changed last, for `newest-wins`: `null` when either timestamp is unknown or they are equal. */

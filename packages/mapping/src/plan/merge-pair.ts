@@ -46,16 +46,20 @@ export function recordPrintOf(keys: ReadonlyArray<string | null>, fingerprint: F
  * Merges every synced field of a linked pair. When all fields already agree, one record-level fingerprint
  * decides whether anything moved, so a converged pair costs one hash (this is the echo-suppression path).
  */
-const nothingToDo: PairMerge<never> = Object.freeze({
-  toErp: {},
-  toCrm: {},
-  erpChanges: [],
-  crmChanges: [],
-  erpFingerprints: {},
-  crmFingerprints: {},
-  baseline: {},
-  conflicts: [],
-});
+function emptyMerge<Field extends string>(): PairMerge<Field> {
+  return {
+    toErp: {},
+    toCrm: {},
+    erpChanges: [],
+    crmChanges: [],
+    erpFingerprints: {},
+    crmFingerprints: {},
+    baseline: {},
+    conflicts: [],
+  };
+}
+
+const nothingToDo: PairMerge<never> = Object.freeze(emptyMerge<never>());
 
 export function mergePair<Field extends string>(
   input: PairMergeInput<Field>,
@@ -76,16 +80,8 @@ export function mergePair<Field extends string>(
   const recordPrint = converged ? recordPrintOf(crmKeys, fingerprint) : undefined;
   // The common case (echo suppression): nothing moved since the last sync, so nothing is allocated either.
   if (recordPrint !== undefined && recordPrint === input.base[recordFingerprintField]) return nothingToDo;
-  const result: PairMerge<Field> = {
-    toErp: {},
-    toCrm: {},
-    erpChanges: [],
-    crmChanges: [],
-    erpFingerprints: {},
-    crmFingerprints: {},
-    baseline: {},
-    conflicts: [],
-  };
+  const result = emptyMerge<Field>();
+
   if (recordPrint !== undefined) {
     synced.forEach((field, index) => {
       const print = fingerprint(field, crmKeys[index] ?? null);

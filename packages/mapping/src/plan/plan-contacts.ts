@@ -19,10 +19,10 @@ import {
   isLinkedErp,
   type LinkIndex,
   type LinkState,
-  newerSide,
   type PlanContext,
+  skipInvalid,
 } from './context.js';
-import { mergePair, writeFingerprints } from './merge-pair.js';
+import { planLinkedPair } from './linked-pair.js';
 import type { CustomerRef, SkipReason, System } from './operations.js';
 
 interface CrmContact {
@@ -76,17 +76,6 @@ function skip(
     message,
     issues,
   });
-}
-
-function skipIfInvalid(
-  context: PlanContext,
-  system: System,
-  recordId: string,
-  issues: ReturnType<typeof blockingIssues>,
-): boolean {
-  if (issues.length === 0) return false;
-  skip(context, system, recordId, 'invalid-data', issues.map((issue) => issue.message).join('; '), issues);
-  return true;
 }
 
 /** Plans contact persons after customers, so a contact can follow its customer's create in the same plan. */
@@ -143,19 +132,26 @@ function mergeLinkedContact(
   erp: ErpContact,
   base: LinkState['fingerprints'],
 ): void {
-  const { policy, operations, fingerprint } = context;
-  const rules = policy.contacts.fields;
+  const { policy, operations } = context;
   const crmId = crm.input.id;
   const associateNo = erp.input.associateNo;
-  const crmInvalid = skipIfInvalid(context, 'hubspot', crmId, blockingIssues(crm.mapped.issues, rules));
-  const erpInvalid = skipIfInvalid(
-    context,
-    'visma-nxt',
-    String(associateNo),
-    blockingIssues(erp.mapped.issues, rules),
-  );
-  if (crmInvalid || erpInvalid) return;
-
+  const planned = planLinkedPair(context, {
+    entity: 'contact',
+    crmId,
+    associateNo,
+    crm: { values: syncValues(crm.mapped.record), issues: crm.mapped.issues, timestamp: crm.input.updatedAt },
+    erp: {
+      values: syncValues(erp.mapped.record),
+      issues: erp.mapped.issues,
+      timestamp: erp.input.changedTimestamp,
+    },
+    fields: context.syncedContactFields,
+    rules: policy.contacts.fields,
+    base,
+    toAssociateValues: contactToAssociateValues,
+    toHubSpotProperties: contactToHubSpotProperties,
+  });
+  if (!planned) return;
   if (crm.customer !== undefined && erp.customer !== undefined && !sameCustomer(crm.customer, erp.customer)) {
     skip(
       context,
@@ -165,75 +161,7 @@ function mergeLinkedContact(
       `its primary company in HubSpot is not the customer it is a contact person for in Business NXT (actor ${erp.mapped.record.customerActorNo}); fields still sync, the company is not moved`,
     );
   }
-
-  const merge = mergePair(
-    {
-      fields: context.syncedContactFields,
-      rules,
-      crm: syncValues(crm.mapped.record),
-      erp: syncValues(erp.mapped.record),
-      base,
-      newer: () =>
-        newerSide(
-          context.readTimestamp(crm.input.updatedAt),
-          context.readTimestamp(erp.input.changedTimestamp),
-        ),
-    },
-    fingerprint,
-  );
-  const erpWrite = contactToAssociateValues(merge.toErp, String(associateNo));
-  if (skipIfInvalid(context, 'hubspot', crmId, [...erpWrite.issues])) return;
-
   const id = `contact:${crmId}:${associateNo}`;
-  const prints = writeFingerprints(merge);
-  if (Object.keys(merge.baseline).length > 0) {
-    operations.push({
-      id: `${id}:baseline`,
-      entity: 'contact',
-      kind: 'baseline',
-      crmId,
-      associateNo,
-      fingerprints: merge.baseline,
-    });
-  }
-  if (merge.erpChanges.length > 0) {
-    operations.push({
-      id: `${id}:update-erp`,
-      entity: 'contact',
-      kind: 'update-erp',
-      crmId,
-      associateNo,
-      values: erpWrite.values,
-      changes: merge.erpChanges,
-      fingerprints: prints.erp,
-    });
-  }
-  if (merge.crmChanges.length > 0) {
-    operations.push({
-      id: `${id}:update-crm`,
-      entity: 'contact',
-      kind: 'update-crm',
-      crmId,
-      associateNo,
-      properties: contactToHubSpotProperties(merge.toCrm),
-      changes: merge.crmChanges,
-      fingerprints: prints.crm,
-    });
-  }
-  for (const field of merge.conflicts) {
-    operations.push({
-      id: `${id}:conflict:${field}`,
-      entity: 'contact',
-      kind: 'conflict',
-      crmId,
-      associateNo,
-      field,
-      crmValue: crm.mapped.record[field],
-      erpValue: erp.mapped.record[field],
-      reason: 'both-changed',
-      base: base[field],
-    });
-  }
   if (crm.mapped.record.erpActorNo !== associateNo) {
     operations.push({
       id: `${id}:write-back`,
@@ -306,7 +234,8 @@ function matchAndCreate(
 
   unlinkedCrm.sort((a, b) => byNumericId(a.input.id, b.input.id));
   const valid = unlinkedCrm.filter(
-    (crm) => !skipIfInvalid(context, 'hubspot', crm.input.id, blockingIssues(crm.mapped.issues, rules)),
+    (crm) =>
+      !skipInvalid(context, 'contact', 'hubspot', crm.input.id, blockingIssues(crm.mapped.issues, rules)),
   );
   // Every sure match first (stored actor number, email within the customer), then same-name candidates.
   const unmatched = valid.filter((crm) => !settle(crm, matcher.strong(matchable(crm))));
@@ -342,7 +271,8 @@ function matchAndCreate(
   remaining.sort((a, b) => a.input.associateNo - b.input.associateNo);
   for (const erp of remaining) {
     const recordId = String(erp.input.associateNo);
-    if (skipIfInvalid(context, 'visma-nxt', recordId, blockingIssues(erp.mapped.issues, rules))) continue;
+    if (skipInvalid(context, 'contact', 'visma-nxt', recordId, blockingIssues(erp.mapped.issues, rules)))
+      continue;
     if (erp.customer === undefined) {
       const parent = erp.mapped.record.customerActorNo;
       skip(
@@ -383,7 +313,7 @@ function createInErp(context: PlanContext, crm: CrmContact, customer: CustomerRe
     context.fingerprint,
   );
   const erpWrite = contactToAssociateValues(created.values, null);
-  if (skipIfInvalid(context, 'hubspot', crmId, [...erpWrite.issues])) return;
+  if (skipInvalid(context, 'contact', 'hubspot', crmId, [...erpWrite.issues])) return;
   context.operations.push({
     id: `contact:create-erp:${crmId}`,
     entity: 'contact',

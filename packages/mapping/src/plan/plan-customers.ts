@@ -18,10 +18,10 @@ import {
   isLinkedErp,
   type LinkIndex,
   type LinkState,
-  newerSide,
   type PlanContext,
+  skipInvalid,
 } from './context.js';
-import { mergePair, writeFingerprints } from './merge-pair.js';
+import { planLinkedPair } from './linked-pair.js';
 import type { Candidate } from './operations.js';
 
 interface CrmCompany {
@@ -179,114 +179,33 @@ function syncValues(record: CanonicalCustomer): Record<CustomerSyncField, string
   };
 }
 
-/** Reports a record's blocking issues as one skip; returns whether there were any. */
-function skipIfInvalid(
-  context: PlanContext,
-  system: 'hubspot' | 'visma-nxt',
-  recordId: string,
-  issues: ReturnType<typeof blockingIssues>,
-): boolean {
-  if (issues.length === 0) return false;
-  context.operations.push({
-    id: `customer:skip:${system}:${recordId}`,
-    entity: 'customer',
-    kind: 'skip',
-    system,
-    recordId,
-    reason: 'invalid-data',
-    message: issues.map((issue) => issue.message).join('; '),
-    issues,
-  });
-  return true;
-}
-
 function mergeLinkedCustomer(
   context: PlanContext,
   crm: CrmCompany,
   erp: ErpCustomer,
   base: LinkState['fingerprints'],
 ): void {
-  const { policy, operations, fingerprint } = context;
-  const rules = policy.customers.fields;
+  const { policy, operations } = context;
   const crmId = crm.input.id;
   const associateNo = erp.input.associateNo;
-  const crmInvalid = skipIfInvalid(context, 'hubspot', crmId, blockingIssues(crm.mapped.issues, rules));
-  const erpInvalid = skipIfInvalid(
-    context,
-    'visma-nxt',
-    String(associateNo),
-    blockingIssues(erp.mapped.issues, rules),
-  );
-  if (crmInvalid || erpInvalid) return;
-
-  const merge = mergePair(
-    {
-      fields: context.syncedCustomerFields,
-      rules,
-      crm: syncValues(crm.mapped.record),
-      erp: syncValues(erp.mapped.record),
-      base,
-      newer: () =>
-        newerSide(
-          context.readTimestamp(crm.input.updatedAt),
-          context.readTimestamp(erp.input.changedTimestamp),
-        ),
+  const planned = planLinkedPair(context, {
+    entity: 'customer',
+    crmId,
+    associateNo,
+    crm: { values: syncValues(crm.mapped.record), issues: crm.mapped.issues, timestamp: crm.input.updatedAt },
+    erp: {
+      values: syncValues(erp.mapped.record),
+      issues: erp.mapped.issues,
+      timestamp: erp.input.changedTimestamp,
     },
-    fingerprint,
-  );
-  const erpWrite = customerToAssociateValues(merge.toErp, String(associateNo));
-  if (skipIfInvalid(context, 'hubspot', crmId, [...erpWrite.issues])) return;
-
+    fields: context.syncedCustomerFields,
+    rules: policy.customers.fields,
+    base,
+    toAssociateValues: customerToAssociateValues,
+    toHubSpotProperties: (fields) => customerToHubSpotProperties(fields, policy.hubspotProperties),
+  });
+  if (!planned) return;
   const id = `customer:${crmId}:${associateNo}`;
-  const prints = writeFingerprints(merge);
-  if (Object.keys(merge.baseline).length > 0) {
-    operations.push({
-      id: `${id}:baseline`,
-      entity: 'customer',
-      kind: 'baseline',
-      crmId,
-      associateNo,
-      fingerprints: merge.baseline,
-    });
-  }
-  if (merge.erpChanges.length > 0) {
-    operations.push({
-      id: `${id}:update-erp`,
-      entity: 'customer',
-      kind: 'update-erp',
-      crmId,
-      associateNo,
-      values: erpWrite.values,
-      changes: merge.erpChanges,
-      fingerprints: prints.erp,
-    });
-  }
-  if (merge.crmChanges.length > 0) {
-    operations.push({
-      id: `${id}:update-crm`,
-      entity: 'customer',
-      kind: 'update-crm',
-      crmId,
-      associateNo,
-      properties: customerToHubSpotProperties(merge.toCrm, policy.hubspotProperties),
-      changes: merge.crmChanges,
-      fingerprints: prints.crm,
-    });
-  }
-  for (const field of merge.conflicts) {
-    operations.push({
-      id: `${id}:conflict:${field}`,
-      entity: 'customer',
-      kind: 'conflict',
-      crmId,
-      associateNo,
-      field,
-      crmValue: crm.mapped.record[field],
-      erpValue: erp.mapped.record[field],
-      reason: 'both-changed',
-      base: base[field],
-    });
-  }
   const { erpCustomerNo, erpActorNo } = erp.mapped.record;
   if (crm.mapped.record.erpCustomerNo !== erpCustomerNo || crm.mapped.record.erpActorNo !== erpActorNo) {
     operations.push({
@@ -356,7 +275,8 @@ function matchAndCreate(
 
   unlinkedCrm.sort((a, b) => byNumericId(a.input.id, b.input.id));
   const valid = unlinkedCrm.filter(
-    (crm) => !skipIfInvalid(context, 'hubspot', crm.input.id, blockingIssues(crm.mapped.issues, rules)),
+    (crm) =>
+      !skipInvalid(context, 'customer', 'hubspot', crm.input.id, blockingIssues(crm.mapped.issues, rules)),
   );
   // Every sure match first, so a candidate never points at a customer that a sure match takes in this plan.
   const unmatched = valid.filter(
@@ -388,7 +308,15 @@ function matchAndCreate(
   for (const erp of unlinkedErp) {
     const associateNo = erp.input.associateNo;
     if (matcher.isHeld(associateNo)) continue;
-    if (skipIfInvalid(context, 'visma-nxt', String(associateNo), blockingIssues(erp.mapped.issues, rules)))
+    if (
+      skipInvalid(
+        context,
+        'customer',
+        'visma-nxt',
+        String(associateNo),
+        blockingIssues(erp.mapped.issues, rules),
+      )
+    )
       continue;
     const match = matcher.forCustomer({ associateNo, record: erp.mapped.record });
     if (match.kind === 'candidates')
@@ -426,7 +354,7 @@ function createInErp(context: PlanContext, crm: CrmCompany): void {
     context.fingerprint,
   );
   const erpWrite = customerToAssociateValues(created.values, null);
-  if (skipIfInvalid(context, 'hubspot', crmId, [...erpWrite.issues])) return;
+  if (skipInvalid(context, 'customer', 'hubspot', crmId, [...erpWrite.issues])) return;
   const id = `customer:create-erp:${crmId}`;
   context.operations.push({
     id,
