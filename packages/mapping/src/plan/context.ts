@@ -99,6 +99,30 @@ export function skipInvalid(
   return true;
 }
 
+/**
+ * A linked record archived in HubSpot or deleted in Business NXT: the link is marked, nothing is deleted on the
+ * other side (DESIGN §4). Returns whether the pair was orphaned.
+ */
+export function orphanIfGone(
+  context: PlanContext,
+  entity: Entity,
+  link: LinkState,
+  crmArchived: boolean,
+  erpDeleted: boolean,
+): boolean {
+  if (!crmArchived && !erpDeleted) return false;
+  context.operations.push({
+    id: `${entity}:orphan:${link.crmId}`,
+    entity,
+    kind: 'orphan',
+    crmId: link.crmId,
+    associateNo: link.associateNo,
+    side: erpDeleted ? 'erp' : 'crm',
+    reason: erpDeleted ? 'deleted-in-business-nxt' : 'archived-in-hubspot',
+  });
+  return true;
+}
+
 /** Which record changed last, for `newest-wins`: `null` when either timestamp is unknown or they are equal. */
 export function newerSide(crmMs: number | null, erpMs: number | null): 'crm' | 'erp' | null {
   if (crmMs === null && erpMs === null) return null;

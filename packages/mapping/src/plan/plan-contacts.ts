@@ -19,6 +19,7 @@ import {
   isLinkedErp,
   type LinkIndex,
   type LinkState,
+  orphanIfGone,
   type PlanContext,
   skipInvalid,
 } from './context.js';
@@ -107,18 +108,14 @@ export function planContacts(context: PlanContext, input: ContactPlanInput): voi
     if (link === undefined) continue;
     const crm = crmById.get(crmId);
     const erp = erpByNo.get(link.associateNo);
-    const erpDeleted = input.missingAssociateNos.has(link.associateNo);
-    if (crm?.input.archived || erpDeleted) {
-      context.operations.push({
-        id: `contact:orphan:${crmId}`,
-        entity: 'contact',
-        kind: 'orphan',
-        crmId,
-        associateNo: link.associateNo,
-        side: erpDeleted ? 'erp' : 'crm',
-        reason: erpDeleted ? 'deleted-in-business-nxt' : 'archived-in-hubspot',
-      });
-    } else if (crm !== undefined && erp !== undefined) {
+    const gone = orphanIfGone(
+      context,
+      'contact',
+      link,
+      crm?.input.archived === true,
+      input.missingAssociateNos.has(link.associateNo),
+    );
+    if (!gone && crm !== undefined && erp !== undefined) {
       mergeLinkedContact(context, crm, erp, link.fingerprints);
     }
   }

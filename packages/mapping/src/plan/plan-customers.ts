@@ -18,6 +18,7 @@ import {
   isLinkedErp,
   type LinkIndex,
   type LinkState,
+  orphanIfGone,
   type PlanContext,
   skipInvalid,
 } from './context.js';
@@ -84,27 +85,14 @@ export function planCustomers(context: PlanContext, input: CustomerPlanInput): v
     context.customersByAssociateNo.set(link.associateNo, ref);
     const crm = crmById.get(crmId);
     const erp = erpByNo.get(link.associateNo);
-    if (crm?.input.archived) {
-      operations.push({
-        id: `customer:orphan:${crmId}`,
-        entity: 'customer',
-        kind: 'orphan',
-        crmId,
-        associateNo: link.associateNo,
-        side: 'crm',
-        reason: 'archived-in-hubspot',
-      });
-    } else if (input.missingAssociateNos.has(link.associateNo)) {
-      operations.push({
-        id: `customer:orphan:${crmId}`,
-        entity: 'customer',
-        kind: 'orphan',
-        crmId,
-        associateNo: link.associateNo,
-        side: 'erp',
-        reason: 'deleted-in-business-nxt',
-      });
-    } else if (crm !== undefined && erp !== undefined) {
+    const gone = orphanIfGone(
+      context,
+      'customer',
+      link,
+      crm?.input.archived === true,
+      input.missingAssociateNos.has(link.associateNo),
+    );
+    if (!gone && crm !== undefined && erp !== undefined) {
       mergeLinkedCustomer(context, crm, erp, link.fingerprints);
     }
   }
