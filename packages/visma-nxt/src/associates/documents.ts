@@ -1,0 +1,59 @@
+import type { FieldNames } from '../unconfirmed.js';
+import { associateSelection } from './associate.js';
+
+// Documents are built from constants and the validated field names only; every value is a variable.
+
+/**
+ * One page of associates, filtered and ordered. https://docs.vismasoftware.no/businessnxtapi/features/pagination
+ * https://docs.vismasoftware.no/businessnxtapi/apireference/features/filtering/index.md
+ */
+export function associatePageDocument(names: FieldNames, orderBy: string): string {
+  return `query AssociatePage($companyNo: Int!, $first: Int!, $after: String, $filter: FilterExpression_Associate) {
+  useCompany(no: $companyNo) {
+    associate(first: $first, after: $after, filter: $filter, orderBy: ${orderBy}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      items { ${associateSelection(names)} }
+    }
+  }
+}`;
+}
+
+/** Inserts associates; the result lists the created rows. https://docs.vismasoftware.no/businessnxtapi/schema/mutations/inserts */
+export function createAssociatesDocument(names: FieldNames): string {
+  return `mutation CreateAssociates($companyNo: Int!, $values: [Associate_Input!]!) {
+  useCompany(no: $companyNo) {
+    associate_create(values: $values) {
+      affectedRows
+      items { ${associateSelection(names)} }
+    }
+  }
+}`;
+}
+
+/** Updates associates, `filters[i]` getting `values[i]`. https://docs.vismasoftware.no/businessnxtapi/schema/mutations/updates */
+export function updateAssociatesDocument(names: FieldNames): string {
+  return `mutation UpdateAssociates($companyNo: Int!, $filters: [FilterExpression_Associate!]!, $values: [Associate_Input!]!) {
+  useCompany(no: $companyNo) {
+    associate_update(filters: $filters, values: $values) {
+      affectedRows
+      items { ${associateSelection(names)} }
+    }
+  }
+}`;
+}
+
+/** The companies this integration may use. https://docs.vismasoftware.no/businessnxtapi/schema/queries/companies */
+export const availableCompaniesDocument = `query AvailableCompanies {
+  availableCompanies {
+    totalCount
+    items { name vismaNetCompanyId vismaNetCustomerId }
+  }
+}`;
+
+/** The fields of the types the client relies on, by introspection. https://graphql.org/learn/introspection/ */
+export const schemaCheckDocument = `query SchemaCheck {
+  associate: __type(name: "Associate") { fields { name } }
+  input: __type(name: "Associate_Input") { inputFields { name } }
+  filter: __type(name: "FilterExpression_Associate") { inputFields { name } }
+}`;

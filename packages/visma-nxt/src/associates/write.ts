@@ -1,0 +1,286 @@
+import { err, ok, type Result, ResultAsync } from 'neverthrow';
+import { z } from 'zod';
+import { type GraphQLErrorEntry, rowIndexOf, type VismaNxtError } from '../errors.js';
+import { isDuplicateKey, suggestValue } from '../unconfirmed.js';
+import { type Associate, type AssociateValues, associateSchema, toLiveValues } from './associate.js';
+import { associatePageDocument, createAssociatesDocument, updateAssociatesDocument } from './documents.js';
+import { expectData, graphqlError, type ReadContext } from './read.js';
+
+/** One input row's outcome: the row as Business NXT stored it, or why it was not stored. */
+export type RowResult = Result<Associate, VismaNxtError>;
+
+/**
+ * How new customers get their customer number: Business NXT suggests one (the default), or the client takes the
+ * next free number of a configured series, moving past numbers that turn out to be in use.
+ */
+export type CustomerNumbering =
+  | { readonly kind: 'suggest' }
+  | { readonly kind: 'series'; readonly from: number; readonly to: number };
+
+const rowsPerMutation = 50;
+
+const mutationResult = (name: 'associate_create' | 'associate_update') =>
+  z.object({
+    useCompany: z
+      .object({
+        [name]: z
+          .object({ affectedRows: z.number().int().nullish(), items: z.array(associateSchema).nullish() })
+          .nullish(),
+      })
+      .nullish(),
+  });
+
+interface MutationAnswer {
+  readonly items: readonly Associate[] | null;
+  readonly errorsByRow: Map<number, GraphQLErrorEntry[]>;
+  readonly otherErrors: GraphQLErrorEntry[];
+}
+
+function readAnswer(
+  data: unknown,
+  errors: readonly GraphQLErrorEntry[],
+  name: 'associate_create' | 'associate_update',
+): Result<MutationAnswer, VismaNxtError> {
+  const parsed = mutationResult(name).safeParse(data ?? {});
+  if (!parsed.success) {
+    return err({
+      kind: 'validation',
+      message: `Business NXT answered ${name} with an unexpected shape`,
+      issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`),
+      retryable: false,
+    });
+  }
+  const errorsByRow = new Map<number, GraphQLErrorEntry[]>();
+  const otherErrors: GraphQLErrorEntry[] = [];
+  for (const error of errors) {
+    const index = rowIndexOf(error);
+    if (index === null) otherErrors.push(error);
+    else errorsByRow.set(index, [...(errorsByRow.get(index) ?? []), error]);
+  }
+  const result = parsed.data.useCompany?.[name];
+  return ok({ items: result?.items ?? null, errorsByRow, otherErrors });
+}
+
+function unknownOutcome(what: string): VismaNxtError {
+  return {
+    kind: 'graphql',
+    message: `${what}: Business NXT did not say whether this row was stored; look it up before trying again`,
+    errors: [],
+    data: null,
+    retryable: false,
+  };
+}
+
+/**
+ * Inserts rows with `associate_create`, 50 rows per mutation; each row's result in input order. A rejected row
+ * (its error `path` ends in `values/<i>`) fails alone. Inserts are never resent after an unclear failure: see Safety.
+ */
+export function createAssociates(
+  context: ReadContext,
+  rows: readonly AssociateValues[],
+  numbering: CustomerNumbering | null,
+): ResultAsync<RowResult[], VismaNxtError> {
+  return new ResultAsync(
+    (async (): Promise<Result<RowResult[], VismaNxtError>> => {
+      const results: RowResult[] = [];
+      let series: SeriesCursor | null = null;
+      if (numbering?.kind === 'series' && rows.some((row) => row.customerNo === undefined)) {
+        const start = await nextInSeries(context, numbering);
+        if (start.isErr()) return err(start.error);
+        series = { next: start.value, to: numbering.to };
+      }
+      for (let index = 0; index < rows.length; index += rowsPerMutation) {
+        const chunk = rows.slice(index, index + rowsPerMutation);
+        const chunkResults = await createChunk(context, chunk, numbering, series);
+        if (chunkResults.isErr()) return err(chunkResults.error);
+        results.push(...chunkResults.value);
+      }
+      return ok(results);
+    })(),
+  );
+}
+
+interface SeriesCursor {
+  next: number;
+  readonly to: number;
+}
+
+async function createChunk(
+  context: ReadContext,
+  chunk: readonly AssociateValues[],
+  numbering: CustomerNumbering | null,
+  series: SeriesCursor | null,
+): Promise<Result<RowResult[], VismaNxtError>> {
+  const results: Array<RowResult | undefined> = new Array(chunk.length).fill(undefined);
+  let pending = chunk.map((values, index) => ({ index, values }));
+  // A number of the series may already be taken (typed in by hand): such rows try the next number, a few times.
+  for (let round = 0; round < 5 && pending.length > 0; round += 1) {
+    const assigned = pending.map((row) => {
+      if (numbering === null || row.values.customerNo !== undefined) return row;
+      if (numbering.kind === 'suggest')
+        return { ...row, values: { ...row.values, customerNo: suggestValue } };
+      if (series === null || series.next > series.to) return row;
+      const customerNo = series.next;
+      series.next += 1;
+      return { ...row, values: { ...row.values, customerNo } };
+    });
+    const exhausted = assigned.filter(
+      (row) => numbering?.kind === 'series' && row.values.customerNo === undefined,
+    );
+    for (const row of exhausted) {
+      results[row.index] = err({
+        kind: 'config',
+        message: 'the customer number series is used up; widen it',
+        retryable: false,
+      });
+    }
+    const sending = assigned.filter((row) => !exhausted.includes(row));
+    if (sending.length === 0) break;
+    const response = await context.transport.request(
+      {
+        query: createAssociatesDocument(context.names),
+        operationName: 'CreateAssociates',
+        variables: {
+          companyNo: context.companyNo,
+          values: sending.map((row) => toLiveValues(row.values, context.names)),
+        },
+      },
+      'write',
+    );
+    if (response.isErr()) return err(response.error);
+    const answer = readAnswer(response.value.data, response.value.errors, 'associate_create');
+    if (answer.isErr()) return err(answer.error);
+    const { items, errorsByRow, otherErrors } = answer.value;
+    const retry: typeof pending = [];
+    const succeeded = sending.filter((_, position) => !errorsByRow.has(position));
+    const itemsMatch = items !== null && items.length === succeeded.length && otherErrors.length === 0;
+    sending.forEach((row, position) => {
+      const rowErrors = errorsByRow.get(position);
+      if (rowErrors !== undefined) {
+        const duplicate =
+          numbering?.kind === 'series' &&
+          chunk[row.index]?.customerNo === undefined &&
+          rowErrors.some(isDuplicateKey);
+        if (duplicate) retry.push({ index: row.index, values: chunk[row.index] ?? row.values });
+        else results[row.index] = err(graphqlError(rowErrors, null, `row ${row.index + 1} of the insert`));
+        return;
+      }
+      const item = itemsMatch ? items[succeeded.indexOf(row)] : undefined;
+      results[row.index] =
+        item !== undefined
+          ? ok(item)
+          : err(
+              otherErrors.length > 0
+                ? graphqlError(otherErrors, response.value.data, 'the insert')
+                : unknownOutcome('the insert'),
+            );
+    });
+    pending = retry;
+  }
+  for (const row of pending) {
+    results[row.index] = err({
+      kind: 'config',
+      message: 'five customer numbers in a row were already in use',
+      retryable: false,
+    });
+  }
+  return ok(results.map((result) => result ?? err(unknownOutcome('the insert'))));
+}
+
+const highestSchema = z.object({
+  useCompany: z
+    .object({
+      associate: z.object({ items: z.array(z.object({ customerNo: z.number().int().nullish() })).nullish() }),
+    })
+    .nullish(),
+});
+
+/** The first free number of the series: one past the highest customer number in it. */
+async function nextInSeries(
+  context: ReadContext,
+  series: { readonly from: number; readonly to: number },
+): Promise<Result<number, VismaNxtError>> {
+  const response = await context.transport.request(
+    {
+      query: associatePageDocument(context.names, '[{customerNo: DESC}]'),
+      operationName: 'AssociatePage',
+      variables: {
+        companyNo: context.companyNo,
+        first: 1,
+        after: null,
+        filter: { _and: [{ customerNo: { _gte: series.from } }, { customerNo: { _lte: series.to } }] },
+      },
+    },
+    'read',
+  );
+  return response
+    .andThen((value) => expectData(value, highestSchema, 'the highest customer number'))
+    .map((data) => {
+      const highest = data.useCompany?.associate.items?.[0]?.customerNo ?? null;
+      return highest === null ? series.from : highest + 1;
+    });
+}
+
+/** One row to change: which associate, and the new values (only the columns to write). */
+export interface AssociateUpdate {
+  readonly associateNo: number;
+  readonly values: AssociateValues;
+}
+
+/**
+ * Updates rows with `associate_update(filters, values)`, 50 per mutation; each row's result in input order,
+ * matched by associate number. A row that matched nothing (deleted meanwhile) fails alone.
+ */
+export function updateAssociates(
+  context: ReadContext,
+  rows: readonly AssociateUpdate[],
+): ResultAsync<RowResult[], VismaNxtError> {
+  return new ResultAsync(
+    (async (): Promise<Result<RowResult[], VismaNxtError>> => {
+      const results: RowResult[] = [];
+      for (let index = 0; index < rows.length; index += rowsPerMutation) {
+        const chunk = rows.slice(index, index + rowsPerMutation);
+        const response = await context.transport.request(
+          {
+            query: updateAssociatesDocument(context.names),
+            operationName: 'UpdateAssociates',
+            variables: {
+              companyNo: context.companyNo,
+              filters: chunk.map((row) => ({ associateNo: { _eq: row.associateNo } })),
+              values: chunk.map((row) => toLiveValues(row.values, context.names)),
+            },
+          },
+          'write',
+        );
+        if (response.isErr()) return err(response.error);
+        const answer = readAnswer(response.value.data, response.value.errors, 'associate_update');
+        if (answer.isErr()) return err(answer.error);
+        const { items, errorsByRow, otherErrors } = answer.value;
+        const byNumber = new Map((items ?? []).map((item) => [item.associateNo, item]));
+        chunk.forEach((row, position) => {
+          const rowErrors = errorsByRow.get(position);
+          const item = byNumber.get(row.associateNo);
+          if (rowErrors !== undefined)
+            results.push(err(graphqlError(rowErrors, null, `the update of associate ${row.associateNo}`)));
+          else if (item !== undefined) results.push(ok(item));
+          else if (otherErrors.length > 0)
+            results.push(err(graphqlError(otherErrors, response.value.data, 'the update')));
+          else if (items === null)
+            results.push(err(unknownOutcome(`the update of associate ${row.associateNo}`)));
+          else {
+            results.push(
+              err({
+                kind: 'graphql',
+                message: `associate ${row.associateNo} was not found (deleted in Business NXT?)`,
+                errors: [],
+                data: null,
+                retryable: false,
+              }),
+            );
+          }
+        });
+      }
+      return ok(results);
+    })(),
+  );
+}

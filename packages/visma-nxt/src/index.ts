@@ -1,0 +1,16 @@
+export type { Associate, AssociateValues } from './associates/associate.js';
+export type { AssociatePage, PagesOptions } from './associates/read.js';
+export type { AssociateUpdate, CustomerNumbering, RowResult } from './associates/write.js';
+export type { VismaNxtClient, VismaNxtClientSettings } from './client.js';
+export { createVismaNxtClient } from './client.js';
+export type { AvailableCompany } from './companies.js';
+export type { GraphQLErrorEntry, VismaNxtError, VismaNxtErrorKind } from './errors.js';
+export { isVismaNxtError } from './errors.js';
+export type { SchemaCheck } from './schema-check.js';
+export type { RequestInfo } from './transport/graphql-transport.js';
+export type { RetryPolicy } from './transport/retry-policy.js';
+export type { FieldNames } from './unconfirmed.js';
+export { defaultFieldNames } from './unconfirmed.js';
+export type { TableChange } from './webhooks/table-change.js';
+export { parseTableChange } from './webhooks/table-change.js';
+export { signatureHeader, verifyWebhook } from './webhooks/verify.js';
