@@ -61,7 +61,7 @@ function isEligible(context: PlanContext, company: HubSpotObjectInput): boolean 
 
 /** Plans customers (DESIGN §2 step 3): merges, linked pairs, first-link matching, creates. Customers go first. */
 export function planCustomers(context: PlanContext, input: CustomerPlanInput): void {
-  const { policy, operations } = context;
+  const { policy } = context;
   const names = policy.hubspotProperties;
 
   const crmById = new Map<string, CrmCompany>();

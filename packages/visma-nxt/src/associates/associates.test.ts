@@ -218,7 +218,11 @@ describe('writing associates', () => {
     graphql().reply(503, 'Service Unavailable');
     const { client } = testClient();
     const result = await client.customers.create([{ name: 'Port-Service Øst AS' }]);
-    expect(result._unsafeUnwrapErr()).toMatchObject({ kind: 'http', retryable: false, message: /look the record up/ });
+    expect(result._unsafeUnwrapErr()).toMatchObject({
+      kind: 'http',
+      retryable: false,
+      message: /look the record up/,
+    });
   });
 
   it('says when an insert left the rows unknown, instead of guessing', async () => {
