@@ -1,0 +1,30 @@
+/** Failures a simulator injects, at a seeded rate, to test clients the way real networks and APIs fail them. */
+export const faultKinds = ['429', '500', '502', '503', 'timeout', 'reset', 'malformed-json'] as const;
+export type FaultKind = (typeof faultKinds)[number];
+
+export interface FaultSettings {
+  /** Share of API requests that fail, 0 to 1. Default 0. */
+  readonly rate: number;
+  /** Which failures to draw from. Default all. */
+  readonly kinds?: readonly FaultKind[] | undefined;
+  /** How long a `timeout` fault hangs before the connection is dropped. Default 120 s. */
+  readonly timeoutMs?: number | undefined;
+}
+
+export function createFaults(settings: FaultSettings, random: () => number) {
+  let current = settings;
+  return {
+    /** The fault for the next request, if one is drawn. */
+    draw(): FaultKind | null {
+      if (current.rate <= 0 || random() >= current.rate) return null;
+      const kinds = current.kinds && current.kinds.length > 0 ? current.kinds : faultKinds;
+      return kinds[Math.floor(random() * kinds.length)] ?? null;
+    },
+    set(next: FaultSettings): void {
+      current = next;
+    },
+    get settings(): FaultSettings {
+      return current;
+    },
+  };
+}

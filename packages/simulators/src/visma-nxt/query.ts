@@ -1,0 +1,143 @@
+import { GraphQLError } from 'graphql';
+import type { AssociateRow } from './store.js';
+
+type Filter = Readonly<Record<string, unknown>>;
+
+// SQL Server's default collations compare text without case; so does the simulator.
+const fold = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
+
+function comparable(row: AssociateRow, field: string): unknown {
+  const value = (row as unknown as Record<string, unknown>)[field];
+  if (field.endsWith('Timestamp')) return typeof value === 'string' ? Date.parse(value) : null;
+  return fold(value);
+}
+
+function operand(field: string, value: unknown): unknown {
+  if (field.endsWith('Timestamp') && typeof value === 'string') return Date.parse(value);
+  return fold(value);
+}
+
+function likeToRegExp(pattern: string): RegExp {
+  const escaped = pattern.toLowerCase().replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+  return new RegExp(`^${escaped.replace(/%/gu, '.*').replace(/_/gu, '.')}$`, 'su');
+}
+
+function compare(value: unknown, operator: string, raw: unknown, field: string): boolean {
+  // NULL compares false with everything, as in SQL (rows never changed since Oct 2024 have no changedTimestamp).
+  if (value === null || value === undefined) return false;
+  const list = Array.isArray(raw) ? raw.map((item) => operand(field, item)) : [];
+  const target = operand(field, raw);
+  const lessThan = (a: unknown, b: unknown) =>
+    typeof a === 'number' && typeof b === 'number' ? a < b : String(a) < String(b);
+  switch (operator) {
+    case '_eq':
+      return value === target;
+    case '_not_eq':
+      return value !== target;
+    case '_gt':
+      return lessThan(target, value);
+    case '_gte':
+      return !lessThan(value, target);
+    case '_lt':
+      return lessThan(value, target);
+    case '_lte':
+      return !lessThan(target, value);
+    case '_in':
+      return list.includes(value);
+    case '_not_in':
+      return !list.includes(value);
+    case '_between':
+    case '_not_between': {
+      const [low, high] = list;
+      const inside = !lessThan(value, low) && !lessThan(high, value);
+      return operator === '_between' ? inside : !inside;
+    }
+    case '_like':
+      return likeToRegExp(String(raw)).test(String(value));
+    default:
+      throw new GraphQLError(`Unknown filter operator ${operator}`);
+  }
+}
+
+/** Whether a row satisfies a `FilterExpression_Associate` (https://docs.vismasoftware.no/businessnxtapi/apireference/features/filtering/index.md). */
+export function matches(row: AssociateRow, filter: Filter | null | undefined): boolean {
+  if (filter === null || filter === undefined) return true;
+  return Object.entries(filter).every(([key, condition]) => {
+    if (condition === null || condition === undefined) return true;
+    if (key === '_and') return (condition as Filter[]).every((part) => matches(row, part));
+    if (key === '_or') return (condition as Filter[]).some((part) => matches(row, part));
+    const value = comparable(row, key);
+    return Object.entries(condition as Filter).every(
+      ([operator, raw]) => raw === null || compare(value, operator, raw, key),
+    );
+  });
+}
+
+/** Sorts by `orderBy: [{field: ASC|DESC}, …]`, NULLs first ascending (SQL Server), ties by associate number. */
+export function sortRows(
+  rows: AssociateRow[],
+  orderBy: ReadonlyArray<Record<string, 'ASC' | 'DESC'>>,
+): AssociateRow[] {
+  const keys = orderBy.flatMap((entry) => Object.entries(entry));
+  return rows.sort((a, b) => {
+    for (const [field, direction] of keys) {
+      const left = comparable(a, field);
+      const right = comparable(b, field);
+      if (left === right) continue;
+      const order =
+        left === null
+          ? -1
+          : right === null
+            ? 1
+            : (left as number | string) < (right as number | string)
+              ? -1
+              : 1;
+      return direction === 'DESC' ? -order : order;
+    }
+    return a.associateNo - b.associateNo;
+  });
+}
+
+const encodeCursor = (offset: number) => Buffer.from(`arrayconnection:${offset}`).toString('base64');
+function decodeCursor(cursor: string): number {
+  const match = /^arrayconnection:(\d+)$/u.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  if (match === null) throw new GraphQLError(`Invalid cursor "${cursor}"`);
+  return Number(match[1]);
+}
+
+export interface PageArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+  readonly last?: number | null;
+  readonly before?: string | null;
+  readonly skip?: number | null;
+}
+
+/** Relay-like paging over sorted rows: `first/after`, `last/before`, and `skip` with either (https://docs.vismasoftware.no/businessnxtapi/features/pagination). */
+export function paginate(rows: AssociateRow[], args: PageArgs, maxPageSize: number) {
+  for (const name of ['first', 'last', 'skip'] as const) {
+    const value = args[name];
+    if (value !== null && value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      throw new GraphQLError(`Argument '${name}' must be a positive integer.`);
+    }
+  }
+  let start = args.after ? decodeCursor(args.after) + 1 : 0;
+  let end = args.before ? decodeCursor(args.before) : rows.length;
+  start += args.skip ?? 0;
+  if (args.last !== null && args.last !== undefined)
+    start = Math.max(start, end - Math.min(args.last, maxPageSize));
+  else end = Math.min(end, start + Math.min(args.first ?? maxPageSize, maxPageSize));
+  start = Math.min(start, rows.length);
+  end = Math.max(start, Math.min(end, rows.length));
+  const items = rows.slice(start, end);
+  return {
+    totalCount: rows.length,
+    pageInfo: {
+      hasNextPage: end < rows.length,
+      hasPreviousPage: start > 0,
+      startCursor: items.length > 0 ? encodeCursor(start) : null,
+      endCursor: items.length > 0 ? encodeCursor(end - 1) : null,
+    },
+    items,
+  };
+}
