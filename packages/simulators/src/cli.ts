@@ -15,7 +15,6 @@ async function main(): Promise<number> {
       port: { type: 'string', default: '0' },
       seed: { type: 'string', default: '1' },
       customers: { type: 'string', default: '0' },
-      companies: { type: 'string', default: '0' },
       help: { type: 'boolean', default: false },
     },
   });
