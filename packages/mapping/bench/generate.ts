@@ -1,65 +1,7 @@
+import { companyName, orgNumber, places } from '@port-service/simulators';
 import type { AssociateInput, HubSpotObjectInput } from '../dist/index.js';
 
-/** mulberry32: a tiny seeded PRNG, so every benchmark run plans exactly the same data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const first = [
-  'Fjord',
-  'Havn',
-  'Bølge',
-  'Nordlys',
-  'Skjær',
-  'Ås',
-  'Bryggen',
-  'Tønne',
-  'Kyst',
-  'Sjø',
-  'Øst',
-  'Vik',
-];
-const second = [
-  'Service',
-  'Marine',
-  'Bygg',
-  'Transport',
-  'Elektro',
-  'Rør',
-  'Maskin',
-  'Frakt',
-  'Fisk',
-  'Verft',
-];
-const places: ReadonlyArray<readonly [string, string]> = [
-  ['3270', 'LARVIK'],
-  ['3256', 'LARVIK'],
-  ['3110', 'TØNSBERG'],
-  ['3211', 'SANDEFJORD'],
-  ['0150', 'OSLO'],
-  ['5003', 'BERGEN'],
-  ['7010', 'TRONDHEIM'],
-  ['9008', 'TROMSØ'],
-  ['6002', 'ÅLESUND'],
-  ['3908', 'PORSGRUNN'],
-];
-
-function orgNumber(random: () => number): string {
-  const weights = [3, 2, 7, 6, 5, 4, 3, 2];
-  for (;;) {
-    const digits = [9, ...Array.from({ length: 7 }, () => Math.floor(random() * 10))];
-    const remainder = digits.reduce((sum, digit, index) => sum + digit * (weights[index] ?? 0), 0) % 11;
-    const check = remainder === 0 ? 0 : 11 - remainder;
-    if (check !== 10) return [...digits, check].join('');
-  }
-}
+export { seededRandom } from '@port-service/simulators';
 
 export interface Pair {
   readonly company: HubSpotObjectInput;
@@ -68,15 +10,12 @@ export interface Pair {
 
 /** A linked customer as both systems hold it after a sync: the same values, each in its own format. */
 export function generatePair(random: () => number, index: number): Pair {
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
-  const name = `${pick(first)} ${pick(second)} ${index} AS`;
+  const name = companyName(random, index);
   const org = orgNumber(random);
-  const [postCode, city] = pick(places);
+  const [postCode, city] = places[Math.floor(random() * places.length)] ?? ['3270', 'LARVIK'];
   const phone = `+479${String(Math.floor(random() * 1e7)).padStart(7, '0')}`;
-  const email = `post${index}@${pick(first)
-    .toLowerCase()
-    .replace(/[^a-z]/g, 'x')}.no`;
-  const street = `${pick(first)}veien ${1 + Math.floor(random() * 120)}`;
+  const email = `post${index}@firma${index}.no`;
+  const street = `Havnegata ${1 + Math.floor(random() * 120)}`;
   const associateNo = 10_000 + index;
   return {
     company: {

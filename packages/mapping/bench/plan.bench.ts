@@ -73,7 +73,7 @@ const editedCompanies = viaJson(
 );
 const editedCustomers = viaJson(
   customers.map((customer, index) =>
-    index % 100 === 50 ? { ...customer, addressLine1: 'Havnegata 1' } : customer,
+    index % 100 === 50 ? { ...customer, addressLine1: 'Storgata 1' } : customer,
   ),
 );
 

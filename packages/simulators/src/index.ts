@@ -4,3 +4,5 @@ export type { SimulatorStats, VismaNxtSimulator, VismaNxtSimulatorOptions } from
 export { startVismaNxtSimulator } from './visma-nxt/server.js';
 export type { AssociateRow } from './visma-nxt/store.js';
 export type { WebhookTarget } from './visma-nxt/webhooks.js';
+export { companyName, orgNumber, places } from './shared/norwegian-data.js';
+export { seededRandom } from './shared/random.js';

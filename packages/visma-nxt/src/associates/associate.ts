@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldNames } from '../unconfirmed.js';
+import { confirmedAssociateFields, type FieldNames } from '../unconfirmed.js';
 
 /**
  * An `Associate` row (Norwegian "Aktør"): a customer when `customerNo > 0`, a contact person when
@@ -45,25 +45,11 @@ export interface AssociateValues {
   customerNo?: number | null;
 }
 
-const confirmedSelection = [
-  'associateNo',
-  'customerNo',
-  'name',
-  'companyNo',
-  'addressLine1',
-  'addressLine2',
-  'postCode',
-  'postalArea',
-  'phone',
-  'emailAddress',
-  'createdTimestamp',
-  'changedTimestamp',
-];
 
 /** The selection set for an associate: confirmed fields as they are, the UNCONFIRMED ones aliased to stable keys. */
 export function associateSelection(names: FieldNames): string {
   const aliased = Object.entries(names).map(([stable, live]) => `${stable}: ${live}`);
-  return [...confirmedSelection, ...aliased].join(' ');
+  return [...confirmedAssociateFields, ...aliased].join(' ');
 }
 
 function isRenamed(key: string, names: FieldNames): key is keyof FieldNames {
