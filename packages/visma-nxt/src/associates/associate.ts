@@ -45,7 +45,6 @@ export interface AssociateValues {
   customerNo?: number | null;
 }
 
-
 /** The selection set for an associate: confirmed fields as they are, the UNCONFIRMED ones aliased to stable keys. */
 export function associateSelection(names: FieldNames): string {
   const aliased = Object.entries(names).map(([stable, live]) => `${stable}: ${live}`);
