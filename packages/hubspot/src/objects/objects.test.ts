@@ -1,0 +1,194 @@
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import fixtures from '../__fixtures__/hubspot-errors.json' with { type: 'json' };
+import { expectCall, record, sentBodies, testClient, violations } from '../test-support/nock-hubspot.js';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  const found = violations.splice(0);
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  sentBodies.length = 0;
+  expect(found).toEqual([]);
+  expect(pending).toEqual([]);
+});
+
+const batch = (results: object[], errors?: object[]) => ({
+  status: 'COMPLETE',
+  results,
+  startedAt: '2026-11-24T10:00:00.000Z',
+  completedAt: '2026-11-24T10:00:01.000Z',
+  ...(errors ? { numErrors: errors.length, errors } : {}),
+});
+
+describe('single records', () => {
+  it('gets, creates (associations inline), updates and archives', async () => {
+    const { client } = testClient();
+    expectCall('GET', '/crm/v3/objects/companies/101', {
+      status: 200,
+      body: record('101', { name: 'Larvik Havn KF' }),
+    });
+    expectCall('POST', '/crm/v3/objects/contacts', {
+      status: 201,
+      body: record('201', { email: 'iselin@port-service.no' }),
+    });
+    expectCall('PATCH', '/crm/v3/objects/companies/101', {
+      status: 200,
+      body: record('101', { phone: '+4733123456' }),
+    });
+    expectCall('DELETE', '/crm/v3/objects/companies/101', { status: 204 });
+    expect(
+      (await client.companies.get('101', { properties: ['name', 'org_number'] }))._unsafeUnwrap().properties
+        .name,
+    ).toBe('Larvik Havn KF');
+    expect(
+      (
+        await client.contacts.create({ email: 'iselin@port-service.no' }, [{ toId: '101', typeId: 279 }])
+      ).isOk(),
+    ).toBe(true);
+    expect((await client.companies.update('101', { phone: '+4733123456' })).isOk()).toBe(true);
+    expect((await client.companies.archive('101')).isOk()).toBe(true);
+    expect(sentBodies[0]?.path).toContain('properties=name%2Corg_number');
+    expect(sentBodies[1]?.body).toEqual({
+      properties: { email: 'iselin@port-service.no' },
+      associations: [
+        { to: { id: '101' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 }] },
+      ],
+    });
+  });
+
+  it('reports "already exists" as a conflict with the existing id', async () => {
+    const { client } = testClient();
+    expectCall('POST', '/crm/v3/objects/contacts', { status: 409, body: fixtures.conflict.body });
+    expect(
+      (await client.contacts.create({ email: 'iselin@port-service.no' }))._unsafeUnwrapErr(),
+    ).toMatchObject({
+      kind: 'conflict',
+      existingId: '37765128953',
+      correlationId: '8d5e2c6a-1f0a-4b55-9f0f-0c9c3e1b7a11',
+    });
+  });
+
+  it('pages through the list endpoint with after cursors', async () => {
+    const { client } = testClient();
+    expectCall('GET', '/crm/v3/objects/companies', {
+      status: 200,
+      body: {
+        results: [record('1'), record('2')],
+        paging: { next: { after: '3', link: 'https://api.hubapi.com/crm/v3/objects/companies?after=3' } },
+      },
+    });
+    expectCall('GET', '/crm/v3/objects/companies', { status: 200, body: { results: [record('3')] } });
+    const ids: string[] = [];
+    for await (const page of client.companies.pages({ properties: ['name'] }))
+      ids.push(...page._unsafeUnwrap().results.map((item) => item.id));
+    expect(ids).toEqual(['1', '2', '3']);
+    expect(sentBodies.map((sent) => sent.path.split('?')[1])).toEqual([
+      'limit=100&properties=name&archived=false',
+      'limit=100&after=3&properties=name&archived=false',
+    ]);
+  });
+});
+
+describe('batches', () => {
+  it('creates in batches of 100 with a unique objectWriteTraceId per input, mapping a 207 back to each input', async () => {
+    const { client } = testClient();
+    const inputs = Array.from({ length: 101 }, (_, index) => ({
+      properties: { email: index === 1 ? 'bad@' : `p${index}@port-service.no` },
+    }));
+    expectCall('POST', '/crm/v3/objects/contacts/batch/create', (body) => {
+      const sent = (body as { inputs: Array<{ objectWriteTraceId: string }> }).inputs;
+      const results = sent
+        .filter((input) => input.objectWriteTraceId !== '1')
+        .map((input) =>
+          record(`9${input.objectWriteTraceId}`, {}, { objectWriteTraceId: input.objectWriteTraceId }),
+        );
+      return { status: 207, body: batch(results.reverse(), fixtures.batch207.errors) };
+    });
+    expectCall('POST', '/crm/v3/objects/contacts/batch/create', {
+      status: 201,
+      body: batch([record('9100', {}, { objectWriteTraceId: '100' })]),
+    });
+    const results = (await client.contacts.batchCreate(inputs))._unsafeUnwrap();
+    expect(results).toHaveLength(101);
+    expect(results[0]?._unsafeUnwrap().id).toBe('90');
+    expect(results[1]?._unsafeUnwrapErr()).toMatchObject({
+      kind: 'http',
+      category: 'VALIDATION_ERROR',
+      message: expect.stringContaining('INVALID_EMAIL'),
+    });
+    expect(results[100]?._unsafeUnwrap().id).toBe('9100');
+    const firstBatch = sentBodies[0]?.body as { inputs: Array<{ objectWriteTraceId: string }> } | undefined;
+    const traces = (firstBatch?.inputs ?? []).map((input) => input.objectWriteTraceId);
+    expect(new Set(traces).size).toBe(100);
+  });
+
+  it('reads in batches, reporting ids HubSpot does not know as not found (207)', async () => {
+    const { client } = testClient();
+    expectCall('POST', '/crm/v3/objects/contacts/batch/read', {
+      status: 207,
+      body: batch([record('201')], fixtures.notFound.errors),
+    });
+    const found = (
+      await client.contacts.batchRead(['201', '404'], { properties: ['email'] })
+    )._unsafeUnwrap();
+    expect(found.get('201')?._unsafeUnwrap().id).toBe('201');
+    expect(found.get('404')?._unsafeUnwrapErr()).toMatchObject({ kind: 'not-found' });
+  });
+
+  it('upserts by a unique property, telling new records from updated ones', async () => {
+    const { client } = testClient();
+    expectCall('POST', '/crm/v3/objects/companies/batch/upsert', (body) => {
+      const sent = (body as { inputs: Array<{ objectWriteTraceId: string }> }).inputs;
+      return {
+        status: 200,
+        body: batch(
+          sent.map((input, index) => ({
+            ...record(`7${index}`),
+            new: index === 0,
+            objectWriteTraceId: input.objectWriteTraceId,
+          })),
+        ),
+      };
+    });
+    const results = (
+      await client.companies.batchUpsert([
+        { id: '10001', idProperty: 'visma_customer_no', properties: { name: 'A AS' } },
+        { id: '10002', idProperty: 'visma_customer_no', properties: { name: 'B AS' } },
+      ])
+    )._unsafeUnwrap();
+    expect(results.map((result) => result._unsafeUnwrap().new)).toEqual([true, false]);
+  });
+
+  it('updates and archives in batches', async () => {
+    const { client } = testClient();
+    expectCall('POST', '/crm/v3/objects/companies/batch/update', (body) => ({
+      status: 200,
+      body: batch(
+        (body as { inputs: Array<{ id: string; objectWriteTraceId: string }> }).inputs.map((input) =>
+          record(input.id, {}, { objectWriteTraceId: input.objectWriteTraceId }),
+        ),
+      ),
+    }));
+    expectCall('POST', '/crm/v3/objects/companies/batch/archive', { status: 204 });
+    expect(
+      (await client.companies.batchUpdate([{ id: '101', properties: { phone: '' } }]))
+        ._unsafeUnwrap()[0]
+        ?.isOk(),
+    ).toBe(true);
+    expect((await client.companies.batchArchive(['101'])).isOk()).toBe(true);
+  });
+
+  it('merges, exposing hs_merged_object_ids', async () => {
+    const { client } = testClient();
+    expectCall('POST', '/crm/v3/objects/companies/merge', {
+      status: 200,
+      body: record('101', { hs_merged_object_ids: '102;103' }),
+    });
+    const { mergedObjectIds } = await import('./objects.js');
+    expect(mergedObjectIds((await client.companies.merge('101', '102'))._unsafeUnwrap())).toEqual([
+      '102',
+      '103',
+    ]);
+  });
+});

@@ -1,0 +1,309 @@
+import { err, ok, type Result, ResultAsync } from 'neverthrow';
+import type { HubSpotError } from '../errors.js';
+import type { Safety, Transport } from '../transport/http-transport.js';
+import { parseBody } from './parse.js';
+import {
+  type BatchError,
+  batchResponseSchema,
+  type HubSpotObject,
+  hubSpotObjectSchema,
+  pageSchema,
+} from './schemas.js';
+
+export type ObjectType = 'companies' | 'contacts';
+export type Properties = Readonly<Record<string, string>>;
+
+/** An association to write inline on create (associations v4 type ids, e.g. 279 contact → company). */
+export interface InlineAssociation {
+  readonly toId: string;
+  readonly typeId: number;
+  readonly category?: 'HUBSPOT_DEFINED' | 'USER_DEFINED' | undefined;
+}
+
+export interface ObjectPage {
+  readonly results: readonly HubSpotObject[];
+  /** The cursor for the next page; `null` on the last one. */
+  readonly after: string | null;
+}
+
+/** One input's outcome in a batch: the record, or why HubSpot did not take it. */
+export type BatchResult = Result<HubSpotObject & { readonly new?: boolean | null | undefined }, HubSpotError>;
+
+const batchLimit = 100;
+
+function chunks<T>(items: readonly T[], size = batchLimit): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+}
+
+function batchFailure(error: BatchError, fallback: string): HubSpotError {
+  const message = error.message ?? fallback;
+  if (error.category === 'OBJECT_NOT_FOUND')
+    return { kind: 'not-found', message, correlationId: null, retryable: false };
+  const existing = /Existing ID: ?(\d+)/iu.exec(message)?.[1] ?? null;
+  if (error.category === 'CONFLICT' || existing !== null)
+    return { kind: 'conflict', message, existingId: existing, correlationId: null, retryable: false };
+  return {
+    kind: 'http',
+    message,
+    status: 207,
+    category: error.category ?? null,
+    subCategory: null,
+    correlationId: null,
+    context: error.context ?? null,
+    retryable: false,
+  };
+}
+
+function unanswered(what: string): HubSpotError {
+  return {
+    kind: 'validation',
+    message: `HubSpot's answer to ${what} did not mention this input`,
+    issues: [],
+    retryable: false,
+  };
+}
+
+/**
+ * The v3 objects API for one object type: single records, list pages, and batches of at most 100 with one result
+ * per input. Batch writes send a unique `objectWriteTraceId` per input, so one bad record comes back as a 207 error
+ * for that record instead of failing the batch; every 207 body is mapped back to its inputs, nothing dropped.
+ * https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/companies/guide
+ */
+export function createObjectsApi(transport: Transport, type: ObjectType, pathPrefix: string) {
+  const base = `${pathPrefix}/objects/${type}`;
+
+  const single = (
+    method: 'GET' | 'POST' | 'PATCH',
+    path: string,
+    safety: Safety,
+    json?: unknown,
+    searchParams?: Record<string, string | boolean | undefined>,
+  ) =>
+    transport
+      .send({ method, path, safety, json, searchParams })
+      .andThen((response) => parseBody(hubSpotObjectSchema, response.body, `${method} ${path}`));
+
+  /** Sends batch writes chunk by chunk, matching every result and error to its input by trace id. */
+  const batchWrite = (
+    operation: 'create' | 'update' | 'upsert',
+    inputs: ReadonlyArray<Record<string, unknown>>,
+    safety: Safety,
+  ): ResultAsync<BatchResult[], HubSpotError> =>
+    new ResultAsync(
+      (async (): Promise<Result<BatchResult[], HubSpotError>> => {
+        const all: BatchResult[] = [];
+        let offset = 0;
+        for (const chunk of chunks(inputs)) {
+          const traced = chunk.map((input, index) => ({
+            ...input,
+            objectWriteTraceId: String(offset + index),
+          }));
+          const response = await transport.send({
+            method: 'POST',
+            path: `${base}/batch/${operation}`,
+            json: { inputs: traced },
+            safety,
+          });
+          if (response.isErr()) return err(response.error);
+          const body = parseBody(batchResponseSchema, response.value.body, `batch ${operation}`);
+          if (body.isErr()) return err(body.error);
+          const byTrace = new Map<string, BatchResult>();
+          for (const record of body.value.results)
+            if (record.objectWriteTraceId) byTrace.set(record.objectWriteTraceId, ok(record));
+          for (const error of body.value.errors ?? []) {
+            for (const trace of error.context?.objectWriteTraceId ?? [])
+              byTrace.set(trace, err(batchFailure(error, `batch ${operation} failed`)));
+          }
+          // Without trace ids in the answer, an all-succeeded batch still maps by order.
+          const inOrder = body.value.results.length === chunk.length && byTrace.size === 0;
+          traced.forEach((input, index) => {
+            const record = body.value.results[index];
+            all.push(
+              byTrace.get(input.objectWriteTraceId) ??
+                (inOrder && record ? ok(record) : err(unanswered(`batch ${operation}`))),
+            );
+          });
+          offset += chunk.length;
+        }
+        return ok(all);
+      })(),
+    );
+
+  return {
+    get: (
+      id: string,
+      options: {
+        properties?: readonly string[];
+        archived?: boolean;
+        idProperty?: string;
+        associations?: readonly string[];
+      } = {},
+    ) =>
+      single('GET', `${base}/${encodeURIComponent(id)}`, 'read', undefined, {
+        properties: options.properties?.join(','),
+        associations: options.associations?.join(','),
+        archived: options.archived,
+        idProperty: options.idProperty,
+      }),
+    /** Creates one record, associations inline. Never resent after an unclear failure (see Safety). */
+    create: (properties: Properties, associations: readonly InlineAssociation[] = []) =>
+      single('POST', base, 'write', {
+        properties,
+        associations: associations.map((association) => ({
+          to: { id: association.toId },
+          types: [
+            {
+              associationCategory: association.category ?? 'HUBSPOT_DEFINED',
+              associationTypeId: association.typeId,
+            },
+          ],
+        })),
+      }),
+    /** Updates given properties (`""` clears one); works with a merged-away id too. */
+    update: (id: string, properties: Properties, idProperty?: string) =>
+      single('PATCH', `${base}/${encodeURIComponent(id)}`, 'idempotent', { properties }, { idProperty }),
+    archive: (id: string): ResultAsync<void, HubSpotError> =>
+      transport
+        .send({ method: 'DELETE', path: `${base}/${encodeURIComponent(id)}`, safety: 'idempotent' })
+        .map(() => undefined),
+
+    /** List pages of 100 (`archived: true` lists only archived records). */
+    async *pages(options: {
+      properties: readonly string[];
+      archived?: boolean;
+      associations?: readonly string[];
+      limit?: number;
+    }): AsyncGenerator<Result<ObjectPage, HubSpotError>> {
+      let after: string | undefined;
+      for (;;) {
+        const result = await transport
+          .send({
+            method: 'GET',
+            path: base,
+            safety: 'read',
+            searchParams: {
+              limit: options.limit ?? 100,
+              after,
+              properties: options.properties.join(','),
+              associations: options.associations?.join(','),
+              archived: options.archived ?? false,
+            },
+          })
+          .andThen((response) => parseBody(pageSchema, response.body, `GET ${base}`))
+          .map((page): ObjectPage => ({ results: page.results, after: page.paging?.next?.after ?? null }));
+        yield result;
+        if (result.isErr() || result.value.after === null) return;
+        after = result.value.after;
+      }
+    },
+
+    /** Reads up to any number of records, 100 per request; ids HubSpot does not know come back as not-found. */
+    batchRead: (
+      ids: readonly string[],
+      options: { properties: readonly string[]; idProperty?: string; archived?: boolean },
+    ) =>
+      new ResultAsync(
+        (async (): Promise<Result<Map<string, Result<HubSpotObject, HubSpotError>>, HubSpotError>> => {
+          const found = new Map<string, Result<HubSpotObject, HubSpotError>>();
+          for (const chunk of chunks([...new Set(ids)])) {
+            const response = await transport.send({
+              method: 'POST',
+              path: `${base}/batch/read`,
+              safety: 'read',
+              searchParams: { archived: options.archived ?? false },
+              json: {
+                inputs: chunk.map((id) => ({ id })),
+                properties: options.properties,
+                propertiesWithHistory: [],
+                ...(options.idProperty ? { idProperty: options.idProperty } : {}),
+              },
+            });
+            if (response.isErr()) return err(response.error);
+            const body = parseBody(batchResponseSchema, response.value.body, 'batch read');
+            if (body.isErr()) return err(body.error);
+            const key = (record: HubSpotObject) =>
+              options.idProperty ? (record.properties[options.idProperty] ?? record.id) : record.id;
+            for (const record of body.value.results) found.set(key(record), ok(record));
+            for (const error of body.value.errors ?? [])
+              for (const id of error.context?.ids ?? []) found.set(id, err(batchFailure(error, 'not found')));
+            for (const id of chunk)
+              if (!found.has(id))
+                found.set(
+                  id,
+                  err({
+                    kind: 'not-found',
+                    message: `${type} ${id} was not returned`,
+                    correlationId: null,
+                    retryable: false,
+                  }),
+                );
+          }
+          return ok(found);
+        })(),
+      ),
+    /** Creates records, 100 per request, one result per input in order (a 207 fails only the bad ones). */
+    batchCreate: (
+      inputs: ReadonlyArray<{ properties: Properties; associations?: readonly InlineAssociation[] }>,
+    ) =>
+      batchWrite(
+        'create',
+        inputs.map((input) => ({
+          properties: input.properties,
+          associations: (input.associations ?? []).map((association) => ({
+            to: { id: association.toId },
+            types: [
+              {
+                associationCategory: association.category ?? 'HUBSPOT_DEFINED',
+                associationTypeId: association.typeId,
+              },
+            ],
+          })),
+        })),
+        'write',
+      ),
+    /** Updates records by id (merged-away ids do not work here: HubSpot allows them only on single updates). */
+    batchUpdate: (inputs: ReadonlyArray<{ id: string; properties: Properties; idProperty?: string }>) =>
+      batchWrite(
+        'update',
+        inputs.map((input) => ({ ...input })),
+        'idempotent',
+      ),
+    /** Creates or updates by a unique property (`email` for contacts, or a `hasUniqueValue` property). */
+    batchUpsert: (inputs: ReadonlyArray<{ id: string; idProperty: string; properties: Properties }>) =>
+      batchWrite(
+        'upsert',
+        inputs.map((input) => ({ ...input })),
+        'idempotent',
+      ),
+    batchArchive: (ids: readonly string[]): ResultAsync<void, HubSpotError> =>
+      new ResultAsync(
+        (async (): Promise<Result<void, HubSpotError>> => {
+          for (const chunk of chunks(ids)) {
+            const response = await transport.send({
+              method: 'POST',
+              path: `${base}/batch/archive`,
+              safety: 'idempotent',
+              json: { inputs: chunk.map((id) => ({ id })) },
+            });
+            if (response.isErr()) return err(response.error);
+          }
+          return ok(undefined);
+        })(),
+      ),
+    /** Merges `mergeId` into `primaryId`; the merged-away id lands in the survivor's `hs_merged_object_ids`. */
+    merge: (primaryId: string, mergeId: string) =>
+      single('POST', `${base}/merge`, 'write', { primaryObjectId: primaryId, objectIdToMerge: mergeId }),
+  };
+}
+
+export type ObjectsApi = ReturnType<typeof createObjectsApi>;
+
+/** Ids a merge folded into this record, from `hs_merged_object_ids` ("123;456"). Request that property to use it. */
+export function mergedObjectIds(record: HubSpotObject): string[] {
+  return (record.properties.hs_merged_object_ids ?? '')
+    .split(';')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+}

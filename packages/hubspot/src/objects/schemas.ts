@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * A CRM record as the v3 objects API returns it (`SimplePublicObject`): property values are strings or null.
+ * https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis
+ */
+export const hubSpotObjectSchema = z.object({
+  id: z.string(),
+  properties: z.record(z.string(), z.string().nullable()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  archived: z.boolean().nullish(),
+  archivedAt: z.string().nullish(),
+  objectWriteTraceId: z.string().nullish(),
+  associations: z
+    .record(z.string(), z.object({ results: z.array(z.object({ id: z.string(), type: z.string() })) }))
+    .nullish(),
+});
+
+export type HubSpotObject = z.infer<typeof hubSpotObjectSchema>;
+
+export const pageSchema = z.object({
+  results: z.array(hubSpotObjectSchema),
+  paging: z.object({ next: z.object({ after: z.string(), link: z.string().nullish() }).nullish() }).nullish(),
+});
+
+export const batchErrorSchema = z.object({
+  status: z.string().nullish(),
+  category: z.string().nullish(),
+  message: z.string().nullish(),
+  context: z.record(z.string(), z.array(z.string())).nullish(),
+});
+
+export const batchResponseSchema = z.object({
+  status: z.string(),
+  results: z.array(hubSpotObjectSchema.extend({ new: z.boolean().nullish() })),
+  numErrors: z.number().nullish(),
+  errors: z.array(batchErrorSchema).nullish(),
+});
+
+export type BatchError = z.infer<typeof batchErrorSchema>;

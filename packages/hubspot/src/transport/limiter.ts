@@ -1,0 +1,52 @@
+/**
+ * A rolling-window limiter whose limit can follow what the server reports. HubSpot counts requests per app in a
+ * rolling 10-second window (100, 190 or 250 by plan) and search separately (4–5 a second), and reports its view in
+ * `X-HubSpot-RateLimit-*` headers. https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
+ * (The Business NXT client has its own small limiter: the two clients may not depend on each other.)
+ */
+export function createWindowLimiter(options: {
+  limit: number;
+  windowMs: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}) {
+  let limit = options.limit;
+  let pausedUntil = 0;
+  const starts: number[] = [];
+  let queue: Promise<void> = Promise.resolve();
+  const take = async (): Promise<void> => {
+    for (;;) {
+      const now = options.now();
+      if (now < pausedUntil) {
+        await options.sleep(pausedUntil - now);
+        continue;
+      }
+      while (starts.length > 0 && (starts[0] ?? 0) <= now - options.windowMs) starts.shift();
+      if (starts.length < limit) {
+        starts.push(now);
+        return;
+      }
+      await options.sleep((starts[0] ?? now) + options.windowMs - now);
+    }
+  };
+  return {
+    acquire(): Promise<void> {
+      const turn = queue.then(take);
+      queue = turn.catch(() => undefined);
+      return turn;
+    },
+    /** Follow the server: a lower maximum than configured is adopted; none left means wait out a window. */
+    observe(max: number | null, remaining: number | null): void {
+      if (max !== null && max > 0 && max < limit) limit = max;
+      if (remaining === 0) pausedUntil = Math.max(pausedUntil, options.now() + options.windowMs);
+    },
+    pause(ms: number): void {
+      pausedUntil = Math.max(pausedUntil, options.now() + ms);
+    },
+    get limit(): number {
+      return limit;
+    },
+  };
+}
+
+export type WindowLimiter = ReturnType<typeof createWindowLimiter>;
