@@ -1,7 +1,7 @@
+import { validateRequest, validateResponse } from '@port-service/hubspot-openapi';
 import nock from 'nock';
 import { createHubSpotClient, type HubSpotClientSettings } from '../client.js';
 import type { RequestInfo } from '../transport/http-transport.js';
-import { validateRequest, validateResponse } from './openapi.js';
 
 export const origin = 'https://api.hubapi.com';
 /** Every request and fixture response checked against HubSpot's OpenAPI documents; tests expect none. */

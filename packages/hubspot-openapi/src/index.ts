@@ -5,6 +5,7 @@ import addFormatsModule from 'ajv-formats';
 // ajv-formats is CommonJS: under NodeNext its function is the import's `default` property.
 const addFormats = addFormatsModule.default;
 
+/** Validates HTTP bodies against HubSpot's official OpenAPI documents (openapi/). For tests only. */
 type Json = Record<string, unknown>;
 interface Operation {
   readonly doc: Json;
@@ -13,7 +14,7 @@ interface Operation {
 }
 
 const documents = ['companies.v3.json', 'contacts.v3.json', 'associations.v4.json', 'properties.v3.json'].map(
-  (name) => JSON.parse(readFileSync(new URL(`../../openapi/${name}`, import.meta.url), 'utf8')) as Json,
+  (name) => JSON.parse(readFileSync(new URL(`../openapi/${name}`, import.meta.url), 'utf8')) as Json,
 );
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);

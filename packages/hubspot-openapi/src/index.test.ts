@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateRequest, validateResponse } from './openapi.js';
+import { validateRequest, validateResponse } from './index.js';
 
 describe('OpenAPI validation (test support)', () => {
   it('accepts a documented request and rejects a wrong one', () => {
