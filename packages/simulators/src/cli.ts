@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { startVismaNxtSimulator } from './visma-nxt/server.js';
 
-const usage = `Usage: crm-simulators <visma-nxt|hubspot> [--port <n>] [--seed <s>] [--customers <n>]
+const usage = `Usage: crm-simulators visma-nxt [--port <n>] [--seed <s>] [--customers <n>]
+       crm-simulators hubspot [--port <n>] [--seed <s>] [--companies <n>]
 
 Starts a local simulator, prints one JSON line with its URLs and credentials, and serves until stopped
 (Ctrl-C or SIGTERM).`;
@@ -15,6 +16,7 @@ async function main(): Promise<number> {
       port: { type: 'string', default: '0' },
       seed: { type: 'string', default: '1' },
       customers: { type: 'string', default: '0' },
+      companies: { type: 'string', default: '0' },
       help: { type: 'boolean', default: false },
     },
   });

@@ -1,3 +1,6 @@
+export type { HubSpotSimulator, HubSpotSimulatorOptions, HubSpotSimulatorStats } from './hubspot/server.js';
+export { startHubSpotSimulator } from './hubspot/server.js';
+export type { HubSpotWebhookTarget } from './hubspot/webhooks.js';
 export type { FaultKind, FaultSettings } from './shared/faults.js';
 export { faultKinds } from './shared/faults.js';
 export { companyName, orgNumber, places } from './shared/norwegian-data.js';

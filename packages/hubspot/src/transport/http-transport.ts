@@ -162,6 +162,7 @@ export function createTransport(options: TransportOptions) {
       limiter.observe(
         headerNumber(headers, 'x-hubspot-ratelimit-max'),
         headerNumber(headers, 'x-hubspot-ratelimit-remaining'),
+        headerNumber(headers, 'x-hubspot-ratelimit-interval-milliseconds'),
       );
     }
     const body = status >= 400 ? parseErrorBody(text) : {};
@@ -188,9 +189,11 @@ export function createTransport(options: TransportOptions) {
         return { done: true, result: err(error) };
       }
       report(status, 'retry');
-      const windowWait = policy === 'SECONDLY' ? 1000 : policy === 'TEN_SECONDLY_ROLLING' ? 10_000 : null;
+      // Without Retry-After, wait out the window HubSpot reports (10 s; search: 1 s).
+      const windowWait =
+        policy === 'SECONDLY' ? 1000 : policy === 'TEN_SECONDLY_ROLLING' ? limiter.windowMs : null;
       const waitMs = wait ?? windowWait;
-      if (waitMs !== null) limiter.pause(waitMs);
+      if (waitMs !== null) limiter.pause(Math.min(waitMs, options.retry.maxDelayMs));
       return { done: false, error, waitMs };
     }
     if (status === 423 || status === 477) {

@@ -11,6 +11,7 @@ export function createWindowLimiter(options: {
   sleep: (ms: number) => Promise<void>;
 }) {
   let limit = options.limit;
+  let windowMs = options.windowMs;
   let pausedUntil = 0;
   const starts: number[] = [];
   let queue: Promise<void> = Promise.resolve();
@@ -21,12 +22,12 @@ export function createWindowLimiter(options: {
         await options.sleep(pausedUntil - now);
         continue;
       }
-      while (starts.length > 0 && (starts[0] ?? 0) <= now - options.windowMs) starts.shift();
+      while (starts.length > 0 && (starts[0] ?? 0) <= now - windowMs) starts.shift();
       if (starts.length < limit) {
         starts.push(now);
         return;
       }
-      await options.sleep((starts[0] ?? now) + options.windowMs - now);
+      await options.sleep((starts[0] ?? now) + windowMs - now);
     }
   };
   return {
@@ -35,16 +36,20 @@ export function createWindowLimiter(options: {
       queue = turn.catch(() => undefined);
       return turn;
     },
-    /** Follow the server: a lower maximum than configured is adopted; none left means wait out a window. */
-    observe(max: number | null, remaining: number | null): void {
+    /** Follow the server: its window length, a lower maximum than configured; none left means wait out a window. */
+    observe(max: number | null, remaining: number | null, intervalMs: number | null = null): void {
+      if (intervalMs !== null && intervalMs > 0) windowMs = intervalMs;
       if (max !== null && max > 0 && max < limit) limit = max;
-      if (remaining === 0) pausedUntil = Math.max(pausedUntil, options.now() + options.windowMs);
+      if (remaining === 0) pausedUntil = Math.max(pausedUntil, options.now() + windowMs);
     },
     pause(ms: number): void {
       pausedUntil = Math.max(pausedUntil, options.now() + ms);
     },
     get limit(): number {
       return limit;
+    },
+    get windowMs(): number {
+      return windowMs;
     },
   };
 }

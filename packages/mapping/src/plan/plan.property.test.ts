@@ -120,7 +120,8 @@ const allowedErpColumns = new Set([
   'emailAddress',
 ]);
 
-describe('planSync properties', () => {
+// Heavy by design (hundreds of random worlds planned and applied): generous timeouts, no speed assertion.
+describe('planSync properties', { timeout: 120_000 }, () => {
   const writesOf = (plan: ReturnType<typeof planSync>) =>
     plan.operations.filter((operation) => writeKinds.has(operation.kind));
   const stateOnly = (plan: ReturnType<typeof planSync>) =>

@@ -1,23 +1,33 @@
 /** Failures a simulator injects, at a seeded rate, to test clients the way real networks and APIs fail them. */
-export const faultKinds = ['429', '500', '502', '503', 'timeout', 'reset', 'malformed-json'] as const;
+export const faultKinds = [
+  '429',
+  '423',
+  '477',
+  '500',
+  '502',
+  '503',
+  'timeout',
+  'reset',
+  'malformed-json',
+] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 export interface FaultSettings {
   /** Share of API requests that fail, 0 to 1. Default 0. */
   readonly rate: number;
-  /** Which failures to draw from. Default all. */
+  /** Which failures to draw from. Default: all that the simulator's API has. */
   readonly kinds?: readonly FaultKind[] | undefined;
   /** How long a `timeout` fault hangs before the connection is dropped. Default 120 s. */
   readonly timeoutMs?: number | undefined;
 }
 
-export function createFaults(settings: FaultSettings, random: () => number) {
+export function createFaults(settings: FaultSettings, random: () => number, available: readonly FaultKind[]) {
   let current = settings;
   return {
     /** The fault for the next request, if one is drawn. */
     draw(): FaultKind | null {
       if (current.rate <= 0 || random() >= current.rate) return null;
-      const kinds = current.kinds && current.kinds.length > 0 ? current.kinds : faultKinds;
+      const kinds = current.kinds && current.kinds.length > 0 ? current.kinds : available;
       return kinds[Math.floor(random() * kinds.length)] ?? null;
     },
     set(next: FaultSettings): void {

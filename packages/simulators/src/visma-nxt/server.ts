@@ -85,7 +85,16 @@ export async function startVismaNxtSimulator(
   const root = createRootValue({ companies, customerNo: 1234567, maxPageSize: options.maxPageSize ?? 5000 });
   const tokens = new Map<string, number>();
   const rate = createRateWindow(options.rateWindowMs ?? 60_000, () => now().getTime());
-  const faults = createFaults(options.faults ?? { rate: 0 }, random);
+  // Business NXT answers neither 423 nor 477.
+  const faults = createFaults(options.faults ?? { rate: 0 }, random, [
+    '429',
+    '500',
+    '502',
+    '503',
+    'timeout',
+    'reset',
+    'malformed-json',
+  ]);
   const webhooks = createWebhookSender(options.webhooks ?? [], random);
   const stats: SimulatorStats = {
     requests: 0,
@@ -177,6 +186,8 @@ export async function startVismaNxtSimulator(
       case '429':
         sendText(response, 429, 'Too Many Requests');
         return;
+      case '423':
+      case '477':
       case '500':
       case '502':
       case '503':

@@ -1,0 +1,137 @@
+import { type HubSpotSimulator, startHubSpotSimulator } from '@port-service/simulators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { associationTypes } from './associations.js';
+import { createHubSpotClient, type HubSpotClientSettings } from './client.js';
+import { mergedObjectIds } from './objects/objects.js';
+
+// The client against the HubSpot simulator over real HTTP on loopback: no mocks in between.
+let simulator: HubSpotSimulator;
+const client = (overrides: Partial<HubSpotClientSettings> = {}) =>
+  createHubSpotClient({
+    accessToken: simulator.accessToken,
+    baseUrl: simulator.baseUrl,
+    retry: { minDelayMs: 5, maxDelayMs: 50 },
+    ...overrides,
+  });
+
+beforeAll(async () => {
+  simulator = await startHubSpotSimulator({ companies: 25, seed: 2, searchPerSecond: 50 });
+});
+afterAll(() => simulator.close());
+
+describe('the client against the HubSpot simulator', () => {
+  it('sets up the sync properties once, and finds them in place the second time', async () => {
+    const specs = [
+      {
+        name: 'visma_customer_no',
+        label: 'Visma customer number',
+        type: 'string' as const,
+        fieldType: 'text' as const,
+        hasUniqueValue: true,
+      },
+      {
+        name: 'visma_actor_no',
+        label: 'Visma actor number',
+        type: 'string' as const,
+        fieldType: 'text' as const,
+        hasUniqueValue: true,
+      },
+    ];
+    const hubspot = client();
+    expect(
+      (
+        await hubspot.properties.ensure('companies', { name: 'visma_nxt', label: 'Visma NXT' }, specs)
+      )._unsafeUnwrap().created,
+    ).toEqual(['visma_customer_no', 'visma_actor_no']);
+    expect(
+      (
+        await hubspot.properties.ensure('companies', { name: 'visma_nxt', label: 'Visma NXT' }, specs)
+      )._unsafeUnwrap(),
+    ).toEqual({
+      created: [],
+      existing: ['visma_customer_no', 'visma_actor_no'],
+      mismatched: [],
+    });
+  });
+
+  it('lists every company once, and reads their contacts through associations', async () => {
+    const hubspot = client();
+    const ids: string[] = [];
+    for await (const page of hubspot.companies.pages({ properties: ['name', 'org_number'], limit: 7 }))
+      ids.push(...page._unsafeUnwrap().results.map((record) => record.id));
+    expect(new Set(ids).size).toBe(25);
+    const contacts = (await hubspot.associations.batchRead('companies', 'contacts', ids))._unsafeUnwrap();
+    const associated = [...contacts.values()].reduce((sum, list) => sum + list.length, 0);
+    expect(associated).toBe(simulator.store.records.contacts.size);
+  });
+
+  it('creates contacts in a batch with their primary company inline; a bad one fails alone', async () => {
+    const hubspot = client();
+    const [company] = [...simulator.store.records.companies.values()];
+    const results = (
+      await hubspot.contacts.batchCreate([
+        {
+          properties: { email: 'ny.kontakt@port-service.no', firstname: 'Ny' },
+          associations: [{ toId: company?.id ?? '', typeId: associationTypes.contactToPrimaryCompany }],
+        },
+        { properties: { email: 'ny.kontakt@port-service.no', firstname: 'Dobbel' } },
+        { properties: { bogus_property: 'x' } },
+      ])
+    )._unsafeUnwrap();
+    expect(results.map((result) => (result.isOk() ? 'ok' : result.error.kind))).toEqual([
+      'ok',
+      'conflict',
+      'http',
+    ]);
+    const created = results[0]?._unsafeUnwrap();
+    const companies = (
+      await hubspot.associations.batchRead('contacts', 'companies', [created?.id ?? ''])
+    )._unsafeUnwrap();
+    expect(companies.get(created?.id ?? '')).toEqual([{ toObjectId: company?.id, typeIds: [1, 279] }]);
+  });
+
+  it('finds changes through search from a watermark, and follows a merge', async () => {
+    const hubspot = client();
+    const since = Date.now() - 1000;
+    const [a, b] = [...simulator.store.records.companies.values()];
+    await hubspot.companies.update(a?.id ?? '', { phone: '+47 33 00 00 00' });
+    const changed: string[] = [];
+    for await (const page of hubspot.companies.changedSince({
+      since,
+      lookBackMs: 0,
+      properties: ['name', 'hs_merged_object_ids'],
+    }))
+      changed.push(...page._unsafeUnwrap().map((record) => record.id));
+    expect(changed).toContain(a?.id);
+    const merged = (await hubspot.companies.merge(a?.id ?? '', b?.id ?? ''))._unsafeUnwrap();
+    expect(mergedObjectIds(merged)).toEqual([b?.id]);
+    expect((await hubspot.companies.get(b?.id ?? '', { properties: ['name'] })).isOk()).toBe(true);
+  });
+
+  it('works through injected faults and a tight rate limit, without a 429 reaching the caller', async () => {
+    const tight = await startHubSpotSimulator({
+      companies: 12,
+      seed: 4,
+      perTenSeconds: 5,
+      windowMs: 200,
+      faults: { rate: 0.25, kinds: ['429', '423', '502', '503', 'reset', 'malformed-json'] },
+    });
+    try {
+      const hubspot = createHubSpotClient({
+        accessToken: tight.accessToken,
+        baseUrl: tight.baseUrl,
+        retry: { retries: 10, minDelayMs: 1, maxDelayMs: 300 },
+        rateLimit: { perTenSeconds: 5 },
+      });
+      const ids: string[] = [];
+      for await (const page of hubspot.companies.pages({ properties: ['name'], limit: 3 }))
+        ids.push(...page._unsafeUnwrap().results.map((record) => record.id));
+      expect(new Set(ids).size).toBe(12);
+      expect(Object.values(tight.stats.faults).reduce((sum, count) => sum + (count ?? 0), 0)).toBeGreaterThan(
+        0,
+      );
+    } finally {
+      await tight.close();
+    }
+  });
+});

@@ -1,0 +1,97 @@
+export type ObjectType = 'companies' | 'contacts';
+
+export interface PropertyDefinition {
+  name: string;
+  label: string;
+  type: 'string' | 'number' | 'datetime' | 'enumeration' | 'bool' | 'date';
+  fieldType: string;
+  groupName: string;
+  description: string;
+  hasUniqueValue: boolean;
+  hubspotDefined: boolean;
+  readOnly: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const created = '2020-01-01T00:00:00.000Z';
+const define = (
+  name: string,
+  type: PropertyDefinition['type'] = 'string',
+  extra: Partial<PropertyDefinition> = {},
+): PropertyDefinition => ({
+  name,
+  label: name,
+  type,
+  fieldType:
+    type === 'string'
+      ? 'text'
+      : type === 'number'
+        ? 'number'
+        : type === 'enumeration'
+          ? 'select'
+          : type === 'bool'
+            ? 'booleancheckbox'
+            : 'date',
+  groupName: 'companyinformation',
+  description: '',
+  hasUniqueValue: false,
+  hubspotDefined: true,
+  readOnly: false,
+  createdAt: created,
+  updatedAt: created,
+  ...extra,
+});
+const readOnly = { readOnly: true };
+
+/** HubSpot's default properties the simulator knows (reference §10), read-only ones marked. */
+export function defaultProperties(type: ObjectType): PropertyDefinition[] {
+  const common = [
+    define('hs_object_id', 'number', readOnly),
+    define('createdate', 'datetime', readOnly),
+    define('hs_merged_object_ids', 'string', readOnly),
+    define('phone'),
+    define('address'),
+    define('city'),
+    define('state'),
+    define('zip'),
+    define('country'),
+    define('lifecyclestage', 'enumeration'),
+  ];
+  if (type === 'companies') {
+    return [
+      ...common,
+      define('hs_lastmodifieddate', 'datetime', readOnly),
+      define('name'),
+      define('domain'),
+      define('address2'),
+      define('website'),
+      define('industry'),
+      define('description'),
+      define('numberofemployees', 'number'),
+      define('annualrevenue', 'number'),
+      define('hs_additional_domains'),
+    ].map((property) => ({ ...property, groupName: 'companyinformation' }));
+  }
+  return [
+    ...common,
+    define('lastmodifieddate', 'datetime', readOnly),
+    define('email', 'string', { hasUniqueValue: true }),
+    define('firstname'),
+    define('lastname'),
+    define('mobilephone'),
+    define('fax'),
+    define('jobtitle'),
+    define('company'),
+    define('hs_additional_emails', 'string', readOnly),
+  ].map((property) => ({ ...property, groupName: 'contactinformation' }));
+}
+
+/** The property HubSpot keeps the last modification time in, per object type. */
+export const modifiedProperty: Record<ObjectType, string> = {
+  companies: 'hs_lastmodifieddate',
+  contacts: 'lastmodifieddate',
+};
+
+/** `objectTypeId`s, as associations v4 reports them. */
+export const objectTypeId: Record<ObjectType, string> = { companies: '0-2', contacts: '0-1' };

@@ -1,0 +1,389 @@
+import type { ServerResponse } from 'node:http';
+import { sendJson } from '../shared/http.js';
+import type { ObjectType } from './properties.js';
+import { batchEnvelope, batchError, sendError, serialize } from './responses.js';
+import { compareBy, matchesFilter, type SearchFilter, sortSpec } from './search.js';
+import type { HubSpotRecord, HubSpotStore, WriteProblem } from './store.js';
+
+type Json = Record<string, unknown>;
+export interface ObjectRouteContext {
+  readonly store: HubSpotStore;
+  readonly now: () => number;
+  readonly notify: (type: ObjectType, event: string, record: HubSpotRecord, extra?: Json) => void;
+}
+
+const singular: Record<ObjectType, string> = { companies: 'Company', contacts: 'Contact' };
+const batchLimit = 100;
+
+function problemError(response: ServerResponse, type: ObjectType, problem: WriteProblem) {
+  if (problem.kind === 'unique') {
+    sendError(
+      response,
+      409,
+      'CONFLICT',
+      `${singular[type]} already exists. Existing ID: ${problem.existingId}`,
+    );
+    return;
+  }
+  const message =
+    problem.kind === 'read-only'
+      ? `Property "${problem.name}" is read-only`
+      : `Property "${problem.name}" does not exist`;
+  const code = problem.kind === 'read-only' ? 'READ_ONLY_VALUE' : 'PROPERTY_DOESNT_EXIST';
+  sendError(response, 400, 'VALIDATION_ERROR', `Property values were not valid: ${message}`, {
+    errors: [{ message, code, context: { propertyName: [problem.name] } }],
+  });
+}
+
+function stringProperties(value: unknown): Record<string, string> | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const entries = Object.entries(value as Json).map(
+    ([key, raw]) => [key, raw === null ? '' : String(raw)] as const,
+  );
+  return Object.fromEntries(entries);
+}
+
+/** `/crm/v3/objects/{type}…`: records, lists, batches, search and merge, with HubSpot's documented rules. */
+export function handleObjects(
+  context: ObjectRouteContext,
+  type: ObjectType,
+  rest: string[],
+  method: string,
+  query: URLSearchParams,
+  body: Json,
+  response: ServerResponse,
+) {
+  const { store } = context;
+  const records = store.records[type];
+  const known = new Set(store.properties[type].keys());
+  const requested = (list: unknown) =>
+    typeof list === 'string'
+      ? list.split(',').filter((name) => name !== '')
+      : Array.isArray(list)
+        ? list.map(String)
+        : null;
+  const show = (record: HubSpotRecord, extra: Json = {}) =>
+    serialize(record, requested(query.get('properties')), known, extra);
+  const [first, second] = rest;
+
+  if (first === undefined && method === 'GET') {
+    const limit = Math.min(Number(query.get('limit') ?? 10), 100);
+    const archived = query.get('archived') === 'true';
+    const after = query.get('after');
+    const all = [...records.values()]
+      .filter((record) => record.archived === archived && record.mergedInto === null)
+      .sort((a, b) => Number(a.id) - Number(b.id));
+    const start = after === null ? 0 : all.findIndex((record) => Number(record.id) >= Number(after));
+    const page = start < 0 ? [] : all.slice(start, start + limit);
+    const next = start >= 0 ? all[start + limit] : undefined;
+    sendJson(response, 200, {
+      results: page.map((record) => show(record)),
+      ...(next ? { paging: { next: { after: next.id, link: `?after=${next.id}` } } } : {}),
+    });
+    return;
+  }
+  if (first === undefined && method === 'POST') {
+    const properties = stringProperties(body.properties) ?? {};
+    const problem = store.check(type, properties, null);
+    if (problem) return problemError(response, type, problem);
+    const record = store.create(type, properties);
+    for (const association of Array.isArray(body.associations) ? (body.associations as Json[]) : []) {
+      const to = association.to as { id?: string } | undefined;
+      for (const spec of (association.types as Json[] | undefined) ?? []) {
+        const other = type === 'contacts' ? 'companies' : 'contacts';
+        if (to?.id) store.associate(type, record.id, other, String(to.id), Number(spec.associationTypeId));
+      }
+    }
+    context.notify(type, 'creation', record);
+    sendJson(response, 201, serialize(record, Object.keys(properties), known));
+    return;
+  }
+  if (first === 'batch' && method === 'POST')
+    return handleBatch(context, type, second ?? '', query, body, response);
+  if (first === 'search' && method === 'POST') return handleSearch(context, type, body, response);
+  if (first === 'merge' && method === 'POST') {
+    const primary = store.resolve(type, String(body.primaryObjectId ?? ''));
+    const loser = store.resolve(type, String(body.objectIdToMerge ?? ''));
+    if (!primary || !loser || primary.archived || loser.archived || primary.id === loser.id) {
+      return sendError(
+        response,
+        400,
+        'VALIDATION_ERROR',
+        'Both objects must exist, be different and not be archived',
+      );
+    }
+    const merged = store.merge(primary, loser);
+    context.notify(type, 'merge', merged, {
+      primaryObjectId: Number(primary.id),
+      mergedObjectIds: [Number(loser.id)],
+      newObjectId: Number(primary.id),
+    });
+    sendJson(response, 200, serialize(merged, [...known], known));
+    return;
+  }
+  if (first !== undefined && second === undefined) {
+    const idProperty = query.get('idProperty');
+    const direct = idProperty ? store.findByUnique(type, idProperty, first) : records.get(first);
+    // A merged-away id still works for single reads and updates; it answers with the survivor.
+    const record = direct?.mergedInto ? store.resolve(type, direct.id) : direct;
+    const archivedWanted = query.get('archived') === 'true';
+    if (!record || record.archived !== archivedWanted) {
+      return sendError(
+        response,
+        404,
+        'OBJECT_NOT_FOUND',
+        'Object not found.  objectId are usually numeric.',
+        { context: { id: [first] } },
+      );
+    }
+    if (method === 'GET') return sendJson(response, 200, show(record));
+    if (method === 'PATCH') {
+      const properties = stringProperties(body.properties) ?? {};
+      const problem = store.check(type, properties, record.id);
+      if (problem) return problemError(response, type, problem);
+      store.update(record, properties);
+      context.notify(type, 'propertyChange', record);
+      return sendJson(response, 200, serialize(record, Object.keys(properties), known));
+    }
+    if (method === 'DELETE') {
+      store.archive(record);
+      context.notify(type, 'deletion', record);
+      response.writeHead(204).end();
+      return;
+    }
+  }
+  sendError(
+    response,
+    404,
+    'OBJECT_NOT_FOUND',
+    `No route for ${method} /crm/v3/objects/${type}/${rest.join('/')}`,
+  );
+}
+
+function handleBatch(
+  context: ObjectRouteContext,
+  type: ObjectType,
+  operation: string,
+  query: URLSearchParams,
+  body: Json,
+  response: ServerResponse,
+) {
+  const { store } = context;
+  const known = new Set(store.properties[type].keys());
+  const inputs = Array.isArray(body.inputs) ? (body.inputs as Json[]) : [];
+  if (inputs.length > batchLimit)
+    return sendError(
+      response,
+      400,
+      'VALIDATION_ERROR',
+      `Batch input can contain at most ${batchLimit} inputs, got ${inputs.length}`,
+    );
+  const requested = Array.isArray(body.properties) ? body.properties.map(String) : null;
+
+  if (operation === 'read') {
+    const archived = query.get('archived') === 'true';
+    const idProperty = typeof body.idProperty === 'string' ? body.idProperty : null;
+    const results = [];
+    const missing: string[] = [];
+    for (const input of inputs) {
+      const id = String(input.id ?? '');
+      const record = idProperty ? store.findByUnique(type, idProperty, id) : store.records[type].get(id);
+      if (record && record.archived === archived && !record.mergedInto)
+        results.push(serialize(record, requested, known));
+      else missing.push(id);
+    }
+    const errors =
+      missing.length > 0
+        ? [
+            batchError(
+              'OBJECT_NOT_FOUND',
+              `Could not get some ${singular[type].toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
+              { ids: missing },
+            ),
+          ]
+        : [];
+    return sendJson(response, errors.length > 0 ? 207 : 200, batchEnvelope(results, errors));
+  }
+  if (operation === 'archive') {
+    for (const input of inputs) {
+      const record = store.records[type].get(String(input.id ?? ''));
+      if (record && !record.archived) {
+        store.archive(record);
+        context.notify(type, 'deletion', record);
+      }
+    }
+    response.writeHead(204).end();
+    return;
+  }
+  if (operation !== 'create' && operation !== 'update' && operation !== 'upsert') {
+    return sendError(response, 404, 'OBJECT_NOT_FOUND', `No batch operation ${operation}`);
+  }
+  // Without an objectWriteTraceId on every input, HubSpot treats a batch as all-or-nothing.
+  const traced =
+    inputs.length > 0 &&
+    inputs.every((input) => typeof input.objectWriteTraceId === 'string' && input.objectWriteTraceId !== '');
+  const plan: Array<
+    | { input: Json; apply: () => HubSpotRecord & { isNew?: boolean } }
+    | { input: Json; error: ReturnType<typeof batchError> }
+  > = [];
+  const pendingUnique = new Map<string, string>();
+  for (const input of inputs) {
+    const properties = stringProperties(input.properties) ?? {};
+    const trace =
+      typeof input.objectWriteTraceId === 'string' ? { objectWriteTraceId: [input.objectWriteTraceId] } : {};
+    let target: HubSpotRecord | undefined;
+    if (operation === 'update') {
+      target =
+        typeof input.idProperty === 'string'
+          ? store.findByUnique(type, input.idProperty, String(input.id))
+          : store.records[type].get(String(input.id ?? ''));
+      // Merged-away ids work for single updates only, not in batches (reference §9).
+      if (!target || target.archived || target.mergedInto) {
+        plan.push({
+          input,
+          error: batchError('OBJECT_NOT_FOUND', `Object ${String(input.id)} not found`, {
+            ids: [String(input.id)],
+            ...trace,
+          }),
+        });
+        continue;
+      }
+    }
+    if (operation === 'upsert') {
+      const idProperty = String(input.idProperty ?? '');
+      target = store.findByUnique(type, idProperty, String(input.id ?? ''));
+      if (!target) properties[idProperty] = String(input.id ?? '');
+    }
+    const problem = store.check(type, properties, target?.id ?? null);
+    const clash = Object.entries(properties).find(
+      ([name, value]) =>
+        store.properties[type].get(name)?.hasUniqueValue &&
+        value !== '' &&
+        pendingUnique.has(`${name}:${value.toLowerCase()}`),
+    );
+    if (problem || clash) {
+      const message =
+        problem?.kind === 'unique'
+          ? `${singular[type]} already exists. Existing ID: ${problem.existingId}`
+          : clash
+            ? `Duplicate ${clash[0]} in the same batch`
+            : `Property values were not valid: ${problem?.kind === 'read-only' ? 'read-only' : 'unknown'} property "${problem?.name}"`;
+      plan.push({
+        input,
+        error: batchError(problem?.kind === 'unique' || clash ? 'CONFLICT' : 'VALIDATION_ERROR', message, {
+          ...trace,
+        }),
+      });
+      continue;
+    }
+    for (const [name, value] of Object.entries(properties)) {
+      if (store.properties[type].get(name)?.hasUniqueValue && value !== '')
+        pendingUnique.set(`${name}:${value.toLowerCase()}`, '');
+    }
+    const existing = target;
+    plan.push({
+      input,
+      apply: () => {
+        if (existing) {
+          store.update(existing, properties);
+          context.notify(type, 'propertyChange', existing);
+          return Object.assign(existing, { isNew: false });
+        }
+        const created = store.create(type, properties);
+        for (const association of Array.isArray(input.associations) ? (input.associations as Json[]) : []) {
+          const to = association.to as { id?: string } | undefined;
+          for (const spec of (association.types as Json[] | undefined) ?? []) {
+            if (to?.id)
+              store.associate(
+                type,
+                created.id,
+                type === 'contacts' ? 'companies' : 'contacts',
+                String(to.id),
+                Number(spec.associationTypeId),
+              );
+          }
+        }
+        context.notify(type, 'creation', created);
+        return Object.assign(created, { isNew: true });
+      },
+    });
+  }
+  const failures = plan.flatMap((entry) => ('error' in entry ? [entry.error] : []));
+  if (failures.length > 0 && !traced) {
+    const first = failures[0];
+    return sendError(
+      response,
+      first?.category === 'CONFLICT' ? 409 : 400,
+      first?.category ?? 'VALIDATION_ERROR',
+      first?.message ?? 'Invalid input',
+    );
+  }
+  const results = plan.flatMap((entry) => {
+    if ('error' in entry) return [];
+    const record = entry.apply();
+    const extra: Json =
+      typeof entry.input.objectWriteTraceId === 'string'
+        ? { objectWriteTraceId: entry.input.objectWriteTraceId }
+        : {};
+    if (operation === 'upsert') extra.new = record.isNew === true;
+    const names = Object.keys(stringProperties(entry.input.properties) ?? {});
+    return [serialize(record, names, known, extra)];
+  });
+  const status = failures.length > 0 ? 207 : operation === 'create' ? 201 : 200;
+  sendJson(response, status, batchEnvelope(results, failures));
+}
+
+const maxGroups = 5;
+const maxFiltersPerGroup = 6;
+const maxFilters = 18;
+
+function handleSearch(context: ObjectRouteContext, type: ObjectType, body: Json, response: ServerResponse) {
+  const { store } = context;
+  const known = new Set(store.properties[type].keys());
+  const groups = (Array.isArray(body.filterGroups) ? body.filterGroups : []) as Array<{
+    filters?: SearchFilter[];
+  }>;
+  const filterCount = groups.reduce((sum, group) => sum + (group.filters?.length ?? 0), 0);
+  if (
+    groups.length > maxGroups ||
+    groups.some((group) => (group.filters?.length ?? 0) > maxFiltersPerGroup) ||
+    filterCount > maxFilters
+  ) {
+    return sendError(
+      response,
+      400,
+      'VALIDATION_ERROR',
+      `Search allows at most ${maxGroups} filter groups of ${maxFiltersPerGroup} filters, ${maxFilters} filters in all`,
+    );
+  }
+  const limit = Math.min(Number(body.limit ?? 10), 200);
+  const after = Number(body.after ?? 0);
+  if (after + limit > 10_000) {
+    return sendError(response, 400, 'VALIDATION_ERROR', 'There was a problem with the request.', {
+      errors: [{ message: 'Paging past 10,000 results is not supported' }],
+    });
+  }
+  const now = context.now();
+  let matches = [...store.records[type].values()].filter(
+    (record) =>
+      !record.archived &&
+      record.mergedInto === null &&
+      record.searchableAt <= now &&
+      (groups.length === 0 ||
+        groups.some((group) => (group.filters ?? []).every((filter) => matchesFilter(record, filter)))),
+  );
+  const sort = sortSpec(body.sorts);
+  matches = sort
+    ? matches.sort(compareBy(sort.property, sort.descending))
+    : matches.sort((a, b) => a.createdAt - b.createdAt || Number(a.id) - Number(b.id));
+  const page = matches.slice(after, after + limit);
+  const requested =
+    Array.isArray(body.properties) && body.properties.length > 0 ? body.properties.map(String) : null;
+  sendJson(response, 200, {
+    total: matches.length,
+    results: page.map((record) => serialize(record, requested, known)),
+    ...(after + page.length < matches.length
+      ? { paging: { next: { after: String(after + page.length) } } }
+      : {}),
+  });
+}

@@ -1,0 +1,292 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createFaults, type FaultKind, type FaultSettings, faultKinds } from '../shared/faults.js';
+import { parseJson, readBody, sendJson, sendText } from '../shared/http.js';
+import { seededRandom } from '../shared/random.js';
+import { createRateWindow } from '../shared/rate-window.js';
+import { generateCompanies } from './generator.js';
+import { modifiedProperty, type ObjectType } from './properties.js';
+import { sendError, serialize } from './responses.js';
+import { handleAssociations } from './routes-associations.js';
+import { handleObjects } from './routes-objects.js';
+import { handleProperties } from './routes-properties.js';
+import { type HubSpotRecord, HubSpotStore } from './store.js';
+import { createHubSpotWebhookSender, type HubSpotWebhookTarget } from './webhooks.js';
+
+export interface HubSpotSimulatorOptions {
+  readonly port?: number | undefined;
+  readonly host?: string | undefined;
+  readonly seed?: number | undefined;
+  /** Companies to generate, each with 0–3 contacts. Default 0. */
+  readonly companies?: number | undefined;
+  readonly accessToken?: string | undefined;
+  /** Requests per rolling window (100 / 10 s by default: Free/Starter; 190, 250 on larger plans). */
+  readonly perTenSeconds?: number | undefined;
+  /** The rolling window; 10 s as at HubSpot, shorter to compress time in benchmarks. */
+  readonly windowMs?: number | undefined;
+  readonly dailyLimit?: number | undefined;
+  /** Search requests per second (5 per account). */
+  readonly searchPerSecond?: number | undefined;
+  /** Writes reach search only after this lag. Default 0. */
+  readonly searchLagMs?: number | undefined;
+  readonly responseDelayMs?: number | undefined;
+  readonly faults?: FaultSettings | undefined;
+  readonly webhooks?: readonly HubSpotWebhookTarget[] | undefined;
+  readonly now?: (() => number) | undefined;
+}
+
+export interface HubSpotSimulatorStats {
+  requests: number;
+  searches: number;
+  rateLimited: number;
+  daily: number;
+  faults: Partial<Record<FaultKind, number>>;
+}
+
+export interface HubSpotSimulator {
+  readonly baseUrl: string;
+  readonly accessToken: string;
+  readonly adminUrl: string;
+  readonly store: HubSpotStore;
+  readonly stats: HubSpotSimulatorStats;
+  setFaults(settings: FaultSettings): void;
+  close(): Promise<void>;
+}
+
+const objectTypes = new Set<ObjectType>(['companies', 'contacts']);
+const singular: Record<ObjectType, string> = { companies: 'company', contacts: 'contact' };
+
+/**
+ * A local HubSpot CRM (companies, contacts, associations v4, properties, search) with HubSpot's documented
+ * semantics, limits, faults and v3-signed webhooks, plus an admin surface for tests (not part of HubSpot).
+ */
+export async function startHubSpotSimulator(
+  options: HubSpotSimulatorOptions = {},
+): Promise<HubSpotSimulator> {
+  const now = options.now ?? Date.now;
+  const random = seededRandom(options.seed ?? 1);
+  const accessToken = options.accessToken ?? 'pat-na1-simulator-token';
+  const store = new HubSpotStore(now, options.searchLagMs ?? 0);
+  generateCompanies(store, options.companies ?? 0, options.seed ?? 1);
+  const windowMs = options.windowMs ?? 10_000;
+  const burst = createRateWindow(windowMs, now);
+  const search = createRateWindow(1000, now);
+  const faults = createFaults(options.faults ?? { rate: 0 }, random, faultKinds);
+  const webhooks = createHubSpotWebhookSender([...(options.webhooks ?? [])], random);
+  const stats: HubSpotSimulatorStats = { requests: 0, searches: 0, rateLimited: 0, daily: 0, faults: {} };
+  const limit = options.perTenSeconds ?? 100;
+  const dailyLimit = options.dailyLimit ?? 250_000;
+  const notify = (
+    type: ObjectType,
+    event: string,
+    record: { id: string; properties: Map<string, string> },
+    extra: Record<string, unknown> = {},
+  ) =>
+    webhooks.notify({
+      objectId: Number(record.id),
+      subscriptionType: `${singular[type]}.${event}`,
+      ...extra,
+    });
+
+  const fault = (kind: FaultKind, request: IncomingMessage, response: ServerResponse): void => {
+    stats.faults[kind] = (stats.faults[kind] ?? 0) + 1;
+    switch (kind) {
+      case '429':
+        sendError(response, 429, 'RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
+          errorType: 'RATE_LIMIT',
+          policyName: 'TEN_SECONDLY_ROLLING',
+        });
+        return;
+      case '423':
+        sendError(response, 423, 'LOCKED', 'The resource is locked; try again in a few seconds.');
+        return;
+      case '477':
+        sendError(
+          response,
+          477,
+          'MIGRATION_IN_PROGRESS',
+          'This portal is being migrated; try again later.',
+          {},
+          { 'retry-after': '2' },
+        );
+        return;
+      case '500':
+      case '502':
+      case '503':
+        sendText(response, Number(kind), `<html><body><h1>${kind}</h1></body></html>`, 'text/html');
+        return;
+      case 'timeout': {
+        const timer = setTimeout(() => request.socket.destroy(), faults.settings.timeoutMs ?? 120_000);
+        request.socket.once('close', () => clearTimeout(timer));
+        return;
+      }
+      case 'reset':
+        request.socket.destroy();
+        return;
+      case 'malformed-json':
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"results": [{"id": "1", "properties": {');
+        return;
+    }
+  };
+
+  const api = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    stats.requests += 1;
+    const body = parseJson((await readBody(request)) || '{}');
+    if ((request.headers.authorization ?? '') !== `Bearer ${accessToken}`) {
+      return sendError(
+        response,
+        401,
+        'INVALID_AUTHENTICATION',
+        'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+      );
+    }
+    const parts = url.pathname.split('/').filter((part) => part !== '');
+    const isSearch = parts[4] === 'search';
+    if (isSearch) {
+      stats.searches += 1;
+      const allowed = search.take('account', options.searchPerSecond ?? 5);
+      if (!allowed.ok) {
+        stats.rateLimited += 1;
+        return sendError(response, 429, 'RATE_LIMITS', 'You have reached your secondly limit.', {
+          errorType: 'RATE_LIMIT',
+        });
+      }
+    } else {
+      if (stats.daily >= dailyLimit) {
+        return sendError(response, 429, 'RATE_LIMITS', 'You have reached your daily limit.', {
+          errorType: 'RATE_LIMIT',
+          policyName: 'DAILY',
+        });
+      }
+      const allowed = burst.take('app', limit);
+      if (!allowed.ok) {
+        stats.rateLimited += 1;
+        return sendError(response, 429, 'RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
+          errorType: 'RATE_LIMIT',
+          policyName: 'TEN_SECONDLY_ROLLING',
+        });
+      }
+      stats.daily += 1;
+      response.setHeader('x-hubspot-ratelimit-daily', String(dailyLimit));
+      response.setHeader('x-hubspot-ratelimit-daily-remaining', String(dailyLimit - stats.daily));
+      response.setHeader('x-hubspot-ratelimit-interval-milliseconds', String(windowMs));
+      response.setHeader('x-hubspot-ratelimit-max', String(limit));
+      response.setHeader('x-hubspot-ratelimit-remaining', String(allowed.remaining));
+    }
+    const drawn = faults.draw();
+    if (drawn !== null) return fault(drawn, request, response);
+    if (!body.ok) return sendError(response, 400, 'VALIDATION_ERROR', 'Invalid input JSON on line 1');
+    if (options.responseDelayMs) await new Promise((resolve) => setTimeout(resolve, options.responseDelayMs));
+    const json = (typeof body.value === 'object' && body.value !== null ? body.value : {}) as Record<
+      string,
+      unknown
+    >;
+    const [crm, version, area, type, ...rest] = parts;
+    if (crm !== 'crm') return sendError(response, 404, 'OBJECT_NOT_FOUND', `No route ${url.pathname}`);
+    if (version === 'v3' && area === 'objects' && objectTypes.has(type as ObjectType)) {
+      return handleObjects(
+        { store, now, notify },
+        type as ObjectType,
+        rest,
+        request.method ?? 'GET',
+        url.searchParams,
+        json,
+        response,
+      );
+    }
+    if (version === 'v3' && area === 'properties' && objectTypes.has(type as ObjectType)) {
+      return handleProperties(store, type as ObjectType, rest, request.method ?? 'GET', json, response, now);
+    }
+    if (version === 'v4')
+      return handleAssociations(store, parts.slice(2), request.method ?? 'GET', json, response);
+    sendError(response, 404, 'OBJECT_NOT_FOUND', `No route ${request.method} ${url.pathname}`);
+  };
+
+  const admin = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    const body = parseJson((await readBody(request)) || '{}');
+    const json = (
+      body.ok && typeof body.value === 'object' && body.value !== null ? body.value : {}
+    ) as Record<string, unknown>;
+    const [, , type, id, action] = url.pathname.split('/');
+    if (url.pathname === '/admin/stats') return sendJson(response, 200, stats);
+    if (url.pathname === '/admin/seed') {
+      generateCompanies(store, Number(json.companies ?? 0), Number(json.seed ?? options.seed ?? 1));
+      return sendJson(response, 200, {
+        companies: store.records.companies.size,
+        contacts: store.records.contacts.size,
+      });
+    }
+    if (url.pathname === '/admin/faults') {
+      faults.set({
+        rate: Number(json.rate ?? 0),
+        kinds: Array.isArray(json.kinds) ? (json.kinds as FaultKind[]) : undefined,
+      });
+      return sendJson(response, 200, faults.settings);
+    }
+    if (url.pathname === '/admin/webhooks') {
+      webhooks.add({ url: String(json.url), clientSecret: String(json.clientSecret) });
+      return sendJson(response, 201, { url: json.url });
+    }
+    if (objectTypes.has(type as ObjectType)) {
+      const objectType = type as ObjectType;
+      const known = new Set(store.properties[objectType].keys());
+      const everything = (record: HubSpotRecord) => serialize(record, [...known], known);
+      if (id === undefined && request.method === 'GET')
+        return sendJson(response, 200, [...store.records[objectType].values()].map(everything));
+      if (id === undefined && request.method === 'POST')
+        return sendJson(response, 201, everything(store.create(objectType, json as Record<string, string>)));
+      const record = id === undefined ? undefined : store.records[objectType].get(id);
+      if (record === undefined) return sendJson(response, 404, { error: 'not found' });
+      // Edits "as a user in HubSpot": the modified date moves and webhooks fire.
+      if (action === undefined && request.method === 'PATCH') {
+        store.update(record, json as Record<string, string>);
+        notify(objectType, 'propertyChange', record);
+        return sendJson(response, 200, everything(record));
+      }
+      if (action === 'archive' && request.method === 'POST') {
+        store.archive(record);
+        notify(objectType, 'deletion', record);
+        return sendJson(response, 200, everything(record));
+      }
+      if (action === 'merge' && request.method === 'POST') {
+        const loser = store.records[objectType].get(String(json.objectIdToMerge));
+        if (loser === undefined) return sendJson(response, 404, { error: 'loser not found' });
+        return sendJson(response, 200, everything(store.merge(record, loser)));
+      }
+      if (action === undefined && request.method === 'GET')
+        return sendJson(response, 200, {
+          ...everything(record),
+          modified: record.properties.get(modifiedProperty[objectType]),
+        });
+    }
+    sendJson(response, 404, { error: 'not_found', path: url.pathname });
+  };
+
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const handle = url.pathname.startsWith('/admin/') ? admin : api;
+    handle(request, response, url).catch((error: unknown) => {
+      if (!response.headersSent)
+        sendJson(response, 500, { status: 'error', message: String(error), category: 'INTERNAL_ERROR' });
+    });
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const origin = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  return {
+    baseUrl: origin,
+    accessToken,
+    adminUrl: `${origin}/admin`,
+    store,
+    stats,
+    setFaults: (settings) => faults.set(settings),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        webhooks.stop();
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
