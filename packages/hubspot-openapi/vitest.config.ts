@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { include: ['src/**/*.test.ts'] },
+  // Property and simulator tests are CPU-heavy and share two cores with the other packages' tests under turbo:
+  // a generous timeout, and no test here asserts speed (benchmarks do that).
+  test: { include: ['src/**/*.test.ts'], testTimeout: 60_000 },
 });

@@ -172,7 +172,11 @@ describe('properties', () => {
     });
     expect(
       (
-        await client.properties.ensure('companies', { name: 'visma_nxt', label: 'Visma NXT' }, specs)
+        await client.properties.ensureProperties(
+          'companies',
+          { name: 'visma_nxt', label: 'Visma NXT' },
+          specs,
+        )
       )._unsafeUnwrap(),
     ).toEqual({
       created: ['visma_customer_no', 'org_number'],
@@ -195,7 +199,7 @@ describe('properties', () => {
     });
     expect(
       (
-        await client.properties.ensure('contacts', { name: 'visma_nxt', label: 'Visma NXT' }, specs)
+        await client.properties.ensureProperties('contacts', { name: 'visma_nxt', label: 'Visma NXT' }, specs)
       )._unsafeUnwrap().created,
     ).toEqual([]);
   });

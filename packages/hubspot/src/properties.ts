@@ -54,7 +54,7 @@ export function createPropertiesApi(transport: Transport, pathPrefix: string) {
      * Makes sure the group and the properties exist, creating only what is missing: safe to run again. An existing
      * property of another type or uniqueness is reported, not changed (HubSpot never changes `hasUniqueValue`).
      */
-    ensure(
+    ensureProperties(
       type: ObjectType,
       group: { name: string; label: string },
       specs: readonly PropertySpec[],

@@ -40,12 +40,20 @@ describe('the client against the HubSpot simulator', () => {
     const hubspot = client();
     expect(
       (
-        await hubspot.properties.ensure('companies', { name: 'visma_nxt', label: 'Visma NXT' }, specs)
+        await hubspot.properties.ensureProperties(
+          'companies',
+          { name: 'visma_nxt', label: 'Visma NXT' },
+          specs,
+        )
       )._unsafeUnwrap().created,
     ).toEqual(['visma_customer_no', 'visma_actor_no']);
     expect(
       (
-        await hubspot.properties.ensure('companies', { name: 'visma_nxt', label: 'Visma NXT' }, specs)
+        await hubspot.properties.ensureProperties(
+          'companies',
+          { name: 'visma_nxt', label: 'Visma NXT' },
+          specs,
+        )
       )._unsafeUnwrap(),
     ).toEqual({
       created: [],

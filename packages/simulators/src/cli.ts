@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { startHubSpotSimulator } from './hubspot/server.js';
 import { startVismaNxtSimulator } from './visma-nxt/server.js';
 
 const usage = `Usage: crm-simulators visma-nxt [--port <n>] [--seed <s>] [--customers <n>]
@@ -30,23 +31,31 @@ async function main(): Promise<number> {
     console.error('crm-simulators: --port and --seed take whole numbers');
     return 2;
   }
-  if (system !== 'visma-nxt') {
-    console.error(
-      `crm-simulators: unknown simulator "${system}" (available: visma-nxt; hubspot arrives with issue 4)`,
+  let simulator: { close(): Promise<void> };
+  if (system === 'visma-nxt') {
+    const erp = await startVismaNxtSimulator({ port, seed, customers: Number(values.customers) });
+    simulator = erp;
+    console.log(
+      JSON.stringify({
+        tokenUrl: erp.tokenUrl,
+        graphqlUrl: erp.graphqlUrl,
+        clientId: erp.clientId,
+        clientSecret: erp.clientSecret,
+        companyNo: erp.companyNo,
+        adminUrl: erp.adminUrl,
+      }),
     );
+  } else if (system === 'hubspot') {
+    const crm = await startHubSpotSimulator({ port, seed, companies: Number(values.companies) });
+    simulator = crm;
+    console.log(
+      JSON.stringify({ baseUrl: crm.baseUrl, accessToken: crm.accessToken, adminUrl: crm.adminUrl }),
+    );
+  } else {
+    console.error(`crm-simulators: unknown simulator "${system}" (available: visma-nxt, hubspot)`);
     return 2;
   }
-  const simulator = await startVismaNxtSimulator({ port, seed, customers: Number(values.customers) });
-  console.log(
-    JSON.stringify({
-      tokenUrl: simulator.tokenUrl,
-      graphqlUrl: simulator.graphqlUrl,
-      clientId: simulator.clientId,
-      clientSecret: simulator.clientSecret,
-      companyNo: simulator.companyNo,
-      adminUrl: simulator.adminUrl,
-    }),
-  );
+
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -120,8 +120,7 @@ const allowedErpColumns = new Set([
   'emailAddress',
 ]);
 
-// Heavy by design (hundreds of random worlds planned and applied): generous timeouts, no speed assertion.
-describe('planSync properties', { timeout: 120_000 }, () => {
+describe('planSync properties', () => {
   const writesOf = (plan: ReturnType<typeof planSync>) =>
     plan.operations.filter((operation) => writeKinds.has(operation.kind));
   const stateOnly = (plan: ReturnType<typeof planSync>) =>

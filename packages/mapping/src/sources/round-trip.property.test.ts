@@ -62,7 +62,7 @@ const contact: fc.Arbitrary<CanonicalContact> = fc.record({
   customerActorNo: nullable(fc.integer({ min: 1, max: 999_999 })),
 });
 
-describe('map → canonical → map is stable', { timeout: 60_000 }, () => {
+describe('map → canonical → map is stable', () => {
   it('through HubSpot company properties', () => {
     fc.assert(
       fc.property(customer, (record) => {

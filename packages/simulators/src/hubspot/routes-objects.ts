@@ -62,8 +62,9 @@ export function handleObjects(
       : Array.isArray(list)
         ? list.map(String)
         : null;
+  // `properties` may come comma-separated or repeated (properties=a&properties=b, as HubSpot's SDK sends it).
   const show = (record: HubSpotRecord, extra: Json = {}) =>
-    serialize(record, requested(query.get('properties')), known, extra);
+    serialize(record, requested(query.getAll('properties').join(',')), known, extra);
   const [first, second] = rest;
 
   if (first === undefined && method === 'GET') {

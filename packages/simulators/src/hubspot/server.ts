@@ -20,6 +20,8 @@ export interface HubSpotSimulatorOptions {
   /** Companies to generate, each with 0–3 contacts. Default 0. */
   readonly companies?: number | undefined;
   readonly accessToken?: string | undefined;
+  /** Scopes the token has; a call needing another answers 403 MISSING_SCOPES. Default: every CRM scope. */
+  readonly scopes?: readonly string[] | undefined;
   /** Requests per rolling window (100 / 10 s by default: Free/Starter; 190, 250 on larger plans). */
   readonly perTenSeconds?: number | undefined;
   /** The rolling window; 10 s as at HubSpot, shorter to compress time in benchmarks. */
@@ -54,6 +56,16 @@ export interface HubSpotSimulator {
 }
 
 const objectTypes = new Set<ObjectType>(['companies', 'contacts']);
+
+/** The scope a call needs (reference §1): objects read/write, and schemas for the properties API. */
+function requiredScope(parts: readonly string[], method: string): string | null {
+  const [, version, area, type] = parts;
+  const objectType = version === 'v4' ? parts[3] : type;
+  if (objectType !== 'companies' && objectType !== 'contacts') return null;
+  const reading = method === 'GET' || parts.includes('search') || parts.at(-1) === 'read';
+  const kind = area === 'properties' ? 'schemas' : 'objects';
+  return `crm.${kind}.${objectType}.${reading ? 'read' : 'write'}`;
+}
 const singular: Record<ObjectType, string> = { companies: 'company', contacts: 'contact' };
 
 /**
@@ -142,6 +154,32 @@ export async function startHubSpotSimulator(
       );
     }
     const parts = url.pathname.split('/').filter((part) => part !== '');
+    const needed = requiredScope(parts, request.method ?? 'GET');
+    if (options.scopes && needed !== null && !options.scopes.includes(needed)) {
+      return sendError(
+        response,
+        403,
+        'MISSING_SCOPES',
+        "This app hasn't been granted all required scopes to make this call.",
+        {
+          errors: [
+            {
+              message: 'One or more of the following scopes are required.',
+              context: { requiredGranularScopes: [needed] },
+            },
+          ],
+        },
+      );
+    }
+    // Search bodies are capped at 3,000 characters (reference §3).
+    if (parts[4] === 'search' && body.ok && JSON.stringify(body.value).length > 3000) {
+      return sendError(
+        response,
+        400,
+        'VALIDATION_ERROR',
+        'The search request body may be at most 3000 characters',
+      );
+    }
     const isSearch = parts[4] === 'search';
     if (isSearch) {
       stats.searches += 1;
