@@ -16,6 +16,7 @@ export type { HubSpotObject } from './objects/schemas.js';
 export type { ChangedSinceOptions } from './objects/search.js';
 export { modifiedDateProperty } from './objects/search.js';
 export type { EnsureReport, PropertyDefinition, PropertySpec } from './properties.js';
+export { syncPropertyGroup, syncPropertySpecs } from './properties.js';
 export type { RequestInfo, RetryPolicy } from './transport/http-transport.js';
 export type { HubSpotWebhookEvent, WebhookEventType } from './webhooks/events.js';
 export { parseWebhookEvents } from './webhooks/events.js';

@@ -39,6 +39,51 @@ export interface EnsureReport {
 
 const listResponse = z.object({ results: z.array(propertySchema) });
 
+/** The property group the sync's custom properties live in. */
+export const syncPropertyGroup = { name: 'visma_nxt', label: 'Visma Business NXT' } as const;
+
+/**
+ * The custom properties the sync needs, per object type: Business NXT's customer number and actor number (unique,
+ * so HubSpot itself refuses a second record with the same ERP number, and usable as `idProperty`), the Norwegian
+ * organization number and a company email. Names follow the sync policy's `hubspotProperties` (defaults shown).
+ */
+export function syncPropertySpecs(
+  names: { erpCustomerNo?: string; erpActorNo?: string; orgNumber?: string; companyEmail?: string } = {},
+): Record<ObjectType, PropertySpec[]> {
+  const actor = {
+    name: names.erpActorNo ?? 'visma_actor_no',
+    label: 'Visma actor number',
+    type: 'string',
+    fieldType: 'text',
+    hasUniqueValue: true,
+  } as const;
+  return {
+    companies: [
+      {
+        name: names.erpCustomerNo ?? 'visma_customer_no',
+        label: 'Visma customer number',
+        type: 'string',
+        fieldType: 'text',
+        hasUniqueValue: true,
+      },
+      actor,
+      {
+        name: names.orgNumber ?? 'org_number',
+        label: 'Organization number',
+        type: 'string',
+        fieldType: 'text',
+      },
+      {
+        name: names.companyEmail ?? 'company_email',
+        label: 'Company email',
+        type: 'string',
+        fieldType: 'text',
+      },
+    ],
+    contacts: [actor],
+  };
+}
+
 /** The properties API. https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide */
 export function createPropertiesApi(transport: Transport, pathPrefix: string) {
   const base = `${pathPrefix}/properties`;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { associationTypes } from './associations.js';
 import { createHubSpotClient, type HubSpotClientSettings } from './client.js';
 import { mergedObjectIds } from './objects/objects.js';
+import { syncPropertyGroup, syncPropertySpecs } from './properties.js';
 
 // The client against the HubSpot simulator over real HTTP on loopback: no mocks in between.
 let simulator: HubSpotSimulator;
@@ -20,46 +21,19 @@ beforeAll(async () => {
 afterAll(() => simulator.close());
 
 describe('the client against the HubSpot simulator', () => {
-  it('sets up the sync properties once, and finds them in place the second time', async () => {
-    const specs = [
-      {
-        name: 'visma_customer_no',
-        label: 'Visma customer number',
-        type: 'string' as const,
-        fieldType: 'text' as const,
-        hasUniqueValue: true,
-      },
-      {
-        name: 'visma_actor_no',
-        label: 'Visma actor number',
-        type: 'string' as const,
-        fieldType: 'text' as const,
-        hasUniqueValue: true,
-      },
-    ];
+  it('creates the sync properties for both object types, and nothing the second time', async () => {
     const hubspot = client();
-    expect(
-      (
-        await hubspot.properties.ensureProperties(
-          'companies',
-          { name: 'visma_nxt', label: 'Visma NXT' },
-          specs,
-        )
-      )._unsafeUnwrap().created,
-    ).toEqual(['visma_customer_no', 'visma_actor_no']);
-    expect(
-      (
-        await hubspot.properties.ensureProperties(
-          'companies',
-          { name: 'visma_nxt', label: 'Visma NXT' },
-          specs,
-        )
-      )._unsafeUnwrap(),
-    ).toEqual({
-      created: [],
-      existing: ['visma_customer_no', 'visma_actor_no'],
-      mismatched: [],
-    });
+    for (const type of ['companies', 'contacts'] as const) {
+      const specs = syncPropertySpecs()[type];
+      const first = (
+        await hubspot.properties.ensureProperties(type, syncPropertyGroup, specs)
+      )._unsafeUnwrap();
+      expect([...first.created, ...first.existing].sort()).toEqual(specs.map((spec) => spec.name).sort());
+      expect(first.mismatched).toEqual([]);
+      expect(
+        (await hubspot.properties.ensureProperties(type, syncPropertyGroup, specs))._unsafeUnwrap().created,
+      ).toEqual([]);
+    }
   });
 
   it('lists every company once, and reads their contacts through associations', async () => {
