@@ -1,19 +1,10 @@
 import { createHmac } from 'node:crypto';
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectCall, sentBodies, testClient, violations } from './test-support/nock-hubspot.js';
+import { describe, expect, it } from 'vitest';
+import { expectCall, sentBodies, testClient, useNockGuards } from './test-support/nock-hubspot.js';
 import { parseWebhookEvents } from './webhooks/events.js';
 import { verifySignatureV3 } from './webhooks/signature.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const found = violations.splice(0);
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  sentBodies.length = 0;
-  expect(found).toEqual([]);
-  expect(pending).toEqual([]);
-});
+useNockGuards();
 
 const property = (name: string, extra: Record<string, unknown> = {}) => ({
   name,

@@ -1,17 +1,8 @@
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fixtures from '../__fixtures__/hubspot-errors.json' with { type: 'json' };
-import { expectCall, record, sentBodies, testClient, violations } from '../test-support/nock-hubspot.js';
+import { expectCall, record, sentBodies, testClient, useNockGuards } from '../test-support/nock-hubspot.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const found = violations.splice(0);
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  sentBodies.length = 0;
-  expect(found).toEqual([]);
-  expect(pending).toEqual([]);
-});
+useNockGuards();
 
 const batch = (results: object[], errors?: object[]) => ({
   status: 'COMPLETE',

@@ -1,14 +1,7 @@
-import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectCall, record, sentBodies, testClient, violations } from '../test-support/nock-hubspot.js';
+import { describe, expect, it } from 'vitest';
+import { expectCall, record, sentBodies, testClient, useNockGuards } from '../test-support/nock-hubspot.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const found = violations.splice(0);
-  nock.cleanAll();
-  sentBodies.length = 0;
-  expect(found).toEqual([]);
-});
+useNockGuards({ allowUnused: true });
 
 interface SearchBody {
   filterGroups: Array<{ filters: Array<{ propertyName: string; operator: string; value: string }> }>;

@@ -1,5 +1,6 @@
 import { validateRequest, validateResponse } from '@port-service/hubspot-openapi';
 import nock from 'nock';
+import { afterEach, beforeAll, expect } from 'vitest';
 import { createHubSpotClient, type HubSpotClientSettings } from '../client.js';
 import type { RequestInfo } from '../transport/http-transport.js';
 
@@ -74,3 +75,19 @@ export const record = (
   archived: false,
   ...extra,
 });
+
+/**
+ * For a test file: no real network; after each test, no OpenAPI violation and (unless `allowUnused`) no mocked
+ * call left unmade. State is reset before asserting, so one failure never leaks into the next test.
+ */
+export function useNockGuards(options: { allowUnused?: boolean } = {}): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => {
+    const found = violations.splice(0);
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    sentBodies.length = 0;
+    expect(found).toEqual([]);
+    if (!options.allowUnused) expect(pending).toEqual([]);
+  });
+}

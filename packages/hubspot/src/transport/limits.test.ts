@@ -1,17 +1,9 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fixtures from '../__fixtures__/hubspot-errors.json' with { type: 'json' };
-import { expectCall, record, sentBodies, testClient, violations } from '../test-support/nock-hubspot.js';
+import { expectCall, record, testClient, useNockGuards } from '../test-support/nock-hubspot.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const found = violations.splice(0);
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  sentBodies.length = 0;
-  expect(found).toEqual([]);
-  expect(pending).toEqual([]);
-});
+useNockGuards();
 
 const company = { status: 200, body: record('101') };
 const get = (client: ReturnType<typeof testClient>['client']) =>

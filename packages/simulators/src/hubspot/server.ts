@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createFaults, type FaultKind, type FaultSettings, faultKinds } from '../shared/faults.js';
-import { parseJson, readBody, sendJson, sendText } from '../shared/http.js';
+import {
+  createFaults,
+  type FaultKind,
+  type FaultSettings,
+  faultKinds,
+  injectTransportFault,
+} from '../shared/faults.js';
+import { parseJson, readBody, sendJson } from '../shared/http.js';
 import { seededRandom } from '../shared/random.js';
 import { createRateWindow } from '../shared/rate-window.js';
 import { generateCompanies } from './generator.js';
@@ -102,44 +108,35 @@ export async function startHubSpotSimulator(
 
   const fault = (kind: FaultKind, request: IncomingMessage, response: ServerResponse): void => {
     stats.faults[kind] = (stats.faults[kind] ?? 0) + 1;
-    switch (kind) {
-      case '429':
-        sendError(response, 429, 'RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
-          errorType: 'RATE_LIMIT',
-          policyName: 'TEN_SECONDLY_ROLLING',
-        });
-        return;
-      case '423':
-        sendError(response, 423, 'LOCKED', 'The resource is locked; try again in a few seconds.');
-        return;
-      case '477':
-        sendError(
-          response,
-          477,
-          'MIGRATION_IN_PROGRESS',
-          'This portal is being migrated; try again later.',
-          {},
-          { 'retry-after': '2' },
-        );
-        return;
-      case '500':
-      case '502':
-      case '503':
-        sendText(response, Number(kind), `<html><body><h1>${kind}</h1></body></html>`, 'text/html');
-        return;
-      case 'timeout': {
-        const timer = setTimeout(() => request.socket.destroy(), faults.settings.timeoutMs ?? 120_000);
-        request.socket.once('close', () => clearTimeout(timer));
-        return;
-      }
-      case 'reset':
-        request.socket.destroy();
-        return;
-      case 'malformed-json':
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{"results": [{"id": "1", "properties": {');
-        return;
+    if (kind === '429') {
+      sendError(response, 429, 'RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
+        errorType: 'RATE_LIMIT',
+        policyName: 'TEN_SECONDLY_ROLLING',
+      });
+      return;
     }
+    if (kind === '423') {
+      sendError(response, 423, 'LOCKED', 'The resource is locked; try again in a few seconds.');
+      return;
+    }
+    if (kind === '477') {
+      sendError(
+        response,
+        477,
+        'MIGRATION_IN_PROGRESS',
+        'This portal is being migrated; try again later.',
+        {},
+        { 'retry-after': '2' },
+      );
+      return;
+    }
+    injectTransportFault(
+      kind,
+      request,
+      response,
+      faults.settings,
+      '{"results": [{"id": "1", "properties": {',
+    );
   };
 
   const api = async (request: IncomingMessage, response: ServerResponse, url: URL) => {

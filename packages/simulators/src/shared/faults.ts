@@ -1,3 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendText } from './http.js';
+
 /** Failures a simulator injects, at a seeded rate, to test clients the way real networks and APIs fail them. */
 export const faultKinds = [
   '429',
@@ -37,4 +40,34 @@ export function createFaults(settings: FaultSettings, random: () => number, avai
       return current;
     },
   };
+}
+
+/**
+ * The failures that look the same from any API: an HTML error page (5xx, or a status without an API body), a
+ * connection that hangs until it is dropped, a reset, and a JSON body cut off midway. API-shaped answers (a 429
+ * with the API's own body) are the simulator's to send.
+ */
+export function injectTransportFault(
+  kind: Exclude<FaultKind, '429'>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  settings: FaultSettings,
+  truncatedJson: string,
+): void {
+  switch (kind) {
+    case 'timeout': {
+      const timer = setTimeout(() => request.socket.destroy(), settings.timeoutMs ?? 120_000);
+      request.socket.once('close', () => clearTimeout(timer));
+      return;
+    }
+    case 'reset':
+      request.socket.destroy();
+      return;
+    case 'malformed-json':
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(truncatedJson);
+      return;
+    default:
+      sendText(response, Number(kind), `<html><body><h1>${kind}</h1></body></html>`, 'text/html');
+  }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ExecutionResult, execute, GraphQLError, getOperationAST, parse, validate } from 'graphql';
-import { createFaults, type FaultKind, type FaultSettings } from '../shared/faults.js';
+import { createFaults, type FaultKind, type FaultSettings, injectTransportFault } from '../shared/faults.js';
 import { parseJson, readBody, sendJson, sendText } from '../shared/http.js';
 import { seededRandom } from '../shared/random.js';
 import { createRateWindow } from '../shared/rate-window.js';
@@ -182,30 +182,17 @@ export async function startVismaNxtSimulator(
 
   const injectFault = (kind: FaultKind, request: IncomingMessage, response: ServerResponse): void => {
     stats.faults[kind] = (stats.faults[kind] ?? 0) + 1;
-    switch (kind) {
-      case '429':
-        sendText(response, 429, 'Too Many Requests');
-        return;
-      case '423':
-      case '477':
-      case '500':
-      case '502':
-      case '503':
-        sendText(response, Number(kind), `<html><body><h1>${kind}</h1></body></html>`, 'text/html');
-        return;
-      case 'timeout': {
-        const timer = setTimeout(() => request.socket.destroy(), faults.settings.timeoutMs ?? 120_000);
-        request.socket.once('close', () => clearTimeout(timer));
-        return;
-      }
-      case 'reset':
-        request.socket.destroy();
-        return;
-      case 'malformed-json':
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{"data": {"useCompany": {"associate": {"totalCount": 1, "items": [');
-        return;
+    if (kind === '429') {
+      sendText(response, 429, 'Too Many Requests');
+      return;
     }
+    injectTransportFault(
+      kind,
+      request,
+      response,
+      faults.settings,
+      '{"data": {"useCompany": {"associate": {"totalCount": 1, "items": [',
+    );
   };
 
   const graphql = async (request: IncomingMessage, response: ServerResponse) => {
