@@ -1,0 +1,402 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Entity, Fingerprint } from '@port-service/mapping';
+import Database from 'libsql';
+import { z } from 'zod';
+import { migrations } from './migrations.js';
+import type {
+  Conflict,
+  Intent,
+  LockHolder,
+  NewConflict,
+  NewIntent,
+  RecordError,
+  Run,
+  StateStore,
+  StoredLink,
+} from './state-store.js';
+
+const entity = z.enum(['customer', 'contact']);
+const fingerprints = z.string().transform((text, context): Record<string, string> => {
+  const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    context.addIssue({ code: 'custom', message: 'fingerprints are not a string map' });
+    return {};
+  }
+  return parsed.data;
+});
+const counts = z.string().transform((text) => z.record(z.string(), z.number()).parse(JSON.parse(text)));
+const linkRow = z.object({
+  crm_id: z.string(),
+  associate_no: z.number(),
+  status: z.enum(['active', 'orphaned']),
+  status_reason: z.string().nullable(),
+  fingerprints,
+  updated_at: z.string(),
+});
+const intentRow = z.object({
+  id: z.string(),
+  entity,
+  target: z.enum(['hubspot', 'visma-nxt']),
+  source_id: z.string(),
+  correlation_key: z.string(),
+  status: z.enum(['pending', 'created', 'abandoned']),
+  result_id: z.string().nullable(),
+  created_at: z.string(),
+});
+const conflictRow = z.object({
+  id: z.string(),
+  entity,
+  crm_id: z.string(),
+  associate_no: z.number(),
+  field: z.string(),
+  reason: z.string(),
+  base_fingerprint: z.string().nullable(),
+  status: z.enum(['open', 'resolved']),
+  resolution: z.enum(['crm', 'erp']).nullable(),
+  created_at: z.string(),
+});
+const errorRow = z.object({
+  entity,
+  system: z.string(),
+  record_id: z.string(),
+  field: z.string(),
+  rule: z.string(),
+  message: z.string(),
+  first_seen_at: z.string(),
+  last_seen_at: z.string(),
+});
+const runRow = z.object({
+  id: z.string(),
+  mode: z.string(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  exit_code: z.number().nullable(),
+  counts,
+  api_calls: counts,
+});
+
+const toLink = (row: z.infer<typeof linkRow>): StoredLink => ({
+  crmId: row.crm_id,
+  associateNo: row.associate_no,
+  status: row.status,
+  statusReason: row.status_reason,
+  fingerprints: row.fingerprints,
+  updatedAt: row.updated_at,
+});
+
+/**
+ * The embedded state store: one SQLite file (through libsql, which installs from the npm registry with its binary
+ * in a platform package), write-ahead logging so a crash never leaves it half-written.
+ */
+export function openSqliteStateStore(path: string, now: () => Date = () => new Date()): StateStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA busy_timeout = 5000');
+  const stamp = () => now().toISOString();
+  const all = <T>(schema: z.ZodType<T>, sql: string, ...params: unknown[]): T[] =>
+    db
+      .prepare(sql)
+      .all(...params)
+      .map((row) => schema.parse(row));
+  const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+
+  return {
+    async migrate() {
+      db.exec(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+      );
+      const applied = new Set(
+        all(z.object({ version: z.number() }), 'SELECT version FROM schema_migrations').map(
+          (row) => row.version,
+        ),
+      );
+      for (const migration of migrations) {
+        if (applied.has(migration.version)) continue;
+        db.transaction(() => {
+          for (const statement of migration.statements) db.exec(statement);
+          db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+            migration.version,
+            stamp(),
+          );
+        })();
+      }
+    },
+
+    async acquireLock(holder: LockHolder, ttlMs: number) {
+      const take = db.transaction((): { ok: true } | { ok: false; holder: LockHolder } => {
+        const current = all(
+          z.object({ holder_id: z.string(), holder: z.string(), expires_at: z.string() }),
+          "SELECT holder_id, holder, expires_at FROM locks WHERE name = 'cycle'",
+        )[0];
+        if (current && current.holder_id !== holder.id && Date.parse(current.expires_at) > now().getTime()) {
+          return { ok: false, holder: { id: current.holder_id, description: current.holder } };
+        }
+        db.prepare("DELETE FROM locks WHERE name = 'cycle'").run();
+        db.prepare("INSERT INTO locks (name, holder_id, holder, expires_at) VALUES ('cycle', ?, ?, ?)").run(
+          holder.id,
+          holder.description,
+          new Date(now().getTime() + ttlMs).toISOString(),
+        );
+        return { ok: true };
+      });
+      return take.immediate();
+    },
+    async releaseLock(holderId: string) {
+      db.prepare("DELETE FROM locks WHERE name = 'cycle' AND holder_id = ?").run(holderId);
+    },
+
+    async linksByCrmIds(kind: Entity, crmIds: readonly string[]) {
+      if (crmIds.length === 0) return [];
+      return all(
+        linkRow,
+        `SELECT * FROM links WHERE entity = ? AND crm_id IN (${placeholders(crmIds.length)})`,
+        kind,
+        ...crmIds,
+      ).map(toLink);
+    },
+    async linksByAssociateNos(kind: Entity, associateNos: readonly number[]) {
+      if (associateNos.length === 0) return [];
+      return all(
+        linkRow,
+        `SELECT * FROM links WHERE entity = ? AND associate_no IN (${placeholders(associateNos.length)})`,
+        kind,
+        ...associateNos,
+      ).map(toLink);
+    },
+    async allLinks(kind: Entity, afterCrmId: string | null, limit: number) {
+      return all(
+        linkRow,
+        'SELECT * FROM links WHERE entity = ? AND crm_id > ? ORDER BY crm_id LIMIT ?',
+        kind,
+        afterCrmId ?? '',
+        limit,
+      ).map(toLink);
+    },
+    async insertLink(
+      kind: Entity,
+      link: { crmId: string; associateNo: number; fingerprints: Readonly<Record<string, Fingerprint>> },
+    ) {
+      db.prepare(
+        "INSERT INTO links (entity, crm_id, associate_no, status, status_reason, fingerprints, updated_at) VALUES (?, ?, ?, 'active', NULL, ?, ?)",
+      ).run(kind, link.crmId, link.associateNo, JSON.stringify(link.fingerprints), stamp());
+    },
+    async mergeFingerprints(kind: Entity, crmId: string, prints: Readonly<Record<string, Fingerprint>>) {
+      db.transaction(() => {
+        const [row] = all(linkRow, 'SELECT * FROM links WHERE entity = ? AND crm_id = ?', kind, crmId);
+        if (row === undefined) throw new Error(`no ${kind} link for HubSpot record ${crmId}`);
+        db.prepare('UPDATE links SET fingerprints = ?, updated_at = ? WHERE entity = ? AND crm_id = ?').run(
+          JSON.stringify({ ...row.fingerprints, ...prints }),
+          stamp(),
+          kind,
+          crmId,
+        );
+      })();
+    },
+    async markOrphaned(kind: Entity, crmId: string, reason: string) {
+      db.prepare(
+        "UPDATE links SET status = 'orphaned', status_reason = ?, updated_at = ? WHERE entity = ? AND crm_id = ?",
+      ).run(reason, stamp(), kind, crmId);
+    },
+    async moveLink(kind: Entity, fromCrmId: string, toCrmId: string) {
+      db.transaction(() => {
+        const survivor = all(
+          linkRow,
+          'SELECT * FROM links WHERE entity = ? AND crm_id = ?',
+          kind,
+          toCrmId,
+        )[0];
+        if (survivor) db.prepare('DELETE FROM links WHERE entity = ? AND crm_id = ?').run(kind, fromCrmId);
+        else
+          db.prepare('UPDATE links SET crm_id = ?, updated_at = ? WHERE entity = ? AND crm_id = ?').run(
+            toCrmId,
+            stamp(),
+            kind,
+            fromCrmId,
+          );
+      })();
+    },
+
+    async getWatermark(name: string) {
+      return (
+        all(z.object({ value: z.string() }), 'SELECT value FROM watermarks WHERE name = ?', name)[0]?.value ??
+        null
+      );
+    },
+    async setWatermark(name: string, value: string) {
+      db.transaction(() => {
+        db.prepare('DELETE FROM watermarks WHERE name = ?').run(name);
+        db.prepare('INSERT INTO watermarks (name, value, updated_at) VALUES (?, ?, ?)').run(
+          name,
+          value,
+          stamp(),
+        );
+      })();
+    },
+
+    async recordIntent(intent: NewIntent) {
+      db.prepare(
+        "INSERT INTO intents (id, entity, target, source_id, correlation_key, status, result_id, created_at) VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?)",
+      ).run(
+        intent.id,
+        intent.entity,
+        intent.target,
+        intent.sourceId,
+        intent.correlationKey,
+        intent.createdAt,
+      );
+    },
+    async resolveIntent(id: string, outcome: { status: 'created' | 'abandoned'; resultId: string | null }) {
+      db.prepare('UPDATE intents SET status = ?, result_id = ?, resolved_at = ? WHERE id = ?').run(
+        outcome.status,
+        outcome.resultId,
+        stamp(),
+        id,
+      );
+    },
+    async pendingIntents(): Promise<Intent[]> {
+      return all(intentRow, "SELECT * FROM intents WHERE status = 'pending' ORDER BY created_at, id").map(
+        (row) => ({
+          id: row.id,
+          entity: row.entity,
+          target: row.target,
+          sourceId: row.source_id,
+          correlationKey: row.correlation_key,
+          createdAt: row.created_at,
+          status: row.status,
+          resultId: row.result_id,
+        }),
+      );
+    },
+
+    async openConflict(conflict: NewConflict) {
+      const open = all(
+        z.object({ id: z.string() }),
+        "SELECT id FROM conflicts WHERE entity = ? AND crm_id = ? AND field = ? AND status = 'open'",
+        conflict.entity,
+        conflict.crmId,
+        conflict.field,
+      );
+      if (open.length > 0) return;
+      db.prepare(
+        "INSERT INTO conflicts (id, entity, crm_id, associate_no, field, reason, base_fingerprint, status, resolution, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', NULL, ?)",
+      ).run(
+        conflict.id,
+        conflict.entity,
+        conflict.crmId,
+        conflict.associateNo,
+        conflict.field,
+        conflict.reason,
+        conflict.baseFingerprint,
+        conflict.createdAt,
+      );
+    },
+    async conflicts(status: 'open' | 'resolved' | 'all'): Promise<Conflict[]> {
+      const rows =
+        status === 'all'
+          ? all(conflictRow, 'SELECT * FROM conflicts ORDER BY created_at, id')
+          : all(conflictRow, 'SELECT * FROM conflicts WHERE status = ? ORDER BY created_at, id', status);
+      return rows.map((row) => ({
+        id: row.id,
+        entity: row.entity,
+        crmId: row.crm_id,
+        associateNo: row.associate_no,
+        field: row.field,
+        reason: row.reason,
+        baseFingerprint: row.base_fingerprint,
+        createdAt: row.created_at,
+        status: row.status,
+        resolution: row.resolution,
+      }));
+    },
+    async resolveConflict(id: string, take: 'crm' | 'erp') {
+      db.prepare(
+        "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
+      ).run(take, stamp(), id);
+      return (await this.conflicts('all')).find((conflict) => conflict.id === id) ?? null;
+    },
+
+    async recordError(error: RecordError) {
+      db.transaction(() => {
+        const updated = db
+          .prepare(
+            'UPDATE record_errors SET message = ?, last_seen_at = ? WHERE entity = ? AND system = ? AND record_id = ? AND field = ? AND rule = ?',
+          )
+          .run(
+            error.message,
+            error.seenAt,
+            error.entity,
+            error.system,
+            error.recordId,
+            error.field,
+            error.rule,
+          );
+        if (updated.changes === 0) {
+          db.prepare(
+            'INSERT INTO record_errors (entity, system, record_id, field, rule, message, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          ).run(
+            error.entity,
+            error.system,
+            error.recordId,
+            error.field,
+            error.rule,
+            error.message,
+            error.seenAt,
+            error.seenAt,
+          );
+        }
+      })();
+    },
+    async clearErrors(kind: Entity, system: string, recordId: string) {
+      db.prepare('DELETE FROM record_errors WHERE entity = ? AND system = ? AND record_id = ?').run(
+        kind,
+        system,
+        recordId,
+      );
+    },
+    async errors() {
+      return all(errorRow, 'SELECT * FROM record_errors ORDER BY entity, system, record_id, field').map(
+        (row) => ({
+          entity: row.entity,
+          system: row.system,
+          recordId: row.record_id,
+          field: row.field,
+          rule: row.rule,
+          message: row.message,
+          seenAt: row.last_seen_at,
+          firstSeenAt: row.first_seen_at,
+          lastSeenAt: row.last_seen_at,
+        }),
+      );
+    },
+
+    async startRun(run: { id: string; startedAt: string; mode: string }) {
+      db.prepare(
+        "INSERT INTO runs (id, mode, started_at, finished_at, exit_code, counts, api_calls) VALUES (?, ?, ?, NULL, NULL, '{}', '{}')",
+      ).run(run.id, run.mode, run.startedAt);
+    },
+    async finishRun(run) {
+      db.prepare(
+        'UPDATE runs SET finished_at = ?, exit_code = ?, counts = ?, api_calls = ? WHERE id = ?',
+      ).run(run.finishedAt, run.exitCode, JSON.stringify(run.counts), JSON.stringify(run.apiCalls), run.id);
+    },
+    async runs(limit: number): Promise<Run[]> {
+      return all(runRow, 'SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?', limit).map(
+        (row) => ({
+          id: row.id,
+          mode: row.mode,
+          startedAt: row.started_at,
+          finishedAt: row.finished_at,
+          exitCode: row.exit_code,
+          counts: row.counts,
+          apiCalls: row.api_calls,
+        }),
+      );
+    },
+
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import type { Entity, Fingerprint, LinkState } from '@port-service/mapping';
+
+/**
+ * Everything the runner remembers between cycles (DESIGN §2, §4, §5). Asynchronous so that a PostgreSQL
+ * implementation can satisfy it without touching the engine. Holds ids, timestamps and keyed fingerprints, never
+ * the personal data itself.
+ */
+export interface StateStore {
+  /** Applies pending schema migrations, in order, each once. */
+  migrate(): Promise<void>;
+
+  /** One cycle at a time per installation: take the lock, or learn who holds it. */
+  acquireLock(holder: LockHolder, ttlMs: number): Promise<{ ok: true } | { ok: false; holder: LockHolder }>;
+  releaseLock(holderId: string): Promise<void>;
+
+  linksByCrmIds(entity: Entity, crmIds: readonly string[]): Promise<StoredLink[]>;
+  linksByAssociateNos(entity: Entity, associateNos: readonly number[]): Promise<StoredLink[]>;
+  /** Every link of an entity, page by page (for full cycles and `status`). */
+  allLinks(entity: Entity, afterCrmId: string | null, limit: number): Promise<StoredLink[]>;
+  /** Records a new link (first match or create); fails if either side is linked already. */
+  insertLink(
+    entity: Entity,
+    link: { crmId: string; associateNo: number; fingerprints: Readonly<Record<string, Fingerprint>> },
+  ): Promise<void>;
+  /** Merges fingerprints an applied operation settled into what the link had. */
+  mergeFingerprints(
+    entity: Entity,
+    crmId: string,
+    fingerprints: Readonly<Record<string, Fingerprint>>,
+  ): Promise<void>;
+  markOrphaned(entity: Entity, crmId: string, reason: string): Promise<void>;
+  /** A HubSpot merge: the link moves to the surviving record. */
+  moveLink(entity: Entity, fromCrmId: string, toCrmId: string): Promise<void>;
+
+  getWatermark(name: string): Promise<string | null>;
+  setWatermark(name: string, value: string): Promise<void>;
+
+  /** Before a create: what is about to be created, and how to find it again after a crash. */
+  recordIntent(intent: NewIntent): Promise<void>;
+  resolveIntent(
+    id: string,
+    outcome: { status: 'created' | 'abandoned'; resultId: string | null },
+  ): Promise<void>;
+  pendingIntents(): Promise<Intent[]>;
+
+  openConflict(conflict: NewConflict): Promise<void>;
+  conflicts(status: 'open' | 'resolved' | 'all'): Promise<Conflict[]>;
+  resolveConflict(id: string, take: 'crm' | 'erp'): Promise<Conflict | null>;
+
+  /** Per-record errors: kept until the record syncs, with when they were first and last seen. */
+  recordError(error: RecordError): Promise<void>;
+  clearErrors(entity: Entity, system: string, recordId: string): Promise<void>;
+  errors(): Promise<Array<RecordError & { firstSeenAt: string; lastSeenAt: string }>>;
+
+  startRun(run: { id: string; startedAt: string; mode: string }): Promise<void>;
+  finishRun(run: {
+    id: string;
+    finishedAt: string;
+    exitCode: number;
+    counts: Readonly<Record<string, number>>;
+    apiCalls: Readonly<Record<string, number>>;
+  }): Promise<void>;
+  runs(limit: number): Promise<Run[]>;
+
+  close(): Promise<void>;
+}
+
+export interface LockHolder {
+  readonly id: string;
+  /** For the message a second runner prints: host and process. */
+  readonly description: string;
+}
+
+export interface StoredLink extends LinkState {
+  readonly status: 'active' | 'orphaned';
+  readonly statusReason: string | null;
+  readonly updatedAt: string;
+}
+
+export interface NewIntent {
+  readonly id: string;
+  readonly entity: Entity;
+  /** Where the record is being created. */
+  readonly target: 'hubspot' | 'visma-nxt';
+  /** The record it is created from (HubSpot id or associate number). */
+  readonly sourceId: string;
+  /** What identifies the new record if the process dies before it learns the id (e.g. an org number or email). */
+  readonly correlationKey: string;
+  readonly createdAt: string;
+}
+
+export interface Intent extends NewIntent {
+  readonly status: 'pending' | 'created' | 'abandoned';
+  readonly resultId: string | null;
+}
+
+export interface NewConflict {
+  readonly id: string;
+  readonly entity: Entity;
+  readonly crmId: string;
+  readonly associateNo: number;
+  readonly field: string;
+  readonly reason: string;
+  readonly baseFingerprint: Fingerprint | null;
+  readonly createdAt: string;
+}
+
+export interface Conflict extends NewConflict {
+  readonly status: 'open' | 'resolved';
+  readonly resolution: 'crm' | 'erp' | null;
+}
+
+export interface RecordError {
+  readonly entity: Entity;
+  readonly system: string;
+  readonly recordId: string;
+  readonly field: string;
+  readonly rule: string;
+  readonly message: string;
+  readonly seenAt: string;
+}
+
+export interface Run {
+  readonly id: string;
+  readonly mode: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly exitCode: number | null;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly apiCalls: Readonly<Record<string, number>>;
+}
