@@ -1,0 +1,145 @@
+import { dirname, join } from 'node:path';
+import { parseSyncPolicy, type SyncPolicy } from '@port-service/mapping';
+
+/** Everything a cycle needs, from the environment and the optional policy file. */
+export interface RunnerConfig {
+  readonly hubspot: { readonly accessToken: string; readonly baseUrl: string };
+  readonly visma: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly companyNo: number;
+    readonly tenantId: string | undefined;
+    readonly tokenUrl: string;
+    readonly graphqlUrl: string;
+  };
+  /** The SQLite state file. */
+  readonly statePath: string;
+  /** The fingerprint key: `CRM_SYNC_HASH_KEY`, or generated once and kept beside the state. */
+  readonly hashKey: string;
+  readonly hashKeySource: 'environment' | 'file' | 'generated';
+  readonly policy: SyncPolicy;
+}
+
+/** What the loader may touch: the environment and a few file operations (injected, so tests need no disk). */
+export interface ConfigSources {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly readFile: (path: string) => string | undefined;
+  /** Writes a new secret file readable by its owner only. */
+  readonly writeSecretFile: (path: string, content: string) => void;
+  readonly randomKey: () => string;
+}
+
+export type ConfigResult = { ok: true; config: RunnerConfig } | { ok: false; errors: string[] };
+
+export const defaults = {
+  hubspotBaseUrl: 'https://api.hubapi.com',
+  vismaTokenUrl: 'https://connect.visma.com/connect/token',
+  vismaGraphqlUrl: 'https://business.visma.net/api/graphql-service',
+  statePath: './.crm-sync/state.db',
+};
+
+/**
+ * Reads the configuration: `HUBSPOT_ACCESS_TOKEN`, `HUBSPOT_BASE_URL`, `VISMA_CLIENT_ID`, `VISMA_CLIENT_SECRET`,
+ * `VISMA_COMPANY_NO`, `VISMA_TENANT_ID`, `VISMA_TOKEN_URL`, `VISMA_GRAPHQL_URL`, `CRM_SYNC_STATE`,
+ * `CRM_SYNC_HASH_KEY`, and `CRM_SYNC_CONFIG` (a JSON file with the sync policy). Secrets may come from a file
+ * instead (`HUBSPOT_ACCESS_TOKEN_FILE`, `VISMA_CLIENT_SECRET_FILE`, `CRM_SYNC_HASH_KEY_FILE`). Every problem is
+ * reported at once, each naming the variable or key and what is expected.
+ */
+export function loadConfig(sources: ConfigSources): ConfigResult {
+  const errors: string[] = [];
+  const value = (name: string): string | undefined => {
+    const direct = sources.env[name]?.trim();
+    const file = sources.env[`${name}_FILE`]?.trim();
+    if (direct && file) {
+      errors.push(`${name} and ${name}_FILE are both set: set one`);
+      return undefined;
+    }
+    if (file) {
+      const content = sources.readFile(file)?.trim();
+      if (content === undefined) errors.push(`${name}_FILE: cannot read ${file}`);
+      else if (content === '') errors.push(`${name}_FILE: ${file} is empty`);
+      return content || undefined;
+    }
+    return direct || undefined;
+  };
+  const required = (name: string, what: string): string => {
+    const found = value(name);
+    if (found === undefined && !errors.some((error) => error.startsWith(name)))
+      errors.push(`${name} is required: ${what}`);
+    return found ?? '';
+  };
+  const url = (name: string, fallback: string): string => {
+    const found = value(name) ?? fallback;
+    if (!/^https?:\/\/[^\s/]+/u.test(found)) errors.push(`${name} must be an http(s) URL, got "${found}"`);
+    return found.replace(/\/$/u, '');
+  };
+
+  const accessToken = required('HUBSPOT_ACCESS_TOKEN', 'the HubSpot private app or service key token');
+  const clientId = required('VISMA_CLIENT_ID', 'the Visma Developer Portal service application client id');
+  const clientSecret = required('VISMA_CLIENT_SECRET', 'the client secret of that application');
+  const companyText = required(
+    'VISMA_COMPANY_NO',
+    'the Visma.net company id to sync (see `crm-sync doctor`)',
+  );
+  const companyNo = Number(companyText);
+  if (companyText !== '' && (!Number.isInteger(companyNo) || companyNo <= 0)) {
+    errors.push(
+      `VISMA_COMPANY_NO must be a positive whole number (the Visma.net company id), got "${companyText}"`,
+    );
+  }
+  const statePath = value('CRM_SYNC_STATE') ?? defaults.statePath;
+
+  let policy: SyncPolicy | undefined;
+  const policyPath = value('CRM_SYNC_CONFIG');
+  let policyInput: unknown = {};
+  if (policyPath !== undefined) {
+    const text = sources.readFile(policyPath);
+    if (text === undefined) errors.push(`CRM_SYNC_CONFIG: cannot read ${policyPath}`);
+    else {
+      try {
+        policyInput = JSON.parse(text);
+      } catch (error) {
+        errors.push(
+          `CRM_SYNC_CONFIG: ${policyPath} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+        );
+      }
+    }
+  }
+  const parsedPolicy = parseSyncPolicy(policyInput);
+  if (parsedPolicy.ok) policy = parsedPolicy.policy;
+  else errors.push(...parsedPolicy.errors.map((error) => `${policyPath ?? 'CRM_SYNC_CONFIG'}: ${error}`));
+
+  let hashKey = value('CRM_SYNC_HASH_KEY');
+  let hashKeySource: RunnerConfig['hashKeySource'] = 'environment';
+  if (hashKey === undefined) {
+    const keyFile = join(dirname(statePath), 'hash-key');
+    const stored = sources.readFile(keyFile)?.trim();
+    if (stored) {
+      hashKey = stored;
+      hashKeySource = 'file';
+    } else {
+      hashKey = sources.randomKey();
+      hashKeySource = 'generated';
+      if (errors.length === 0) sources.writeSecretFile(keyFile, `${hashKey}\n`);
+    }
+  }
+  if (hashKey.length < 16)
+    errors.push('CRM_SYNC_HASH_KEY must be at least 16 characters (it keys the fingerprints)');
+
+  const config = {
+    hubspot: { accessToken, baseUrl: url('HUBSPOT_BASE_URL', defaults.hubspotBaseUrl) },
+    visma: {
+      clientId,
+      clientSecret,
+      companyNo,
+      tenantId: value('VISMA_TENANT_ID'),
+      tokenUrl: url('VISMA_TOKEN_URL', defaults.vismaTokenUrl),
+      graphqlUrl: url('VISMA_GRAPHQL_URL', defaults.vismaGraphqlUrl),
+    },
+    statePath,
+    hashKey,
+    hashKeySource,
+  };
+  if (errors.length > 0 || policy === undefined) return { ok: false, errors };
+  return { ok: true, config: { ...config, policy } };
+}
