@@ -76,6 +76,19 @@ const runRow = z.object({
   api_calls: counts,
 });
 
+const toConflict = (row: z.infer<typeof conflictRow>): Conflict => ({
+  id: row.id,
+  entity: row.entity,
+  crmId: row.crm_id,
+  associateNo: row.associate_no,
+  field: row.field,
+  reason: row.reason,
+  baseFingerprint: row.base_fingerprint,
+  createdAt: row.created_at,
+  status: row.status,
+  resolution: row.resolution,
+});
+
 const toLink = (row: z.infer<typeof linkRow>): StoredLink => ({
   crmId: row.crm_id,
   associateNo: row.associate_no,
@@ -297,24 +310,14 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
         status === 'all'
           ? all(conflictRow, 'SELECT * FROM conflicts ORDER BY created_at, id')
           : all(conflictRow, 'SELECT * FROM conflicts WHERE status = ? ORDER BY created_at, id', status);
-      return rows.map((row) => ({
-        id: row.id,
-        entity: row.entity,
-        crmId: row.crm_id,
-        associateNo: row.associate_no,
-        field: row.field,
-        reason: row.reason,
-        baseFingerprint: row.base_fingerprint,
-        createdAt: row.created_at,
-        status: row.status,
-        resolution: row.resolution,
-      }));
+      return rows.map(toConflict);
     },
     async resolveConflict(id: string, take: 'crm' | 'erp') {
       db.prepare(
         "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
       ).run(take, stamp(), id);
-      return (await this.conflicts('all')).find((conflict) => conflict.id === id) ?? null;
+      const row = all(conflictRow, 'SELECT * FROM conflicts WHERE id = ?', id)[0];
+      return row === undefined ? null : toConflict(row);
     },
 
     async recordError(error: RecordError) {

@@ -265,18 +265,10 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
       ),
     /** Updates records by id (merged-away ids do not work here: HubSpot allows them only on single updates). */
     batchUpdate: (inputs: ReadonlyArray<{ id: string; properties: Properties; idProperty?: string }>) =>
-      batchWrite(
-        'update',
-        inputs.map((input) => ({ ...input })),
-        'idempotent',
-      ),
+      batchWrite('update', inputs, 'idempotent'),
     /** Creates or updates by a unique property (`email` for contacts, or a `hasUniqueValue` property). */
     batchUpsert: (inputs: ReadonlyArray<{ id: string; idProperty: string; properties: Properties }>) =>
-      batchWrite(
-        'upsert',
-        inputs.map((input) => ({ ...input })),
-        'idempotent',
-      ),
+      batchWrite('upsert', inputs, 'idempotent'),
     batchArchive: (ids: readonly string[]): ResultAsync<void, HubSpotError> =>
       new ResultAsync(
         (async (): Promise<Result<void, HubSpotError>> => {

@@ -12,6 +12,7 @@ interface AdminContext {
   readonly faults: { set(settings: FaultSettings): void; readonly settings: FaultSettings };
   readonly webhooks: ReturnType<typeof createWebhookSender>;
   readonly seed: number;
+  readonly companyNo: number;
 }
 
 /**
@@ -30,7 +31,12 @@ export async function handleAdmin(
   const json = body?.ok ? (body.value as Record<string, unknown>) : {};
   const match = /^\/admin\/associates\/(\d+)$/u.exec(path);
   const notify = (event: 'INSERT' | 'UPDATE' | 'DELETE', associateNo: number) =>
-    context.webhooks.notify({ event, associateNo, companyNo: 0, timestamp: new Date().toISOString() });
+    context.webhooks.notify({
+      event,
+      associateNo,
+      companyNo: context.companyNo,
+      timestamp: new Date().toISOString(),
+    });
 
   if (path === '/admin/associates' && request.method === 'GET')
     return sendJson(response, 200, [...store.rows.values()]);

@@ -321,6 +321,7 @@ describe('GraphQL service', () => {
       const [delivery] = received;
       expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({
         tableIdentifier: 'Associate',
+        companyNo: 9112233,
         event: 'INSERT',
         primaryKeys: [{ AssociateNo: 1 }],
       });

@@ -261,7 +261,14 @@ export async function startVismaNxtSimulator(
       if (request.method === 'POST' && (path === '/api/graphql-service' || path === '/api/graphql'))
         return graphql(request, response);
       if (path.startsWith('/admin/'))
-        return handleAdmin(request, response, { store, stats, faults, webhooks, seed: options.seed ?? 1 });
+        return handleAdmin(request, response, {
+          store,
+          stats,
+          faults,
+          webhooks,
+          seed: options.seed ?? 1,
+          companyNo,
+        });
       sendJson(response, 404, { error: 'not_found', path });
     };
     handle().catch((error: unknown) => {
