@@ -1,8 +1,9 @@
 import ky from 'ky';
+import { ResultAsync } from 'neverthrow';
 import pLimit from 'p-limit';
 import { createAssociationsApi } from './associations.js';
 import { createObjectsApi, type ObjectType } from './objects/objects.js';
-import { type ChangedSinceOptions, searchChangedSince } from './objects/search.js';
+import { type ChangedSinceOptions, searchByValues, searchChangedSince } from './objects/search.js';
 import { createPropertiesApi } from './properties.js';
 import {
   createTransport,
@@ -93,6 +94,9 @@ export function createHubSpotClient(settings: HubSpotClientSettings) {
     ...createObjectsApi(transport, type, pathPrefix),
     /** Records changed since a watermark (search on the modified date), page by page, each record once. */
     changedSince: (options: ChangedSinceOptions) => searchChangedSince(transport, pathPrefix, type, options),
+    /** Records whose `property` has one of `values` (search `IN`; subject to search-index lag). */
+    findByValues: (property: string, values: readonly string[], properties: readonly string[]) =>
+      new ResultAsync(searchByValues(transport, pathPrefix, type, property, values, properties)),
   });
   return {
     companies: objects('companies'),

@@ -90,6 +90,22 @@ describe('the client against the HubSpot simulator', () => {
     expect((await hubspot.companies.get(b?.id ?? '', { properties: ['name'] })).isOk()).toBe(true);
   });
 
+  it('finds companies by a property value (search IN), past one query of 100 values', async () => {
+    const hubspot = client();
+    const companies = [...simulator.store.records.companies.values()].filter((record) => !record.archived);
+    const wanted = companies.slice(0, 5).map((record) => record.properties.get('org_number') ?? '');
+    const decoys = Array.from({ length: 120 }, (_, index) => `9${String(index).padStart(8, '0')}`);
+    const found = (
+      await hubspot.companies.findByValues('org_number', [...decoys, ...wanted], ['name'])
+    )._unsafeUnwrap();
+    expect(found.map((record) => record.properties.org_number).sort()).toEqual(
+      companies
+        .filter((record) => wanted.includes(record.properties.get('org_number') ?? ''))
+        .map((record) => record.properties.get('org_number'))
+        .sort(),
+    );
+  });
+
   it('works through injected faults and a tight rate limit, without a 429 reaching the caller', async () => {
     const tight = await startHubSpotSimulator({
       companies: 12,

@@ -10,7 +10,7 @@ export type { SchemaCheck } from './schema-check.js';
 export type { RequestInfo } from './transport/graphql-transport.js';
 export type { RetryPolicy } from './transport/retry-policy.js';
 export type { FieldNames } from './unconfirmed.js';
-export { defaultFieldNames } from './unconfirmed.js';
+export { defaultFieldNames, toDateTimeFilterValue } from './unconfirmed.js';
 export type { TableChange } from './webhooks/table-change.js';
 export { parseTableChange } from './webhooks/table-change.js';
 export { signatureHeader, verifyWebhook } from './webhooks/verify.js';

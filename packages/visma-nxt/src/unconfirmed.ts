@@ -50,6 +50,15 @@ export function resolveFieldNames(overrides: Partial<FieldNames> | undefined): F
 }
 
 /**
+ * How an instant is written in a `DateTime` filter value (e.g. `changedTimestamp: { _gte: … }`): ISO 8601 in UTC
+ * with a `Z`. Business NXT documents `DateTime` as "ISO 8601" without saying whether values without an offset are
+ * local time (reference §4), so the runner always sends an explicit UTC instant.
+ */
+export function toDateTimeFilterValue(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
+
+/**
  * How to ask Business NXT to assign a customer number on create: the field passed as `null` inside `values`.
  * This "null to suggest" style works but is deprecated until 2027-12-31; the syntax that replaces it ("suggest
  * merged with values", RN 2025-12-10) could not be read (reference §3). A number series configured in the

@@ -11,6 +11,8 @@ export interface RunnerConfig {
     readonly tenantId: string | undefined;
     readonly tokenUrl: string;
     readonly graphqlUrl: string;
+    /** New customers' numbers: suggested by Business NXT, or from `VISMA_CUSTOMER_NUMBER_SERIES` ("20000-29999"). */
+    readonly customerNumbers: { kind: 'suggest' } | { kind: 'series'; from: number; to: number };
   };
   /** The SQLite state file. */
   readonly statePath: string;
@@ -88,6 +90,18 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     );
   }
   const statePath = value('CRM_SYNC_STATE') ?? defaults.statePath;
+  const seriesText = value('VISMA_CUSTOMER_NUMBER_SERIES');
+  let customerNumbers: RunnerConfig['visma']['customerNumbers'] = { kind: 'suggest' };
+  if (seriesText !== undefined) {
+    const match = /^(\d+)\s*-\s*(\d+)$/u.exec(seriesText);
+    const from = Number(match?.[1]);
+    const to = Number(match?.[2]);
+    if (match === null || from <= 0 || to < from)
+      errors.push(
+        `VISMA_CUSTOMER_NUMBER_SERIES must be "first-last" with 0 < first ≤ last (e.g. "20000-29999"), got "${seriesText}"`,
+      );
+    else customerNumbers = { kind: 'series', from, to };
+  }
 
   let policy: SyncPolicy | undefined;
   const policyPath = value('CRM_SYNC_CONFIG');
@@ -120,7 +134,11 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     } else {
       hashKey = sources.randomKey();
       hashKeySource = 'generated';
-      if (errors.length === 0) sources.writeSecretFile(keyFile, `${hashKey}\n`);
+      if (errors.length === 0) {
+        sources.writeSecretFile(keyFile, `${hashKey}\n`);
+        // Two runners started together: whichever wrote first, both use what the file holds.
+        hashKey = sources.readFile(keyFile)?.trim() || hashKey;
+      }
     }
   }
   if (hashKey.length < 16)
@@ -135,6 +153,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       tenantId: value('VISMA_TENANT_ID'),
       tokenUrl: url('VISMA_TOKEN_URL', defaults.vismaTokenUrl),
       graphqlUrl: url('VISMA_GRAPHQL_URL', defaults.vismaGraphqlUrl),
+      customerNumbers,
     },
     statePath,
     hashKey,

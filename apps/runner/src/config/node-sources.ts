@@ -16,7 +16,12 @@ export function nodeConfigSources(env: NodeJS.ProcessEnv = process.env): ConfigS
     },
     writeSecretFile: (path, content) => {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
+      try {
+        writeFileSync(path, content, { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        // Another process created it first: its key is the one (the loader reads the file back).
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
     },
     randomKey: () => randomBytes(32).toString('base64url'),
   };

@@ -135,3 +135,49 @@ export async function* searchChangedSince(
     inclusive = false;
   }
 }
+
+/** HubSpot accepts at most 100 values in one `IN` filter. https://developers.hubspot.com/docs/api-reference/search/guide#filter-search-results */
+const inValuesCap = 100;
+
+/**
+ * Records whose `property` has one of `values` (search with `IN`, 100 values per query, every page), e.g.
+ * companies by organization number. Searching is subject to index lag: a record written seconds ago may be
+ * missing. https://developers.hubspot.com/docs/api-reference/search/guide
+ */
+export async function searchByValues(
+  transport: Transport,
+  pathPrefix: string,
+  type: ObjectType,
+  property: string,
+  values: readonly string[],
+  properties: readonly string[],
+): Promise<Result<HubSpotObject[], HubSpotError>> {
+  const path = `${pathPrefix}/objects/${type}/search`;
+  const unique = [...new Set(values.filter((value) => value !== ''))];
+  const found = new Map<string, HubSpotObject>();
+  for (let start = 0; start < unique.length; start += inValuesCap) {
+    const chunk = unique.slice(start, start + inValuesCap);
+    let after = 0;
+    for (;;) {
+      const response = await transport.send({
+        method: 'POST',
+        path,
+        safety: 'read',
+        search: true,
+        json: {
+          filterGroups: [{ filters: [{ propertyName: property, operator: 'IN', values: chunk }] }],
+          sorts: ['hs_object_id'],
+          properties: [...new Set([...properties, property])],
+          limit: pageSize,
+          after: String(after),
+        },
+      });
+      const page = response.andThen((value) => parseBody(searchResponse, value.body, `POST ${path}`));
+      if (page.isErr()) return err(page.error);
+      for (const record of page.value.results) found.set(record.id, record);
+      after += page.value.results.length;
+      if (!page.value.paging?.next || page.value.results.length === 0 || after + pageSize > resultCap) break;
+    }
+  }
+  return ok([...found.values()]);
+}

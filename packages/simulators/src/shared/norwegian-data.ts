@@ -99,8 +99,27 @@ export function companyName(random: () => number, serial: number): string {
   return `${pick(random, companyWords.first)} ${pick(random, companyWords.second)} ${serial} ${pick(random, companyWords.form)}`;
 }
 
+/** A Norwegian mobile number (8 digits) in the ranges assigned to mobiles: 40–41, 45–48 and 90–99. */
 export function mobile(random: () => number): string {
-  return `${pick(random, ['4', '9'])}${String(Math.floor(random() * 1e7)).padStart(7, '0')}`;
+  const prefix = pick(random, [
+    '40',
+    '41',
+    '45',
+    '46',
+    '47',
+    '48',
+    '90',
+    '91',
+    '92',
+    '93',
+    '94',
+    '95',
+    '96',
+    '97',
+    '98',
+    '99',
+  ]);
+  return `${prefix}${String(Math.floor(random() * 1e6)).padStart(6, '0')}`;
 }
 
 export function emailLocal(name: string): string {

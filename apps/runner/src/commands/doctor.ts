@@ -1,0 +1,113 @@
+import { syncPropertySpecs } from '@port-service/hubspot';
+import { loadConfig } from '../config/config.js';
+import { nodeConfigSources } from '../config/node-sources.js';
+import { exitCodes, type GlobalOptions, openRuntime, type Runtime } from './runtime.js';
+
+/**
+ * `crm-sync doctor`: checks configuration, state, credentials, company access, HubSpot scopes and properties and
+ * the Business NXT schema, one line each: `ok` or `FAIL` with what to do.
+ */
+export async function doctorCommand(options: GlobalOptions, write: (text: string) => void): Promise<number> {
+  const loaded = loadConfig(nodeConfigSources());
+  if (!loaded.ok) {
+    for (const problem of loaded.errors) write(`FAIL configuration: ${problem}`);
+    return exitCodes.configuration;
+  }
+  let failed = false;
+  const line = (ok: boolean, what: string, fix?: string) => {
+    if (!ok) failed = true;
+    write(ok ? `ok   ${what}` : `FAIL ${what}${fix ? `\n     → ${fix}` : ''}`);
+  };
+  const { config } = loaded;
+  line(
+    true,
+    `configuration (HubSpot ${config.hubspot.baseUrl}, Business NXT ${config.visma.graphqlUrl}, company ${config.visma.companyNo})`,
+  );
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime(options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    line(
+      false,
+      `state store ${config.statePath}: ${message}`,
+      'check CRM_SYNC_STATE points at a writable place',
+    );
+    return exitCodes.cycleFailed;
+  }
+  try {
+    line(true, `state store ${config.statePath} (fingerprint key: ${config.hashKeySource})`);
+    const { hubspot, visma } = runtime.clients;
+
+    const companies = await visma.availableCompanies();
+    if (companies.isErr()) {
+      line(
+        false,
+        `Business NXT credentials: ${companies.error.message}`,
+        'check VISMA_CLIENT_ID / VISMA_CLIENT_SECRET (and VISMA_TENANT_ID) and that the application is approved for the company',
+      );
+    } else {
+      line(true, 'Business NXT credentials (token issued)');
+      const company = companies.value.find((item) => item.vismaNetCompanyId === config.visma.companyNo);
+      line(
+        company !== undefined,
+        `Business NXT company ${config.visma.companyNo}${company ? ` (${company.name})` : ' is not available to this application'}`,
+        `set VISMA_COMPANY_NO to one of: ${companies.value.map((item) => `${item.vismaNetCompanyId} (${item.name})`).join(', ') || 'none: grant the application access in Visma'}`,
+      );
+      const schema = await visma.checkSchema();
+      if (schema.isErr()) line(false, `Business NXT schema check: ${schema.error.message}`);
+      else
+        line(
+          schema.value.ok,
+          schema.value.ok
+            ? 'Business NXT schema: every field the sync uses exists'
+            : `Business NXT schema: missing ${schema.value.missing.join(', ')}`,
+          'correct the field names in @port-service/visma-nxt src/unconfirmed.ts (or the client fieldNames option)',
+        );
+    }
+
+    const specs = syncPropertySpecs(config.policy.hubspotProperties);
+    for (const type of ['companies', 'contacts'] as const) {
+      const listed = await hubspot.properties.list(type);
+      if (listed.isErr()) {
+        const error = listed.error;
+        line(
+          false,
+          `HubSpot ${type}: ${error.message}`,
+          error.kind === 'auth' && error.requiredScopes.length > 0
+            ? `give the private app these scopes: ${error.requiredScopes.join(', ')}`
+            : 'check HUBSPOT_ACCESS_TOKEN (a private app token with crm.objects.companies/contacts read+write and crm.schemas read+write)',
+        );
+        continue;
+      }
+      line(true, `HubSpot ${type}: token and read scope`);
+      const byName = new Map(listed.value.map((property) => [property.name, property]));
+      const missing = specs[type].filter((spec) => !byName.has(spec.name)).map((spec) => spec.name);
+      const notUnique = specs[type]
+        .filter(
+          (spec) => spec.hasUniqueValue && byName.has(spec.name) && !byName.get(spec.name)?.hasUniqueValue,
+        )
+        .map((spec) => spec.name);
+      line(
+        missing.length === 0 && notUnique.length === 0,
+        missing.length > 0
+          ? `HubSpot ${type} properties: missing ${missing.join(', ')}`
+          : notUnique.length > 0
+            ? `HubSpot ${type} properties: ${notUnique.join(', ')} must have unique values`
+            : `HubSpot ${type} properties: all present`,
+        missing.length > 0
+          ? 'run `crm-sync setup`'
+          : 'recreate these properties with "unique values" (HubSpot cannot change it)',
+      );
+    }
+    const search = await hubspot.companies.findByValues('hs_object_id', ['0'], []);
+    line(
+      search.isOk(),
+      `HubSpot search${search.isErr() ? `: ${search.error.message}` : ''}`,
+      'the token needs the companies read scope for search',
+    );
+  } finally {
+    await runtime.close();
+  }
+  return failed ? exitCodes.cycleFailed : exitCodes.clean;
+}

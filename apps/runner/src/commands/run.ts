@@ -1,0 +1,69 @@
+import { type CycleOptions, LockHeldError, runCycle } from '../engine/cycle.js';
+import type { CycleReport } from '../engine/report.js';
+import { formatPlan, type PlannedOperation } from '../output/format-plan.js';
+import { formatReport } from '../output/format-report.js';
+import { createProgress } from '../output/progress.js';
+import { exitCodes, type Runtime } from './runtime.js';
+
+export interface RunOptions {
+  readonly dryRun?: boolean | undefined;
+  readonly full?: boolean | undefined;
+  readonly only?: 'customers' | 'contacts' | undefined;
+  readonly json?: boolean | undefined;
+  readonly logPersonalData?: boolean | undefined;
+  /** `crm-sync relink`: record links only. */
+  readonly linkOnly?: boolean | undefined;
+}
+
+export interface RunOutcome {
+  readonly exitCode: number;
+  readonly report: CycleReport | null;
+}
+
+/** One cycle (`crm-sync run`), or with `showPlan` the plan without applying it (`crm-sync plan`). */
+export async function runCommand(
+  runtime: Runtime,
+  options: RunOptions,
+  write: (text: string) => void,
+  showPlan = false,
+): Promise<RunOutcome> {
+  const progress = options.json ? null : createProgress();
+  const planned: PlannedOperation[] = [];
+  const cycleOptions: CycleOptions = {
+    full: options.full === true,
+    dryRun: showPlan || options.dryRun === true,
+    only: options.only,
+    linkOnly: options.linkOnly,
+    onProgress: progress ? (event) => progress.update(event) : undefined,
+    onPlan: showPlan
+      ? (entity, plan) => planned.push(...plan.operations.map((operation) => ({ entity, operation })))
+      : undefined,
+  };
+  let report: CycleReport;
+  try {
+    report = await runCycle(runtime, cycleOptions);
+  } catch (error) {
+    progress?.done();
+    if (error instanceof LockHeldError) {
+      write(`crm-sync: ${error.message}`);
+      return { exitCode: exitCodes.locked, report: null };
+    }
+    throw error;
+  }
+  progress?.done();
+  if (options.json) {
+    write(
+      JSON.stringify(
+        showPlan
+          ? { ...report, operations: planned.map(({ entity, operation }) => ({ ...operation, entity })) }
+          : report,
+        null,
+        2,
+      ),
+    );
+  } else {
+    if (showPlan) write(`${formatPlan(planned, options.logPersonalData === true)}\n`);
+    write(formatReport(report));
+  }
+  return { exitCode: report.exitCode, report };
+}

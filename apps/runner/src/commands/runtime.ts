@@ -1,0 +1,62 @@
+import type { Logger } from 'pino';
+import { loadConfig, type RunnerConfig } from '../config/config.js';
+import { nodeConfigSources } from '../config/node-sources.js';
+import { type ApiUsage, emptyApiUsage } from '../engine/api-usage.js';
+import { createSyncClients, type SyncClients } from '../engine/sync-clients.js';
+import { createLogger } from '../logging/logger.js';
+import { openSqliteStateStore } from '../state/sqlite-state-store.js';
+import type { StateStore } from '../state/state-store.js';
+
+/** Exit codes (DESIGN §2; 75 is sysexits' EX_TEMPFAIL: try again later). */
+export const exitCodes = {
+  clean: 0,
+  cycleFailed: 1,
+  configuration: 2,
+  recordsFailed: 3,
+  locked: 75,
+} as const;
+
+/** A configuration problem: the command prints every message and exits 2. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`configuration error:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+export interface GlobalOptions {
+  readonly logLevel?: string | undefined;
+  readonly logPersonalData?: boolean | undefined;
+}
+
+export interface Runtime {
+  readonly config: RunnerConfig;
+  readonly store: StateStore;
+  readonly clients: SyncClients;
+  readonly usage: ApiUsage;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export function createCliLogger(options: GlobalOptions): Logger {
+  // On a terminal the person reads the progress and the report; the JSON log lines are for files and schedulers.
+  const level = options.logLevel ?? (process.stderr.isTTY ? 'warn' : 'info');
+  return createLogger({ level, logPersonalData: options.logPersonalData });
+}
+
+/** Configuration, state store (migrated) and both clients, from the environment. */
+export async function openRuntime(
+  options: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Runtime> {
+  const loaded = loadConfig(nodeConfigSources(env));
+  if (!loaded.ok) throw new ConfigurationError(loaded.errors);
+  const { config } = loaded;
+  const logger = createCliLogger(options);
+  const store = openSqliteStateStore(config.statePath);
+  await store.migrate();
+  const usage = emptyApiUsage();
+  const clients = createSyncClients(config, usage, logger);
+  if (config.hashKeySource === 'generated')
+    logger.info(`generated a fingerprint key beside the state (${config.statePath}); keep it with the state`);
+  return { config, store, clients, usage, logger, close: () => store.close() };
+}

@@ -1,0 +1,219 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { admin, cli, run, startWorld, type World, writes } from './cli-harness.js';
+
+// The real `crm-sync` CLI (built, spawned) against both simulators over HTTP on loopback.
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const companies = (w: World) =>
+  [...w.crm.store.records.companies.values()].filter((record) => !record.archived);
+const contacts = (w: World) =>
+  [...w.crm.store.records.contacts.values()].filter((record) => !record.archived);
+const erpCustomers = (w: World) => [...w.erp.store.rows.values()].filter((row) => (row.customerNo ?? 0) > 0);
+const erpPersons = (w: World) =>
+  [...w.erp.store.rows.values()].filter((row) => (row.contactPersonForAssociateNo ?? 0) > 0);
+const digits = (value: string | null | undefined) => String(value ?? '').replace(/\D/gu, '');
+
+async function synced(options: Parameters<typeof startWorld>[0]): Promise<World> {
+  world = await startWorld(options);
+  expect((await cli(world, ['setup'])).code).toBe(0);
+  return world;
+}
+
+describe('crm-sync run against both simulators', () => {
+  it('first sync in both directions, ERP numbers written back; a second cycle writes nothing', async () => {
+    const w = await synced({ customers: 12, companies: 10, seed: 3 });
+    const hubspotCustomers = companies(w).filter(
+      (record) => record.properties.get('lifecyclestage') === 'customer',
+    );
+    const first = await run(w);
+    expect(first.code).toBe(0);
+    expect(first.report.mode).toBe('full');
+
+    // Every ERP customer is in HubSpot, carrying its numbers.
+    for (const row of erpCustomers(w)) {
+      const matches = companies(w).filter(
+        (record) => record.properties.get('visma_actor_no') === String(row.associateNo),
+      );
+      expect(matches).toHaveLength(1);
+      expect(matches[0]?.properties.get('visma_customer_no')).toBe(String(row.customerNo));
+    }
+    // Every HubSpot customer is in Business NXT, and its numbers came back the same cycle.
+    for (const company of hubspotCustomers) {
+      const actor = Number(company.properties.get('visma_actor_no'));
+      const row = w.erp.store.rows.get(actor);
+      expect(row?.customerNo).toBeGreaterThan(0);
+      expect(digits(row?.companyNo)).toBe(digits(company.properties.get('org_number')));
+    }
+    // Contact persons: each is in HubSpot, associated with its customer's company.
+    for (const person of erpPersons(w)) {
+      const contact = contacts(w).find(
+        (record) => record.properties.get('visma_actor_no') === String(person.associateNo),
+      );
+      expect(contact, `contact person ${person.associateNo}`).toBeDefined();
+      const company = companies(w).find(
+        (record) => record.properties.get('visma_actor_no') === String(person.contactPersonForAssociateNo),
+      );
+      expect(
+        w.crm.store.associationsOf('contacts', contact?.id ?? '', 'companies').map((a) => a.toId),
+      ).toContain(company?.id);
+    }
+    // HubSpot contacts of customers are contact persons under the right customer.
+    for (const contact of contacts(w)) {
+      const [association] = w.crm.store.associationsOf('contacts', contact.id, 'companies');
+      const company = w.crm.store.records.companies.get(association?.toId ?? '');
+      if (company?.properties.get('lifecyclestage') !== 'customer') continue;
+      const person = w.erp.store.rows.get(Number(contact.properties.get('visma_actor_no')));
+      expect(person?.contactPersonForAssociateNo).toBe(Number(company.properties.get('visma_actor_no')));
+    }
+
+    const second = await run(w);
+    expect(second.code).toBe(0);
+    expect(writes(second.report)).toBe(0);
+    const third = await run(w, ['--full']);
+    expect(writes(third.report)).toBe(0);
+  });
+
+  it('carries incremental edits from each side to the other', async () => {
+    const w = await synced({ customers: 8, companies: 6, seed: 4 });
+    await run(w);
+    const [first, second] = erpCustomers(w);
+    const companyOf = (associateNo: number | undefined) =>
+      companies(w).find((record) => record.properties.get('visma_actor_no') === String(associateNo));
+    await admin(`${w.erp.adminUrl}/associates/${first?.associateNo}`, 'PATCH', {
+      addressLine1: 'Kanalveien 7',
+    });
+    await admin(`${w.crm.adminUrl}/companies/${companyOf(second?.associateNo)?.id}`, 'PATCH', {
+      city: 'Horten',
+      zip: '3183',
+    });
+    const incremental = await run(w);
+    expect(incremental.report.mode).toBe('incremental');
+    expect(incremental.code).toBe(0);
+    expect(companyOf(first?.associateNo)?.properties.get('address')).toBe('Kanalveien 7');
+    expect(w.erp.store.rows.get(second?.associateNo ?? 0)).toMatchObject({
+      postalArea: 'Horten',
+      postCode: '3183',
+    });
+    expect(writes((await run(w)).report)).toBe(0);
+  });
+
+  it('follows the field policies: erp-wins settles, manual queues a conflict that `conflicts resolve` settles', async () => {
+    const w = await synced({
+      customers: 4,
+      seed: 5,
+      policy: { customers: { fields: { phone: { policy: 'manual' } } } },
+    });
+    await run(w);
+    const [row] = erpCustomers(w);
+    const company = companies(w).find(
+      (record) => record.properties.get('visma_actor_no') === String(row?.associateNo),
+    );
+    // Both sides change the address (erp-wins) and the phone (manual) differently.
+    await admin(`${w.crm.adminUrl}/companies/${company?.id}`, 'PATCH', {
+      address: 'CRM-gata 1',
+      phone: '+47 33 11 11 11',
+    });
+    await admin(`${w.erp.adminUrl}/associates/${row?.associateNo}`, 'PATCH', {
+      addressLine1: 'ERP-gata 2',
+      phone: '33222222',
+    });
+    const cycle = await run(w);
+    expect(cycle.code).toBe(0);
+    expect(company?.properties.get('address')).toBe('ERP-gata 2');
+    expect(cycle.report.items).toContainEqual(
+      expect.objectContaining({ outcome: 'conflict', crmId: company?.id }),
+    );
+    const listed = JSON.parse((await cli(w, ['conflicts', 'list', '--json'])).stdout) as Array<{
+      id: string;
+      field: string;
+    }>;
+    expect(listed.map((conflict) => conflict.field)).toEqual(['phone']);
+    const resolved = await cli(w, ['conflicts', 'resolve', listed[0]?.id ?? '', '--take', 'crm']);
+    expect(resolved.code, resolved.stdout + resolved.stderr).toBe(0);
+    expect(w.erp.store.rows.get(row?.associateNo ?? 0)?.phone).toBe('+4733111111');
+    expect(JSON.parse((await cli(w, ['conflicts', 'list', '--json'])).stdout)).toEqual([]);
+    expect(writes((await run(w)).report)).toBe(0);
+  });
+
+  it('links an existing record by organization number instead of creating a duplicate', async () => {
+    world = await startWorld({ customers: 5, seed: 6 });
+    const w = world;
+    await cli(w, ['setup']);
+    const [row] = erpCustomers(w);
+    const org = String(row?.companyNo);
+    const typed = w.crm.store.create('companies', {
+      name: String(row?.name),
+      org_number: `${org.slice(0, 3)} ${org.slice(3, 6)} ${org.slice(6)}`,
+      lifecyclestage: 'customer',
+    });
+    const first = await run(w);
+    expect(first.code).toBe(0);
+    expect(companies(w).filter((record) => digits(record.properties.get('org_number')) === org)).toHaveLength(
+      1,
+    );
+    expect(erpCustomers(w).filter((customer) => digits(customer.companyNo) === org)).toHaveLength(1);
+    expect(typed.properties.get('visma_actor_no')).toBe(String(row?.associateNo));
+  });
+
+  it('reports invalid data per record with field and rule, and syncs every other record', async () => {
+    const w = await synced({ customers: 3, seed: 7 });
+    w.crm.store.create('companies', { name: 'Feil AS', org_number: '123456789', lifecyclestage: 'customer' });
+    w.crm.store.create('companies', {
+      name: 'Riktig AS',
+      org_number: '923609016',
+      lifecyclestage: 'customer',
+    });
+    const cycle = await run(w);
+    expect(cycle.code).toBe(3);
+    const skipped = cycle.report.items.filter((item) => item.outcome === 'skipped');
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]?.issues?.[0]).toMatchObject({ field: 'orgNumber', rule: 'org-number-check-digit' });
+    expect(erpCustomers(w).some((row) => row.companyNo === '923609016')).toBe(true);
+    expect(erpCustomers(w)).toHaveLength(4);
+    const status = await cli(w, ['status']);
+    expect(status.stdout).toContain('org-number-check-digit');
+  });
+
+  it('keeps the other side when a record is archived in HubSpot or deleted in Business NXT; follows HubSpot merges', async () => {
+    const w = await synced({ customers: 6, seed: 8 });
+    await run(w);
+    const [archived, deleted, merged] = erpCustomers(w);
+    const companyOf = (associateNo: number | undefined) =>
+      companies(w).find((record) => record.properties.get('visma_actor_no') === String(associateNo));
+    const archivedId = companyOf(archived?.associateNo)?.id;
+    const mergedId = companyOf(merged?.associateNo)?.id;
+    await admin(`${w.crm.adminUrl}/companies/${archivedId}/archive`, 'POST');
+    await admin(`${w.erp.adminUrl}/associates/${deleted?.associateNo}`, 'DELETE');
+    const survivor = w.crm.store.create('companies', { name: 'Overlevende AS', lifecyclestage: 'lead' });
+    await admin(`${w.crm.adminUrl}/companies/${survivor.id}/merge`, 'POST', { objectIdToMerge: mergedId });
+
+    const cycle = await run(w, ['--full']);
+    expect(cycle.code).toBe(0);
+    expect(cycle.report.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ outcome: 'orphaned', crmId: archivedId, reason: 'archived-in-hubspot' }),
+        expect.objectContaining({
+          outcome: 'orphaned',
+          associateNo: deleted?.associateNo,
+          reason: 'deleted-in-business-nxt',
+        }),
+        expect.objectContaining({
+          outcome: 'relinked',
+          crmId: survivor.id,
+          associateNo: merged?.associateNo,
+        }),
+      ]),
+    );
+    // Nothing deleted on the other side, nothing re-created.
+    expect(w.erp.store.rows.has(archived?.associateNo ?? 0)).toBe(true);
+    expect(companyOf(deleted?.associateNo)).toBeDefined();
+    expect(erpCustomers(w)).toHaveLength(5);
+    const again = await run(w, ['--full']);
+    expect(writes(again.report)).toBe(0);
+    expect(erpCustomers(w)).toHaveLength(5);
+  });
+});

@@ -1,0 +1,491 @@
+import { associationTypes, type HubSpotClient, type HubSpotError } from '@port-service/hubspot';
+import {
+  type CreateCrmOperation,
+  type CreateErpOperation,
+  type CustomerRef,
+  type Entity,
+  erpNumbersToHubSpotProperties,
+  type SyncOperation,
+  type SyncPlan,
+  type SyncPolicy,
+  type UpdateCrmOperation,
+  type UpdateErpOperation,
+  type WriteBackOperation,
+} from '@port-service/mapping';
+import type { VismaNxtClient, VismaNxtError } from '@port-service/visma-nxt';
+import { err, ok, type Result } from 'neverthrow';
+import type { StateStore } from '../state/state-store.js';
+import { type CycleError, fromHubSpot, fromVisma, mayHaveApplied } from './cycle-error.js';
+import { erpIntentKey, hubSpotIntentKey } from './intents.js';
+import { bump, type CycleReport } from './report.js';
+
+export interface ApplyContext {
+  readonly hubspot: HubSpotClient;
+  readonly visma: VismaNxtClient;
+  readonly store: StateStore;
+  readonly policy: SyncPolicy;
+  readonly runId: string;
+  readonly now: () => Date;
+  readonly report: CycleReport;
+  /** Associate numbers this cycle has planned or created (the Business NXT pass skips them). */
+  readonly seenAssociateNos: Set<number>;
+  /** Records that failed in this cycle, as `system:id`: their earlier errors are not cleared. */
+  readonly failedRecords: Set<string>;
+}
+
+type ClientError = HubSpotError | VismaNxtError;
+
+// Skips a person should look at; the others (not a customer by the filter, a company not synced) are by design.
+const attentionSkips = new Set([
+  'invalid-data',
+  'email-at-other-company',
+  'contact-customer-differs',
+  'no-company',
+]);
+
+/**
+ * Applies one plan (DESIGN §2 steps 4–5): state-only operations first, then creates in Business NXT (their
+ * numbers written back to HubSpot), creates in HubSpot, updates on both sides, in batches. State is committed per
+ * operation as it succeeds. One failed record fails alone and is reported; only a fatal error (credentials,
+ * HubSpot's daily limit) stops the plan.
+ */
+export async function applyPlan(context: ApplyContext, plan: SyncPlan): Promise<Result<void, CycleError>> {
+  for (const operation of plan.operations) await applyStateOnly(context, operation);
+  const byKind = <K extends SyncOperation['kind']>(kind: K) =>
+    plan.operations.filter(
+      (operation): operation is Extract<SyncOperation, { kind: K }> => operation.kind === kind,
+    );
+
+  const writeBacks: WriteBackOperation[] = [...byKind('write-back')];
+  for (const entity of ['customer', 'contact'] as const) {
+    const createdErp = await createInErp(
+      context,
+      byKind('create-erp').filter((operation) => operation.entity === entity),
+    );
+    if (createdErp.isErr()) return err(createdErp.error);
+    writeBacks.push(...createdErp.value);
+    const createdCrm = await createInCrm(
+      context,
+      byKind('create-crm').filter((operation) => operation.entity === entity),
+    );
+    if (createdCrm.isErr()) return err(createdCrm.error);
+    const updatedErp = await updateErp(
+      context,
+      byKind('update-erp').filter((operation) => operation.entity === entity),
+    );
+    if (updatedErp.isErr()) return err(updatedErp.error);
+    const updatedCrm = await updateCrm(
+      context,
+      entity,
+      byKind('update-crm').filter((operation) => operation.entity === entity),
+      writeBacks.filter((operation) => operation.entity === entity),
+    );
+    if (updatedCrm.isErr()) return err(updatedCrm.error);
+  }
+  return ok(undefined);
+}
+
+async function applyStateOnly(context: ApplyContext, operation: SyncOperation): Promise<void> {
+  const { store, report } = context;
+  const counts = report.entities[operation.entity];
+  const item = { entity: operation.entity, system: null, crmId: null, associateNo: null } as const;
+  switch (operation.kind) {
+    case 'relink':
+      await store.moveLink(operation.entity, operation.fromCrmId, operation.toCrmId);
+      report.items.push({
+        ...item,
+        outcome: 'relinked',
+        system: 'hubspot',
+        crmId: operation.toCrmId,
+        associateNo: operation.associateNo,
+        reason: operation.reason,
+        message: `HubSpot merged ${operation.fromCrmId} into ${operation.toCrmId}: the link moved to ${operation.toCrmId}`,
+      });
+      break;
+    case 'link':
+      await store.insertLink(operation.entity, {
+        crmId: operation.crmId,
+        associateNo: operation.associateNo,
+        fingerprints: {},
+      });
+      context.seenAssociateNos.add(operation.associateNo);
+      break;
+    case 'orphan':
+      await store.markOrphaned(operation.entity, operation.crmId, operation.reason);
+      report.items.push({
+        ...item,
+        outcome: 'orphaned',
+        system: operation.side === 'crm' ? 'hubspot' : 'visma-nxt',
+        crmId: operation.crmId,
+        associateNo: operation.associateNo,
+        reason: operation.reason,
+        message:
+          operation.side === 'crm'
+            ? `archived in HubSpot; Business NXT actor ${operation.associateNo} is kept and no longer synced`
+            : `deleted in Business NXT; HubSpot record ${operation.crmId} is kept and no longer synced`,
+      });
+      break;
+    case 'baseline':
+      await store.mergeFingerprints(operation.entity, operation.crmId, operation.fingerprints);
+      break;
+    case 'conflict':
+      await store.openConflict({
+        id: `${operation.entity.slice(0, 2)}-${operation.crmId}-${operation.field}`,
+        entity: operation.entity,
+        crmId: operation.crmId,
+        associateNo: operation.associateNo,
+        field: operation.field,
+        reason: operation.reason,
+        baseFingerprint: operation.base ?? null,
+        createdAt: context.now().toISOString(),
+      });
+      report.items.push({
+        ...item,
+        outcome: 'conflict',
+        crmId: operation.crmId,
+        associateNo: operation.associateNo,
+        reason: operation.reason,
+        message: `${operation.field} changed differently on both sides; queued for \`crm-sync conflicts\``,
+      });
+      break;
+    case 'skip': {
+      const isCrm = operation.system === 'hubspot';
+      // Records outside the sync by configuration (leads, their contacts) are counted, not listed.
+      if (!attentionSkips.has(operation.reason)) break;
+      report.items.push({
+        ...item,
+        outcome: 'skipped',
+        system: operation.system,
+        crmId: isCrm ? operation.recordId : null,
+        associateNo: isCrm ? null : Number(operation.recordId),
+        reason: operation.reason,
+        message: operation.message,
+        issues: operation.issues,
+      });
+      for (const issue of operation.issues) {
+        await store.recordError({
+          entity: operation.entity,
+          system: operation.system,
+          recordId: operation.recordId,
+          field: issue.field,
+          rule: issue.rule,
+          message: issue.message,
+          seenAt: context.now().toISOString(),
+        });
+      }
+      if (operation.issues.length > 0) context.failedRecords.add(`${operation.system}:${operation.recordId}`);
+      break;
+    }
+    case 'candidates': {
+      const isCrm = operation.system === 'hubspot';
+      report.items.push({
+        ...item,
+        outcome: 'candidates',
+        system: operation.system,
+        crmId: isCrm ? operation.recordId : null,
+        associateNo: isCrm ? null : Number(operation.recordId),
+        reason: operation.candidates.map((candidate) => candidate.reason).join(','),
+        message: `${operation.message} (candidates: ${operation.candidates.map((candidate) => `${candidate.system} ${candidate.recordId}`).join(', ')})`,
+      });
+      break;
+    }
+    default:
+      return;
+  }
+  bump(counts.applied, operation.kind);
+}
+
+/** Reports a failed write and keeps it for the next cycle, which reads the record again and retries. */
+async function failRecord(
+  context: ApplyContext,
+  operation: SyncOperation,
+  system: 'hubspot' | 'visma-nxt',
+  recordId: string,
+  error: ClientError | { kind: string; message: string },
+  pending = false,
+): Promise<void> {
+  const crmId = 'crmId' in operation ? operation.crmId : null;
+  const associateNo = 'associateNo' in operation ? operation.associateNo : null;
+  context.report.entities[operation.entity].failed += 1;
+  context.failedRecords.add(`${system}:${recordId}`);
+  context.report.items.push({
+    entity: operation.entity,
+    outcome: pending ? 'pending' : 'failed',
+    system,
+    crmId,
+    associateNo,
+    reason: error.kind,
+    message: pending
+      ? `${operation.kind}: no clear answer (${error.message}); the next cycle looks the record up before creating again`
+      : `${operation.kind}: ${error.message}`,
+  });
+  await context.store.recordError({
+    entity: operation.entity,
+    system,
+    recordId,
+    field: '*',
+    rule: 'write-failed',
+    message: `${operation.kind} failed: ${error.message}`,
+    seenAt: context.now().toISOString(),
+  });
+}
+
+function customerOf(ref: CustomerRef | undefined): { crmId: string; associateNo: number } | null {
+  return ref?.kind === 'linked' ? ref : null;
+}
+
+async function createInErp(
+  context: ApplyContext,
+  operations: readonly CreateErpOperation[],
+): Promise<Result<WriteBackOperation[], CycleError>> {
+  if (operations.length === 0) return ok([]);
+  const { store, visma, policy } = context;
+  const entity = operations[0]?.entity ?? 'customer';
+  const ready: Array<{ operation: CreateErpOperation; intentId: string }> = [];
+  for (const operation of operations) {
+    const customer = customerOf(operation.customer);
+    if (entity === 'contact' && customer === null) {
+      await failRecord(context, operation, 'hubspot', operation.crmId, {
+        kind: 'customer-not-synced',
+        message: "the contact's customer is not linked yet",
+      });
+      continue;
+    }
+    const intentId = `${context.runId}/${operation.id}`;
+    await store.recordIntent({
+      id: intentId,
+      entity,
+      target: 'visma-nxt',
+      sourceId: operation.crmId,
+      correlationKey: erpIntentKey(operation.fingerprints, customer?.associateNo ?? null),
+      createdAt: context.now().toISOString(),
+    });
+    ready.push({ operation, intentId });
+  }
+  if (ready.length === 0) return ok([]);
+  const rows = ready.map(({ operation }) => {
+    const customer = customerOf(operation.customer);
+    return customer
+      ? { ...operation.values, contactPersonForAssociateNo: customer.associateNo }
+      : operation.values;
+  });
+  const api = entity === 'customer' ? visma.customers : visma.contactPersons;
+  const created = await api.create(rows);
+  if (created.isErr()) {
+    const error = fromVisma(
+      created.error,
+      `creating ${entity === 'customer' ? 'customers' : 'contact persons'}`,
+    );
+    if (error.fatal) return err(error);
+    const unclear = mayHaveApplied(created.error);
+    for (const { operation, intentId } of ready) {
+      if (!unclear) await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
+      await failRecord(context, operation, 'hubspot', operation.crmId, created.error, unclear);
+    }
+    return ok([]);
+  }
+  const writeBacks: WriteBackOperation[] = [];
+  for (const [index, { operation, intentId }] of ready.entries()) {
+    const result = created.value[index];
+    if (result === undefined || result.isErr()) {
+      await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
+      await failRecord(
+        context,
+        operation,
+        'hubspot',
+        operation.crmId,
+        result?.error ?? { kind: 'unanswered', message: 'Business NXT did not answer for this row' },
+      );
+      continue;
+    }
+    const row = result.value;
+    await store.insertLink(entity, {
+      crmId: operation.crmId,
+      associateNo: row.associateNo,
+      fingerprints: operation.fingerprints,
+    });
+    await store.resolveIntent(intentId, { status: 'created', resultId: String(row.associateNo) });
+    context.seenAssociateNos.add(row.associateNo);
+    bump(context.report.entities[entity].applied, 'create-erp');
+    writeBacks.push({
+      id: `${operation.id}:write-back`,
+      entity,
+      kind: 'write-back',
+      crmId: operation.crmId,
+      associateNo: row.associateNo,
+      properties: erpNumbersToHubSpotProperties(
+        entity === 'customer'
+          ? { erpCustomerNo: row.customerNo ?? null, erpActorNo: row.associateNo }
+          : { erpActorNo: row.associateNo },
+        policy.hubspotProperties,
+      ),
+    });
+  }
+  return ok(writeBacks);
+}
+
+async function createInCrm(
+  context: ApplyContext,
+  operations: readonly CreateCrmOperation[],
+): Promise<Result<void, CycleError>> {
+  if (operations.length === 0) return ok(undefined);
+  const { store, hubspot } = context;
+  const entity = operations[0]?.entity ?? 'customer';
+  const ready: Array<{ operation: CreateCrmOperation; intentId: string; companyId: string | null }> = [];
+  for (const operation of operations) {
+    const customer = customerOf(operation.customer);
+    if (entity === 'contact' && customer === null) {
+      await failRecord(context, operation, 'visma-nxt', String(operation.associateNo), {
+        kind: 'customer-not-synced',
+        message: "the contact person's customer is not linked yet",
+      });
+      continue;
+    }
+    const intentId = `${context.runId}/${operation.id}`;
+    await store.recordIntent({
+      id: intentId,
+      entity,
+      target: 'hubspot',
+      sourceId: String(operation.associateNo),
+      correlationKey: hubSpotIntentKey(operation.fingerprints, operation.associateNo),
+      createdAt: context.now().toISOString(),
+    });
+    ready.push({ operation, intentId, companyId: customer?.crmId ?? null });
+  }
+  if (ready.length === 0) return ok(undefined);
+  const api = entity === 'customer' ? hubspot.companies : hubspot.contacts;
+  const created = await api.batchCreate(
+    ready.map(({ operation, companyId }) => ({
+      properties: operation.properties,
+      associations:
+        companyId === null ? [] : [{ toId: companyId, typeId: associationTypes.contactToPrimaryCompany }],
+    })),
+  );
+  if (created.isErr()) {
+    const error = fromHubSpot(created.error, `creating ${entity === 'customer' ? 'companies' : 'contacts'}`);
+    if (error.fatal) return err(error);
+    const unclear = mayHaveApplied(created.error);
+    for (const { operation, intentId } of ready) {
+      if (!unclear) await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
+      await failRecord(
+        context,
+        operation,
+        'visma-nxt',
+        String(operation.associateNo),
+        created.error,
+        unclear,
+      );
+    }
+    return ok(undefined);
+  }
+  for (const [index, { operation, intentId }] of ready.entries()) {
+    const result = created.value[index];
+    if (result === undefined || result.isErr()) {
+      await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
+      await failRecord(
+        context,
+        operation,
+        'visma-nxt',
+        String(operation.associateNo),
+        result?.error ?? { kind: 'unanswered', message: 'HubSpot did not answer for this record' },
+      );
+      continue;
+    }
+    await store.insertLink(entity, {
+      crmId: result.value.id,
+      associateNo: operation.associateNo,
+      fingerprints: operation.fingerprints,
+    });
+    await store.resolveIntent(intentId, { status: 'created', resultId: result.value.id });
+    bump(context.report.entities[entity].applied, 'create-crm');
+  }
+  return ok(undefined);
+}
+
+async function updateErp(
+  context: ApplyContext,
+  operations: readonly UpdateErpOperation[],
+): Promise<Result<void, CycleError>> {
+  if (operations.length === 0) return ok(undefined);
+  const entity = operations[0]?.entity ?? 'customer';
+  const api = entity === 'customer' ? context.visma.customers : context.visma.contactPersons;
+  const updated = await api.update(
+    operations.map((operation) => ({ associateNo: operation.associateNo, values: operation.values })),
+  );
+  if (updated.isErr()) {
+    const error = fromVisma(
+      updated.error,
+      `updating ${entity === 'customer' ? 'customers' : 'contact persons'}`,
+    );
+    if (error.fatal) return err(error);
+    for (const operation of operations)
+      await failRecord(context, operation, 'visma-nxt', String(operation.associateNo), updated.error);
+    return ok(undefined);
+  }
+  for (const [index, operation] of operations.entries()) {
+    const result = updated.value[index];
+    if (result === undefined || result.isErr()) {
+      await failRecord(
+        context,
+        operation,
+        'visma-nxt',
+        String(operation.associateNo),
+        result?.error ?? { kind: 'unanswered', message: 'Business NXT did not answer for this row' },
+      );
+      continue;
+    }
+    await context.store.mergeFingerprints(entity, operation.crmId, operation.fingerprints);
+    bump(context.report.entities[entity].applied, 'update-erp');
+  }
+  return ok(undefined);
+}
+
+/** Field updates and ERP-number write-backs to HubSpot, one batch input per record. */
+async function updateCrm(
+  context: ApplyContext,
+  entity: Entity,
+  updates: readonly UpdateCrmOperation[],
+  writeBacks: readonly WriteBackOperation[],
+): Promise<Result<void, CycleError>> {
+  const byCrmId = new Map<
+    string,
+    { properties: Record<string, string>; operations: Array<UpdateCrmOperation | WriteBackOperation> }
+  >();
+  for (const operation of [...updates, ...writeBacks]) {
+    const entry = byCrmId.get(operation.crmId) ?? { properties: {}, operations: [] };
+    Object.assign(entry.properties, operation.properties);
+    entry.operations.push(operation);
+    byCrmId.set(operation.crmId, entry);
+  }
+  if (byCrmId.size === 0) return ok(undefined);
+  const api = entity === 'customer' ? context.hubspot.companies : context.hubspot.contacts;
+  const entries = [...byCrmId.entries()];
+  const updated = await api.batchUpdate(entries.map(([id, entry]) => ({ id, properties: entry.properties })));
+  if (updated.isErr()) {
+    const error = fromHubSpot(updated.error, `updating ${entity === 'customer' ? 'companies' : 'contacts'}`);
+    if (error.fatal) return err(error);
+    for (const [id, entry] of entries)
+      for (const operation of entry.operations)
+        await failRecord(context, operation, 'hubspot', id, updated.error);
+    return ok(undefined);
+  }
+  for (const [index, [id, entry]] of entries.entries()) {
+    const result = updated.value[index];
+    for (const operation of entry.operations) {
+      if (result === undefined || result.isErr()) {
+        await failRecord(
+          context,
+          operation,
+          'hubspot',
+          id,
+          result?.error ?? { kind: 'unanswered', message: 'HubSpot did not answer for this record' },
+        );
+        continue;
+      }
+      if (operation.kind === 'update-crm')
+        await context.store.mergeFingerprints(entity, operation.crmId, operation.fingerprints);
+      bump(context.report.entities[entity].applied, operation.kind);
+    }
+  }
+  return ok(undefined);
+}

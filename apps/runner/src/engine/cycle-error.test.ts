@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { fromHubSpot, fromVisma, mayHaveApplied } from './cycle-error.js';
+
+describe('cycle errors', () => {
+  it('stops the cycle on credentials and on HubSpot’s daily limit only', () => {
+    const auth = {
+      kind: 'auth',
+      message: 'no',
+      status: 401,
+      category: null,
+      correlationId: null,
+      requiredScopes: [],
+      retryable: false,
+    } as const;
+    expect(fromHubSpot(auth, 'reading').fatal).toBe(true);
+    const daily = {
+      kind: 'rate-limited',
+      message: 'daily',
+      policy: 'DAILY',
+      correlationId: null,
+      retryAfterMs: null,
+      retryable: false,
+    } as const;
+    expect(fromHubSpot(daily, 'reading').fatal).toBe(true);
+    expect(fromHubSpot({ ...daily, policy: 'TEN_SECONDLY_ROLLING', retryable: true }, 'reading').fatal).toBe(
+      false,
+    );
+    expect(fromVisma({ kind: 'network', message: 'reset', retryable: true }, 'reading')).toMatchObject({
+      fatal: false,
+      side: 'visma-nxt',
+      message: 'Business NXT, reading: reset',
+    });
+  });
+
+  it('treats a write without a clear answer as possibly applied (creates are looked up before any retry)', () => {
+    expect(mayHaveApplied({ kind: 'timeout', message: 't', retryable: true })).toBe(true);
+    expect(mayHaveApplied({ kind: 'http', message: 'bad gateway', status: 502, retryable: true })).toBe(true);
+    expect(mayHaveApplied({ kind: 'http', message: 'bad request', status: 400, retryable: false })).toBe(
+      false,
+    );
+    expect(
+      mayHaveApplied({ kind: 'graphql', message: 'rejected', errors: [], data: null, retryable: false }),
+    ).toBe(false);
+  });
+});

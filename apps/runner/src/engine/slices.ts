@@ -1,0 +1,408 @@
+import { type HubSpotClient, type HubSpotObject, mergedObjectIds } from '@port-service/hubspot';
+import {
+  type AssociateInput,
+  type HubSpotContactInput,
+  type HubSpotObjectInput,
+  type LinkState,
+  normalizeEmail,
+  normalizeOrgNumber,
+  type SyncPolicy,
+} from '@port-service/mapping';
+import type { VismaNxtClient } from '@port-service/visma-nxt';
+import { err, ok, type Result } from 'neverthrow';
+import type { StateStore, StoredLink } from '../state/state-store.js';
+import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
+import { companyProperties, contactProperties, goneObjectInput, toObjectInput } from './record-properties.js';
+
+/** What one planning step sees: records of both sides and the links that join them (DESIGN §2 step 2). */
+export interface Slice {
+  readonly companies: HubSpotObjectInput[];
+  readonly contacts: HubSpotContactInput[];
+  readonly customers: AssociateInput[];
+  readonly contactPersons: AssociateInput[];
+  /** Linked associate numbers Business NXT no longer has. */
+  readonly missingAssociateNos: number[];
+  readonly customerLinks: LinkState[];
+  readonly contactLinks: LinkState[];
+}
+
+export interface SliceDependencies {
+  readonly hubspot: HubSpotClient;
+  readonly visma: VismaNxtClient;
+  readonly store: StateStore;
+  readonly policy: SyncPolicy;
+}
+
+type SliceResult = Promise<Result<Slice, CycleError>>;
+
+function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
+}
+
+function mergeLinks(...lists: StoredLink[][]): StoredLink[] {
+  const byCrm = new Map<string, StoredLink>();
+  for (const list of lists) for (const link of list) byCrm.set(link.crmId, link);
+  return [...byCrm.values()];
+}
+
+function mergeRows(...lists: ReadonlyArray<readonly AssociateInput[]>): AssociateInput[] {
+  const byNo = new Map<number, AssociateInput>();
+  for (const list of lists) for (const row of list) byNo.set(row.associateNo, row);
+  return [...byNo.values()];
+}
+
+function validValues(values: ReadonlyArray<string | null | undefined>, normalize: typeof normalizeEmail) {
+  const found: string[] = [];
+  for (const value of values) {
+    const normalized = normalize(value);
+    if (normalized.ok && normalized.value !== null) found.push(normalized.value);
+  }
+  return unique(found);
+}
+
+/** Linked associate numbers that a lookup did not return (deleted in Business NXT), active links only. */
+function missingOf(links: readonly StoredLink[], rows: readonly AssociateInput[]): number[] {
+  const found = new Set(rows.map((row) => row.associateNo));
+  return links
+    .filter((link) => link.status === 'active' && !found.has(link.associateNo))
+    .map((link) => link.associateNo);
+}
+
+/**
+ * HubSpot records by id. A linked id HubSpot no longer returns is archived (or deleted) there, unless a returned
+ * record lists it in `hs_merged_object_ids`: then the survivor stands for it and the planner moves the link.
+ */
+async function hubSpotByIds(
+  api: HubSpotClient['companies'] | HubSpotClient['contacts'],
+  ids: readonly string[],
+  properties: readonly string[],
+): Promise<Result<HubSpotObjectInput[], CycleError>> {
+  if (ids.length === 0) return ok([]);
+  const read = await api.batchRead(ids, { properties });
+  if (read.isErr()) return err(fromHubSpot(read.error, 'reading linked records'));
+  const found = new Map<string, HubSpotObject>();
+  for (const result of read.value.values()) if (result.isOk()) found.set(result.value.id, result.value);
+  const mergedAway = new Set([...found.values()].flatMap(mergedObjectIds));
+  const records: HubSpotObjectInput[] = [...found.values()].map(toObjectInput);
+  for (const id of ids) if (!found.has(id) && !mergedAway.has(id)) records.push(goneObjectInput(id));
+  return ok(records);
+}
+
+/** HubSpot records found by a unique property (e.g. the ERP actor number, or a contact's email). */
+async function hubSpotByUniqueProperty(
+  api: HubSpotClient['companies'] | HubSpotClient['contacts'],
+  idProperty: string,
+  values: readonly string[],
+  properties: readonly string[],
+): Promise<Result<HubSpotObject[], CycleError>> {
+  if (values.length === 0) return ok([]);
+  const read = await api.batchRead(values, { properties, idProperty });
+  if (read.isErr()) return err(fromHubSpot(read.error, `looking records up by ${idProperty}`));
+  return ok([...read.value.values()].flatMap((result) => (result.isOk() ? [result.value] : [])));
+}
+
+/** Customers changed in HubSpot, with their Business NXT counterparts: by link, else by organization number. */
+export async function customerSliceFromCompanies(
+  dependencies: SliceDependencies,
+  companies: readonly HubSpotObjectInput[],
+): SliceResult {
+  const { visma, store, policy } = dependencies;
+  const ids = companies.map((company) => company.id);
+  const merged = companies.flatMap((company) =>
+    (company.properties.hs_merged_object_ids ?? '').split(';').filter((id) => id.trim() !== ''),
+  );
+  const links = await store.linksByCrmIds('customer', unique([...ids, ...merged]));
+  const linkedCrm = new Set(links.map((link) => link.crmId));
+  const linkedNos = links.map((link) => link.associateNo);
+  const orgNumbers = validValues(
+    companies
+      .filter((company) => !linkedCrm.has(company.id))
+      .map((company) => company.properties[policy.hubspotProperties.orgNumber]),
+    normalizeOrgNumber,
+  );
+  const byLink = linkedNos.length > 0 ? await visma.customers.byAssociateNos(linkedNos) : ok([]);
+  if (byLink.isErr()) return err(fromVisma(byLink.error, 'reading linked customers'));
+  const byOrg = orgNumbers.length > 0 ? await visma.customers.byOrgNumbers(orgNumbers) : ok([]);
+  if (byOrg.isErr()) return err(fromVisma(byOrg.error, 'looking customers up by organization number'));
+  const others = await store.linksByAssociateNos(
+    'customer',
+    byOrg.value.map((row) => row.associateNo),
+  );
+  return ok({
+    companies: [...companies],
+    contacts: [],
+    customers: mergeRows(byLink.value, byOrg.value),
+    contactPersons: [],
+    missingAssociateNos: missingOf(links, byLink.value),
+    customerLinks: mergeLinks(links, others),
+    contactLinks: [],
+  });
+}
+
+/** Customers changed in Business NXT, with their HubSpot counterparts: by link, ERP number or org number. */
+export async function customerSliceFromAssociates(
+  dependencies: SliceDependencies,
+  rows: readonly AssociateInput[],
+): SliceResult {
+  const { hubspot, store, policy } = dependencies;
+  const names = policy.hubspotProperties;
+  const properties = companyProperties(policy);
+  const links = await store.linksByAssociateNos(
+    'customer',
+    rows.map((row) => row.associateNo),
+  );
+  const linkedNos = new Set(links.map((link) => link.associateNo));
+  const unlinked = rows.filter((row) => !linkedNos.has(row.associateNo));
+  const byLink = await hubSpotByIds(
+    hubspot.companies,
+    links.filter((link) => link.status === 'active').map((link) => link.crmId),
+    properties,
+  );
+  if (byLink.isErr()) return err(byLink.error);
+  const byActor = await hubSpotByUniqueProperty(
+    hubspot.companies,
+    names.erpActorNo,
+    unlinked.map((row) => String(row.associateNo)),
+    properties,
+  );
+  if (byActor.isErr()) return err(byActor.error);
+  const orgNumbers = validValues(
+    unlinked.map((row) => row.companyNo),
+    normalizeOrgNumber,
+  );
+  const byOrg =
+    orgNumbers.length > 0
+      ? await hubspot.companies.findByValues(names.orgNumber, orgNumbers, properties)
+      : ok([]);
+  if (byOrg.isErr()) return err(fromHubSpot(byOrg.error, 'looking companies up by organization number'));
+  const found = new Map<string, HubSpotObjectInput>();
+  for (const record of [...byActor.value, ...byOrg.value]) found.set(record.id, toObjectInput(record));
+  for (const record of byLink.value) found.set(record.id, record);
+  const others = await store.linksByCrmIds('customer', [...found.keys()]);
+  return ok({
+    companies: [...found.values()],
+    contacts: [],
+    customers: [...rows],
+    contactPersons: [],
+    missingAssociateNos: [],
+    customerLinks: mergeLinks(links, others),
+    contactLinks: [],
+  });
+}
+
+/** Adds each contact's company ids and primary company (associations v4, 1,000 contacts per request). */
+async function withCompanies(
+  hubspot: HubSpotClient,
+  contacts: readonly HubSpotObjectInput[],
+): Promise<Result<HubSpotContactInput[], CycleError>> {
+  const live = contacts.filter((contact) => contact.archived !== true);
+  if (live.length === 0) return ok([...contacts]);
+  const associations = await hubspot.associations.batchRead(
+    'contacts',
+    'companies',
+    live.map((contact) => contact.id),
+  );
+  if (associations.isErr()) return err(fromHubSpot(associations.error, "reading contacts' companies"));
+  return ok(
+    contacts.map((contact) => {
+      const companies = associations.value.get(contact.id) ?? [];
+      return {
+        ...contact,
+        companyIds: companies.map((company) => company.toObjectId),
+        primaryCompanyId: companies.find((company) => company.typeIds.includes(1))?.toObjectId ?? null,
+      };
+    }),
+  );
+}
+
+/** The customer links the contacts' companies and customers have, so the planner knows where each belongs. */
+async function customerLinksFor(
+  store: StateStore,
+  contacts: readonly HubSpotContactInput[],
+  persons: readonly AssociateInput[],
+): Promise<StoredLink[]> {
+  const byCrm = await store.linksByCrmIds(
+    'customer',
+    unique(contacts.flatMap((contact) => contact.companyIds ?? [])),
+  );
+  const byErp = await store.linksByAssociateNos(
+    'customer',
+    unique(
+      persons.flatMap((person) =>
+        person.contactPersonForAssociateNo ? [person.contactPersonForAssociateNo] : [],
+      ),
+    ),
+  );
+  return mergeLinks(byCrm, byErp);
+}
+
+/** Contacts changed in HubSpot, with their contact persons: by link, else by email. */
+export async function contactSliceFromContacts(
+  dependencies: SliceDependencies,
+  changed: readonly HubSpotObjectInput[],
+): SliceResult {
+  const { hubspot, visma, store } = dependencies;
+  const contacts = await withCompanies(hubspot, changed);
+  if (contacts.isErr()) return err(contacts.error);
+  const ids = changed.map((contact) => contact.id);
+  const merged = changed.flatMap((contact) =>
+    (contact.properties.hs_merged_object_ids ?? '').split(';').filter((id) => id.trim() !== ''),
+  );
+  const links = await store.linksByCrmIds('contact', unique([...ids, ...merged]));
+  const linkedCrm = new Set(links.map((link) => link.crmId));
+  const linkedNos = links.map((link) => link.associateNo);
+  const emails = validValues(
+    changed.filter((contact) => !linkedCrm.has(contact.id)).map((contact) => contact.properties.email),
+    normalizeEmail,
+  );
+  const byLink = linkedNos.length > 0 ? await visma.contactPersons.byAssociateNos(linkedNos) : ok([]);
+  if (byLink.isErr()) return err(fromVisma(byLink.error, 'reading linked contact persons'));
+  const byEmail = emails.length > 0 ? await visma.contactPersons.byEmails(emails) : ok([]);
+  if (byEmail.isErr()) return err(fromVisma(byEmail.error, 'looking contact persons up by email'));
+  const persons = mergeRows(byLink.value, byEmail.value);
+  const others = await store.linksByAssociateNos(
+    'contact',
+    byEmail.value.map((row) => row.associateNo),
+  );
+  return ok({
+    companies: [],
+    contacts: contacts.value,
+    customers: [],
+    contactPersons: persons,
+    missingAssociateNos: missingOf(links, byLink.value),
+    customerLinks: await customerLinksFor(store, contacts.value, persons),
+    contactLinks: mergeLinks(links, others),
+  });
+}
+
+/** Contact persons changed in Business NXT, with their HubSpot contacts: by link, ERP number or email. */
+export async function contactSliceFromAssociates(
+  dependencies: SliceDependencies,
+  rows: readonly AssociateInput[],
+): SliceResult {
+  const { hubspot, store, policy } = dependencies;
+  const properties = contactProperties(policy);
+  const links = await store.linksByAssociateNos(
+    'contact',
+    rows.map((row) => row.associateNo),
+  );
+  const linkedNos = new Set(links.map((link) => link.associateNo));
+  const unlinked = rows.filter((row) => !linkedNos.has(row.associateNo));
+  const byLink = await hubSpotByIds(
+    hubspot.contacts,
+    links.filter((link) => link.status === 'active').map((link) => link.crmId),
+    properties,
+  );
+  if (byLink.isErr()) return err(byLink.error);
+  const byActor = await hubSpotByUniqueProperty(
+    hubspot.contacts,
+    policy.hubspotProperties.erpActorNo,
+    unlinked.map((row) => String(row.associateNo)),
+    properties,
+  );
+  if (byActor.isErr()) return err(byActor.error);
+  const byEmail = await hubSpotByUniqueProperty(
+    hubspot.contacts,
+    'email',
+    validValues(
+      unlinked.map((row) => row.emailAddress),
+      normalizeEmail,
+    ),
+    properties,
+  );
+  if (byEmail.isErr()) return err(byEmail.error);
+  const found = new Map<string, HubSpotObjectInput>();
+  for (const record of [...byActor.value, ...byEmail.value]) found.set(record.id, toObjectInput(record));
+  for (const record of byLink.value) found.set(record.id, record);
+  const contacts = await withCompanies(hubspot, [...found.values()]);
+  if (contacts.isErr()) return err(contacts.error);
+  const others = await store.linksByCrmIds('contact', [...found.keys()]);
+  return ok({
+    companies: [],
+    contacts: contacts.value,
+    customers: [],
+    contactPersons: [...rows],
+    missingAssociateNos: [],
+    customerLinks: await customerLinksFor(store, contacts.value, rows),
+    contactLinks: mergeLinks(links, others),
+  });
+}
+
+/**
+ * After a full read, the links whose records one side did not return: each side is asked for them directly, so
+ * an archived HubSpot record or a deleted associate is found and its link marked (DESIGN §4).
+ */
+export async function sweepSlice(
+  dependencies: SliceDependencies,
+  entity: 'customer' | 'contact',
+  links: readonly StoredLink[],
+): SliceResult {
+  const { hubspot, visma, policy } = dependencies;
+  const isCustomer = entity === 'customer';
+  const records = await hubSpotByIds(
+    isCustomer ? hubspot.companies : hubspot.contacts,
+    links.map((link) => link.crmId),
+    isCustomer ? companyProperties(policy) : contactProperties(policy),
+  );
+  if (records.isErr()) return err(records.error);
+  const nos = links.map((link) => link.associateNo);
+  const rows = await (isCustomer ? visma.customers : visma.contactPersons).byAssociateNos(nos);
+  if (rows.isErr()) return err(fromVisma(rows.error, 'reading linked records a full read did not return'));
+  if (isCustomer) {
+    return ok({
+      companies: records.value,
+      contacts: [],
+      customers: rows.value,
+      contactPersons: [],
+      missingAssociateNos: missingOf(links, rows.value),
+      customerLinks: [...links],
+      contactLinks: [],
+    });
+  }
+  const contacts = await withCompanies(hubspot, records.value);
+  if (contacts.isErr()) return err(contacts.error);
+  return ok({
+    companies: [],
+    contacts: contacts.value,
+    customers: [],
+    contactPersons: rows.value,
+    missingAssociateNos: missingOf(links, rows.value),
+    customerLinks: await customerLinksFor(dependencies.store, contacts.value, rows.value),
+    contactLinks: [...links],
+  });
+}
+
+/** Records to try again (their last write failed), read by id on the side the error was recorded for. */
+export async function retrySlices(
+  dependencies: SliceDependencies,
+  entity: 'customer' | 'contact',
+  crmIds: readonly string[],
+  associateNos: readonly number[],
+): Promise<Result<Slice[], CycleError>> {
+  const { hubspot, visma, policy } = dependencies;
+  const isCustomer = entity === 'customer';
+  const slices: Slice[] = [];
+  if (crmIds.length > 0) {
+    const records = await hubSpotByIds(
+      isCustomer ? hubspot.companies : hubspot.contacts,
+      crmIds,
+      isCustomer ? companyProperties(policy) : contactProperties(policy),
+    );
+    if (records.isErr()) return err(records.error);
+    const slice = isCustomer
+      ? await customerSliceFromCompanies(dependencies, records.value)
+      : await contactSliceFromContacts(dependencies, records.value);
+    if (slice.isErr()) return err(slice.error);
+    slices.push(slice.value);
+  }
+  if (associateNos.length > 0) {
+    const rows = await (isCustomer ? visma.customers : visma.contactPersons).byAssociateNos(associateNos);
+    if (rows.isErr()) return err(fromVisma(rows.error, 'reading records to retry'));
+    const slice = isCustomer
+      ? await customerSliceFromAssociates(dependencies, rows.value)
+      : await contactSliceFromAssociates(dependencies, rows.value);
+    if (slice.isErr()) return err(slice.error);
+    slices.push(slice.value);
+  }
+  return ok(slices);
+}
