@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { admin, cli, run, startWorld, type World, writes } from './cli-harness.js';
 
@@ -215,5 +217,30 @@ describe('crm-sync run against both simulators', () => {
     const again = await run(w, ['--full']);
     expect(writes(again.report)).toBe(0);
     expect(erpCustomers(w)).toHaveLength(5);
+  });
+
+  it('rebuilds links after a lost state store (`relink`): the next run creates nothing', async () => {
+    const w = await synced({ customers: 8, companies: 6, seed: 9 });
+    await run(w);
+    const counts = () => [
+      w.crm.store.records.companies.size,
+      w.crm.store.records.contacts.size,
+      w.erp.store.rows.size,
+    ];
+    const before = counts();
+    rmSync(join(w.dir, 'state.db'), { force: true });
+    rmSync(join(w.dir, 'state.db-wal'), { force: true });
+    rmSync(join(w.dir, 'state.db-shm'), { force: true });
+    const relink = await cli(w, ['relink', '--json']);
+    expect([0, 3]).toContain(relink.code);
+    const report = JSON.parse(relink.stdout) as { entities: { customer: { applied: { link?: number } } } };
+    expect(report.entities.customer.applied.link).toBe(erpCustomers(w).length);
+    const next = await run(w);
+    expect(next.report.mode).toBe('full');
+    expect(counts()).toEqual(before);
+    for (const entity of ['customer', 'contact'] as const) {
+      expect(next.report.entities[entity].applied['create-erp'] ?? 0).toBe(0);
+      expect(next.report.entities[entity].applied['create-crm'] ?? 0).toBe(0);
+    }
   });
 });
