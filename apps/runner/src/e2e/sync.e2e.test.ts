@@ -80,8 +80,24 @@ describe('crm-sync run against both simulators', () => {
   });
 
   it('carries incremental edits from each side to the other', async () => {
-    const w = await synced({ customers: 8, companies: 6, seed: 4 });
+    // HubSpot's clock runs 20 minutes behind while the lead's contact is made: older than any look-back, so only
+    // following its company can bring it into the incremental cycle.
+    let offset = -20 * 60_000;
+    const w = await synced({ customers: 8, companies: 6, seed: 4, crm: { now: () => Date.now() + offset } });
+    const lead = w.crm.store.create('companies', {
+      name: 'Snart Kunde AS',
+      org_number: '923609016',
+      lifecyclestage: 'lead',
+    });
+    const person = w.crm.store.create('contacts', {
+      firstname: 'Lise',
+      lastname: 'Leder',
+      email: 'lise@snartkunde.no',
+    });
+    w.crm.store.associate('contacts', person.id, 'companies', lead.id, 1);
+    offset = 0;
     await run(w);
+    expect(person.properties.get('visma_actor_no')).toBeUndefined();
     const [first, second] = erpCustomers(w);
     const companyOf = (associateNo: number | undefined) =>
       companies(w).find((record) => record.properties.get('visma_actor_no') === String(associateNo));
@@ -92,8 +108,16 @@ describe('crm-sync run against both simulators', () => {
       city: 'Horten',
       zip: '3183',
     });
+    // The lead becomes a customer: it is created in Business NXT, and its unchanged contact follows it.
+    await admin(`${w.crm.adminUrl}/companies/${lead.id}`, 'PATCH', { lifecyclestage: 'customer' });
     const incremental = await run(w);
     expect(incremental.report.mode).toBe('incremental');
+    const leadActor = Number(lead.properties.get('visma_actor_no'));
+    expect(w.erp.store.rows.get(leadActor)?.customerNo).toBeGreaterThan(0);
+    expect(w.erp.store.rows.get(Number(person.properties.get('visma_actor_no')))).toMatchObject({
+      name: 'Lise Leder',
+      contactPersonForAssociateNo: leadActor,
+    });
     expect(incremental.code).toBe(0);
     expect(companyOf(first?.associateNo)?.properties.get('address')).toBe('Kanalveien 7');
     expect(w.erp.store.rows.get(second?.associateNo ?? 0)).toMatchObject({

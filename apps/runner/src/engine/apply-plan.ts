@@ -31,6 +31,8 @@ export interface ApplyContext {
   readonly seenAssociateNos: Set<number>;
   /** Records that failed in this cycle, as `system:id`: their earlier errors are not cleared. */
   readonly failedRecords: Set<string>;
+  /** Customer links made in this cycle: their contacts are read next, even if the contacts did not change. */
+  readonly newCustomerLinks: Array<{ crmId: string; associateNo: number }>;
 }
 
 type ClientError = HubSpotError | VismaNxtError;
@@ -109,6 +111,8 @@ async function applyStateOnly(context: ApplyContext, operation: SyncOperation): 
         fingerprints: {},
       });
       context.seenAssociateNos.add(operation.associateNo);
+      if (operation.entity === 'customer')
+        context.newCustomerLinks.push({ crmId: operation.crmId, associateNo: operation.associateNo });
       break;
     case 'orphan':
       await store.markOrphaned(operation.entity, operation.crmId, operation.reason);
@@ -130,7 +134,8 @@ async function applyStateOnly(context: ApplyContext, operation: SyncOperation): 
       break;
     case 'conflict':
       await store.openConflict({
-        id: `${operation.entity.slice(0, 2)}-${operation.crmId}-${operation.field}`,
+        // Short enough to type in `conflicts resolve`; unique, as the same field may conflict again later.
+        id: `${operation.crmId}-${operation.field}-${context.runId.slice(0, 4)}`,
         entity: operation.entity,
         crmId: operation.crmId,
         associateNo: operation.associateNo,
@@ -306,6 +311,8 @@ async function createInErp(
     });
     await store.resolveIntent(intentId, { status: 'created', resultId: String(row.associateNo) });
     context.seenAssociateNos.add(row.associateNo);
+    if (entity === 'customer')
+      context.newCustomerLinks.push({ crmId: operation.crmId, associateNo: row.associateNo });
     bump(context.report.entities[entity].applied, 'create-erp');
     writeBacks.push({
       id: `${operation.id}:write-back`,
@@ -397,6 +404,8 @@ async function createInCrm(
       fingerprints: operation.fingerprints,
     });
     await store.resolveIntent(intentId, { status: 'created', resultId: result.value.id });
+    if (entity === 'customer')
+      context.newCustomerLinks.push({ crmId: result.value.id, associateNo: operation.associateNo });
     bump(context.report.entities[entity].applied, 'create-crm');
   }
   return ok(undefined);

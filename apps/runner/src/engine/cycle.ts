@@ -16,6 +16,7 @@ import { type CycleReport, flatCounts, newReport } from './report.js';
 import {
   contactSliceFromAssociates,
   contactSliceFromContacts,
+  contactSlicesOfCustomers,
   customerSliceFromAssociates,
   customerSliceFromCompanies,
   retrySlices,
@@ -191,6 +192,7 @@ async function cycleBody(
         ? ['contact']
         : ['customer', 'contact'];
   const errors = await store.errors();
+  const newCustomerLinks: ApplyContext['newCustomerLinks'] = [];
   for (const entity of entities) {
     const failure = await syncEntity(
       dependencies,
@@ -201,6 +203,7 @@ async function cycleBody(
       full,
       now,
       errors,
+      newCustomerLinks,
     );
     if (failure !== null) return failure;
   }
@@ -218,6 +221,7 @@ async function syncEntity(
   full: boolean,
   now: () => Date,
   errors: readonly ErrorRow[],
+  newCustomerLinks: ApplyContext['newCustomerLinks'],
 ): Promise<CycleError | null> {
   const { store, clients, config, logger } = dependencies;
   const counts = report.entities[entity];
@@ -235,6 +239,7 @@ async function syncEntity(
     report,
     seenAssociateNos: new Set(),
     failedRecords: new Set(),
+    newCustomerLinks,
   };
   const seenCrmIds = new Set<string>();
   const seenErpNos = new Set<number>();
@@ -309,6 +314,25 @@ async function syncEntity(
     return null;
   };
 
+  const hubspotMark = await store.getWatermark(watermarkName(entity, 'hubspot'));
+  const hubspotFull = full || hubspotMark === null;
+  const erpMark = await store.getWatermark(watermarkName(entity, 'visma-nxt'));
+  const erpFull = full || erpMark === null;
+
+  // Contacts of customers linked in this cycle: they belong to a synced customer only now.
+  if (!isCustomer && newCustomerLinks.length > 0 && !(hubspotFull && erpFull)) {
+    const slices = await contactSlicesOfCustomers(sliceDependencies, newCustomerLinks, {
+      hubspot: !hubspotFull,
+      erp: !erpFull,
+    });
+    if (slices.isErr()) return slices.error;
+    for (const slice of slices.value) {
+      const failure = await planAndApply(slice);
+      if (failure !== null) return failure;
+      for (const record of slice.contacts) seenCrmIds.add(record.id);
+    }
+  }
+
   // Records whose last write or read failed are tried again first, whatever the watermarks say.
   const retry = entityErrors.filter((error) => error.rule === 'write-failed' || error.rule === 'read-failed');
   if (retry.length > 0) {
@@ -335,8 +359,6 @@ async function syncEntity(
   }
 
   // HubSpot's side: its changed (or, in a full cycle, all) records, with their counterparts.
-  const hubspotMark = await store.getWatermark(watermarkName(entity, 'hubspot'));
-  const hubspotFull = full || hubspotMark === null;
   const hubspotReadStart = now();
   const api = isCustomer ? clients.hubspot.companies : clients.hubspot.contacts;
   const properties = isCustomer ? companyProperties(config.policy) : contactProperties(config.policy);
@@ -375,8 +397,6 @@ async function syncEntity(
   if (hubspotFailure !== null) return hubspotFailure;
 
   // Business NXT's side: changed (or all) rows not planned above, with their HubSpot counterparts.
-  const erpMark = await store.getWatermark(watermarkName(entity, 'visma-nxt'));
-  const erpFull = full || erpMark === null;
   const erpReadStart = now();
   const erpApi = isCustomer ? clients.visma.customers : clients.visma.contactPersons;
   const erpPages = erpApi.pages(

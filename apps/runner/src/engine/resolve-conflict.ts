@@ -82,6 +82,7 @@ export async function resolveConflict(
       report,
       seenAssociateNos: new Set(),
       failedRecords: new Set(),
+      newCustomerLinks: [],
     },
     plan,
   );

@@ -406,3 +406,42 @@ export async function retrySlices(
   }
   return ok(slices);
 }
+
+/**
+ * The contacts of customers linked in this cycle, from the sides read incrementally: they may not have changed
+ * themselves, yet only now have a customer to belong to.
+ */
+export async function contactSlicesOfCustomers(
+  dependencies: SliceDependencies,
+  customers: ReadonlyArray<{ crmId: string; associateNo: number }>,
+  sides: { hubspot: boolean; erp: boolean },
+): Promise<Result<Slice[], CycleError>> {
+  const { hubspot, visma, policy } = dependencies;
+  const slices: Slice[] = [];
+  if (sides.hubspot) {
+    const associated = await hubspot.associations.batchRead(
+      'companies',
+      'contacts',
+      customers.map((customer) => customer.crmId),
+    );
+    if (associated.isErr()) return err(fromHubSpot(associated.error, "reading new customers' contacts"));
+    const ids = unique([...associated.value.values()].flat().map((record) => record.toObjectId));
+    if (ids.length > 0) {
+      const records = await hubSpotByIds(hubspot.contacts, ids, contactProperties(policy));
+      if (records.isErr()) return err(records.error);
+      const slice = await contactSliceFromContacts(dependencies, records.value);
+      if (slice.isErr()) return err(slice.error);
+      slices.push(slice.value);
+    }
+  }
+  if (sides.erp) {
+    const rows = await visma.contactPersons.ofCustomers(customers.map((customer) => customer.associateNo));
+    if (rows.isErr()) return err(fromVisma(rows.error, "reading new customers' contact persons"));
+    if (rows.value.length > 0) {
+      const slice = await contactSliceFromAssociates(dependencies, rows.value);
+      if (slice.isErr()) return err(slice.error);
+      slices.push(slice.value);
+    }
+  }
+  return ok(slices);
+}
