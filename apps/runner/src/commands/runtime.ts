@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { loadConfig, type RunnerConfig } from '../config/config.js';
 import { nodeConfigSources } from '../config/node-sources.js';
 import { type ApiUsage, emptyApiUsage } from '../engine/api-usage.js';
-import { createSyncClients, type SyncClients } from '../engine/sync-clients.js';
+import { type ClientTuning, createSyncClients, type SyncClients } from '../engine/sync-clients.js';
 import { createLogger } from '../logging/logger.js';
 import { openSqliteStateStore } from '../state/sqlite-state-store.js';
 import type { StateStore } from '../state/state-store.js';
@@ -47,6 +47,7 @@ export function createCliLogger(options: GlobalOptions): Logger {
 export async function openRuntime(
   options: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
+  tuning: ClientTuning = {},
 ): Promise<Runtime> {
   const loaded = loadConfig(nodeConfigSources(env));
   if (!loaded.ok) throw new ConfigurationError(loaded.errors);
@@ -55,7 +56,7 @@ export async function openRuntime(
   const store = openSqliteStateStore(config.statePath);
   await store.migrate();
   const usage = emptyApiUsage();
-  const clients = createSyncClients(config, usage, logger);
+  const clients = createSyncClients(config, usage, logger, tuning);
   if (config.hashKeySource === 'generated')
     logger.info(`generated a fingerprint key beside the state (${config.statePath}); keep it with the state`);
   return { config, store, clients, usage, logger, close: () => store.close() };

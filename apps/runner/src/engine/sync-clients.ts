@@ -1,5 +1,9 @@
-import { createHubSpotClient, type HubSpotClient } from '@port-service/hubspot';
-import { createVismaNxtClient, type VismaNxtClient } from '@port-service/visma-nxt';
+import { createHubSpotClient, type HubSpotClient, type HubSpotClientSettings } from '@port-service/hubspot';
+import {
+  createVismaNxtClient,
+  type VismaNxtClient,
+  type VismaNxtClientSettings,
+} from '@port-service/visma-nxt';
 import type { Logger } from 'pino';
 import type { RunnerConfig } from '../config/config.js';
 import type { ApiUsage } from './api-usage.js';
@@ -9,9 +13,25 @@ export interface SyncClients {
   readonly visma: VismaNxtClient;
 }
 
+/** Client settings that benchmarks and reliability suites tune (timeouts, retry delays, limits). */
+export interface ClientTuning {
+  readonly hubspot?: Partial<
+    Pick<HubSpotClientSettings, 'retry' | 'rateLimit' | 'timeoutMs' | 'concurrency'>
+  >;
+  readonly visma?: Partial<
+    Pick<VismaNxtClientSettings, 'retry' | 'requestsPerMinute' | 'timeoutMs' | 'concurrency'>
+  >;
+}
+
 /** Both clients from the configuration, counting every request into `usage` and logging retries. */
-export function createSyncClients(config: RunnerConfig, usage: ApiUsage, logger: Logger): SyncClients {
+export function createSyncClients(
+  config: RunnerConfig,
+  usage: ApiUsage,
+  logger: Logger,
+  tuning: ClientTuning = {},
+): SyncClients {
   const hubspot = createHubSpotClient({
+    ...tuning.hubspot,
     accessToken: config.hubspot.accessToken,
     baseUrl: config.hubspot.baseUrl,
     onRequest: (info) => {
@@ -26,6 +46,7 @@ export function createSyncClients(config: RunnerConfig, usage: ApiUsage, logger:
     },
   });
   const visma = createVismaNxtClient({
+    ...tuning.visma,
     clientId: config.visma.clientId,
     clientSecret: config.visma.clientSecret,
     companyNo: config.visma.companyNo,

@@ -27,6 +27,8 @@ describe('normalizeOrgNumber', () => {
     ['SE556000016701', 'org-number-format'],
     ['923-609-016-X', 'org-number-format'],
     ['９２３６０９０１６', 'org-number-format'],
+    ['---------', 'org-number-format'],
+    ['. -', 'org-number-format'],
   ])('rejects %j with rule %s', (raw, rule) => {
     const result = normalizeOrgNumber(raw);
     expect(result.ok).toBe(false);

@@ -16,7 +16,12 @@ export function normalizeOrgNumber(raw: string | null | undefined): Normalized<s
         .normalize('NFC')
         .toUpperCase()
         .replace(/[\s.\-\u00a0]/gu, '');
-  if (compact === '') return valid(null);
+  if (compact === '') {
+    // Blank is empty; punctuation alone ("---") is a value typed wrong, not an empty field.
+    return raw.trim() === ''
+      ? valid(null)
+      : invalid('org-number-format', 'must be 9 digits (spaces, "NO" and "MVA" are allowed around them)');
+  }
   const digits = compact.replace(/^NO/u, '').replace(/MVA$/u, '');
   if (!/^\d+$/u.test(digits)) {
     return invalid('org-number-format', 'must be 9 digits (spaces, "NO" and "MVA" are allowed around them)');
