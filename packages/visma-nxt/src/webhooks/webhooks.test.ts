@@ -26,6 +26,23 @@ describe('webhooks', () => {
     expect(verifyWebhook(body, { 'x-vwd-signature-v1': sign('') }, [''])).toBe(false);
   });
 
+  it('refuses a stale payload when freshness is asked for (its signed timestamp), and an unsigned one first', () => {
+    const created = Date.parse('2026-11-24T10:12:55.772Z');
+    const headers = { 'x-vwd-signature-v1': sign('key') };
+    expect(verifyWebhook(body, headers, ['key'], { maxAgeMs: 300_000, now: created + 60_000 })).toBe(true);
+    expect(verifyWebhook(body, headers, ['key'], { maxAgeMs: 300_000, now: created + 600_000 })).toBe(false);
+    expect(
+      verifyWebhook(body, { 'x-vwd-signature-v1': sign('other') }, ['key'], {
+        maxAgeMs: 300_000,
+        now: created,
+      }),
+    ).toBe(false);
+    const undated = '{"event":"UPDATE"}';
+    expect(
+      verifyWebhook(undated, { 'x-vwd-signature-v1': sign('key', undated) }, ['key'], { maxAgeMs: 300_000 }),
+    ).toBe(false);
+  });
+
   it('parses TableChange payloads with PascalCase or camelCase keys', () => {
     // Sample from public code (reference §8, C2), and the camelCase the docs describe.
     expect(parseTableChange(JSON.parse(body))._unsafeUnwrap()).toEqual({
