@@ -116,6 +116,25 @@ describe('the client against the Business NXT simulator', () => {
     expect(result?._unsafeUnwrapErr().message).toMatch(/not found/);
   });
 
+  it('sends many rows as batches of up to 32 mutations, one result per row in order', async () => {
+    let requests = 0;
+    const visma = client({ onRequest: () => (requests += 1) });
+    const rows = Array.from({ length: 120 }, (_, index) => ({ name: `Batch ${index} AS`, countryNo: 47 }));
+    const created = (await visma.customers.create(rows))
+      ._unsafeUnwrap()
+      .map((result) => result._unsafeUnwrap());
+    expect(created.map((row) => row.name)).toEqual(rows.map((row) => row.name));
+    expect(new Set(created.map((row) => row.customerNo)).size).toBe(120);
+    expect(requests).toBe(1);
+    requests = 0;
+    const updated = (
+      await visma.customers.update(
+        created.map((row) => ({ associateNo: row.associateNo, values: { phone: '+4733000001' } })),
+      )
+    )._unsafeUnwrap();
+    expect(updated.every((result) => result.isOk() && result.value.phone === '+4733000001')).toBe(true);
+    expect(requests).toBe(1);
+  });
   it('reads correctly through injected faults (429, 5xx, resets, malformed JSON)', async () => {
     simulator.setFaults({ rate: 0.3, kinds: ['429', '500', '502', '503', 'reset', 'malformed-json'] });
     try {

@@ -60,6 +60,16 @@ function validValues(values: ReadonlyArray<string | null | undefined>, normalize
   return unique(found);
 }
 
+/** The ERP actor numbers HubSpot records carry in the sync's property (whole positive numbers only). */
+function actorNumbers(records: readonly HubSpotObjectInput[], policy: SyncPolicy): number[] {
+  const numbers: number[] = [];
+  for (const record of records) {
+    const value = Number(record.properties[policy.hubspotProperties.erpActorNo] ?? '');
+    if (Number.isInteger(value) && value > 0) numbers.push(value);
+  }
+  return unique(numbers);
+}
+
 /** Linked associate numbers that a lookup did not return (deleted in Business NXT), active links only. */
 function missingOf(links: readonly StoredLink[], rows: readonly AssociateInput[]): number[] {
   const found = new Set(rows.map((row) => row.associateNo));
@@ -124,14 +134,21 @@ export async function customerSliceFromCompanies(
   if (byLink.isErr()) return err(fromVisma(byLink.error, 'reading linked customers'));
   const byOrg = orgNumbers.length > 0 ? await visma.customers.byOrgNumbers(orgNumbers) : ok([]);
   if (byOrg.isErr()) return err(fromVisma(byOrg.error, 'looking customers up by organization number'));
+  // An unlinked company may already carry an actor number (written back before a state store was lost).
+  const claimed = actorNumbers(
+    companies.filter((company) => !linkedCrm.has(company.id)),
+    policy,
+  );
+  const byActor = claimed.length > 0 ? await visma.customers.byAssociateNos(claimed) : ok([]);
+  if (byActor.isErr()) return err(fromVisma(byActor.error, 'looking customers up by actor number'));
   const others = await store.linksByAssociateNos(
     'customer',
-    byOrg.value.map((row) => row.associateNo),
+    [...byOrg.value, ...byActor.value].map((row) => row.associateNo),
   );
   return ok({
     companies: [...companies],
     contacts: [],
-    customers: mergeRows(byLink.value, byOrg.value),
+    customers: mergeRows(byLink.value, byOrg.value, byActor.value),
     contactPersons: [],
     missingAssociateNos: missingOf(links, byLink.value),
     customerLinks: mergeLinks(links, others),
@@ -139,10 +156,15 @@ export async function customerSliceFromCompanies(
   });
 }
 
-/** Customers changed in Business NXT, with their HubSpot counterparts: by link, ERP number or org number. */
+/**
+ * Customers changed in Business NXT, with their HubSpot counterparts: by link, ERP number or org number. When this
+ * cycle already read every HubSpot company (and looked up each one's Business NXT match), an unlinked row has no
+ * HubSpot match to find, and `lookUpUnlinked` is false: that saves a search per 100 rows.
+ */
 export async function customerSliceFromAssociates(
   dependencies: SliceDependencies,
   rows: readonly AssociateInput[],
+  lookUpUnlinked = true,
 ): SliceResult {
   const { hubspot, store, policy } = dependencies;
   const names = policy.hubspotProperties;
@@ -152,7 +174,7 @@ export async function customerSliceFromAssociates(
     rows.map((row) => row.associateNo),
   );
   const linkedNos = new Set(links.map((link) => link.associateNo));
-  const unlinked = rows.filter((row) => !linkedNos.has(row.associateNo));
+  const unlinked = lookUpUnlinked ? rows.filter((row) => !linkedNos.has(row.associateNo)) : [];
   const byLink = await hubSpotByIds(
     hubspot.companies,
     links.filter((link) => link.status === 'active').map((link) => link.crmId),
@@ -259,10 +281,16 @@ export async function contactSliceFromContacts(
   if (byLink.isErr()) return err(fromVisma(byLink.error, 'reading linked contact persons'));
   const byEmail = emails.length > 0 ? await visma.contactPersons.byEmails(emails) : ok([]);
   if (byEmail.isErr()) return err(fromVisma(byEmail.error, 'looking contact persons up by email'));
-  const persons = mergeRows(byLink.value, byEmail.value);
+  const claimed = actorNumbers(
+    changed.filter((contact) => !linkedCrm.has(contact.id)),
+    dependencies.policy,
+  );
+  const byActor = claimed.length > 0 ? await visma.contactPersons.byAssociateNos(claimed) : ok([]);
+  if (byActor.isErr()) return err(fromVisma(byActor.error, 'looking contact persons up by actor number'));
+  const persons = mergeRows(byLink.value, byEmail.value, byActor.value);
   const others = await store.linksByAssociateNos(
     'contact',
-    byEmail.value.map((row) => row.associateNo),
+    [...byEmail.value, ...byActor.value].map((row) => row.associateNo),
   );
   return ok({
     companies: [],
@@ -275,10 +303,11 @@ export async function contactSliceFromContacts(
   });
 }
 
-/** Contact persons changed in Business NXT, with their HubSpot contacts: by link, ERP number or email. */
+/** Contact persons changed in Business NXT, with their HubSpot contacts: by link, ERP number or email (see above). */
 export async function contactSliceFromAssociates(
   dependencies: SliceDependencies,
   rows: readonly AssociateInput[],
+  lookUpUnlinked = true,
 ): SliceResult {
   const { hubspot, store, policy } = dependencies;
   const properties = contactProperties(policy);
@@ -287,7 +316,7 @@ export async function contactSliceFromAssociates(
     rows.map((row) => row.associateNo),
   );
   const linkedNos = new Set(links.map((link) => link.associateNo));
-  const unlinked = rows.filter((row) => !linkedNos.has(row.associateNo));
+  const unlinked = lookUpUnlinked ? rows.filter((row) => !linkedNos.has(row.associateNo)) : [];
   const byLink = await hubSpotByIds(
     hubspot.contacts,
     links.filter((link) => link.status === 'active').map((link) => link.crmId),

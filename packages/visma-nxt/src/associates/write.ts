@@ -1,6 +1,7 @@
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { type GraphQLErrorEntry, rowIndexOf, type VismaNxtError } from '../errors.js';
+import { type GraphQLRequest, type GraphQLResponse, maxBatch } from '../transport/graphql-transport.js';
 import { isDuplicateKey, suggestValue } from '../unconfirmed.js';
 import { type Associate, type AssociateValues, associateSchema, toLiveValues } from './associate.js';
 import { associatePageDocument, createAssociatesDocument, updateAssociatesDocument } from './documents.js';
@@ -89,15 +90,113 @@ export function createAssociates(
         if (start.isErr()) return err(start.error);
         series = { next: start.value, to: numbering.to };
       }
-      for (let index = 0; index < rows.length; index += rowsPerMutation) {
-        const chunk = rows.slice(index, index + rowsPerMutation);
-        const chunkResults = await createChunk(context, chunk, numbering, series);
-        if (chunkResults.isErr()) return err(chunkResults.error);
-        results.push(...chunkResults.value);
+      const chunks: AssociateValues[][] = [];
+      for (let index = 0; index < rows.length; index += rowsPerMutation)
+        chunks.push(rows.slice(index, index + rowsPerMutation));
+      if (series !== null) {
+        // A series may collide with numbers typed in by hand: each chunk retries its own collisions in turn.
+        for (const chunk of chunks) {
+          const chunkResults = await createChunk(context, chunk, numbering, series);
+          if (chunkResults.isErr()) return err(chunkResults.error);
+          results.push(...chunkResults.value);
+        }
+        return ok(results);
+      }
+      // Otherwise up to 32 mutations of 50 rows travel in one batch request.
+      for (let index = 0; index < chunks.length; index += maxBatch) {
+        const batch = chunks.slice(index, index + maxBatch);
+        const sent = batch.map((chunk) =>
+          chunk.map((values, position) => ({
+            index: position,
+            values:
+              numbering?.kind === 'suggest' && values.customerNo === undefined
+                ? { ...values, customerNo: suggestValue }
+                : values,
+          })),
+        );
+        const responses = await sendWrites(
+          context,
+          sent.map((sending) => createRequest(context, sending)),
+        );
+        if (responses.isErr()) return err(responses.error);
+        for (const [position, response] of responses.value.entries()) {
+          const chunk = batch[position] ?? [];
+          const answered = answerCreate(response, sent[position] ?? [], chunk, null);
+          if (answered.isErr()) return err(answered.error);
+          results.push(
+            ...chunk.map((_, row) => answered.value.results[row] ?? err(unknownOutcome('the insert'))),
+          );
+        }
       }
       return ok(results);
     })(),
   );
+}
+
+/** One mutation as a plain request; several (up to 32) as one batch request. Never resent when unclear. */
+function sendWrites(
+  context: ReadContext,
+  requests: readonly GraphQLRequest[],
+): ResultAsync<GraphQLResponse[], VismaNxtError> {
+  const [only] = requests;
+  if (requests.length === 1 && only !== undefined)
+    return context.transport.request(only, 'write').map((response) => [response]);
+  return context.transport.batch(requests, 'write');
+}
+
+type SendingRow = { readonly index: number; readonly values: AssociateValues };
+
+/** One `associate_create` of up to 50 rows. https://docs.vismasoftware.no/businessnxtapi/schema/mutations/inserts */
+function createRequest(context: ReadContext, sending: readonly SendingRow[]): GraphQLRequest {
+  return {
+    query: createAssociatesDocument(context.names),
+    operationName: 'CreateAssociates',
+    variables: {
+      companyNo: context.companyNo,
+      values: sending.map((row) => toLiveValues(row.values, context.names)),
+    },
+  };
+}
+
+/**
+ * Each sent row's outcome from one `associate_create` answer, by its index in the chunk; rows whose series number
+ * was taken come back in `retry` (series numbering only).
+ */
+function answerCreate(
+  response: GraphQLResponse,
+  sending: readonly SendingRow[],
+  chunk: readonly AssociateValues[],
+  numbering: CustomerNumbering | null,
+): Result<{ results: Array<RowResult | undefined>; retry: SendingRow[] }, VismaNxtError> {
+  const answer = readAnswer(response.data, response.errors, 'associate_create');
+  if (answer.isErr()) return err(answer.error);
+  const { items, errorsByRow, otherErrors } = answer.value;
+  const results: Array<RowResult | undefined> = [];
+  const retry: SendingRow[] = [];
+  const succeeded = sending.filter((_, position) => !errorsByRow.has(position));
+  const itemsMatch = items !== null && items.length === succeeded.length && otherErrors.length === 0;
+  sending.forEach((row, position) => {
+    const rowErrors = errorsByRow.get(position);
+    if (rowErrors !== undefined) {
+      const duplicate =
+        numbering?.kind === 'series' &&
+        chunk[row.index]?.customerNo === undefined &&
+        rowErrors.some(isDuplicateKey);
+      if (duplicate) retry.push({ index: row.index, values: chunk[row.index] ?? row.values });
+      else results[row.index] = err(graphqlError(rowErrors, null, `row ${row.index + 1} of the insert`));
+      return;
+    }
+    const item = itemsMatch ? items[succeeded.indexOf(row)] : undefined;
+    results[row.index] =
+      item !== undefined
+        ? ok(item)
+        : err(
+            otherErrors.length > 0
+              ? graphqlError(otherErrors, response.data, 'the insert')
+              : unknownOutcome('the insert'),
+          );
+  });
+  return ok({ results, retry });
 }
 
 interface SeriesCursor {
@@ -136,45 +235,14 @@ async function createChunk(
     }
     const sending = assigned.filter((row) => !exhausted.includes(row));
     if (sending.length === 0) break;
-    const response = await context.transport.request(
-      {
-        query: createAssociatesDocument(context.names),
-        operationName: 'CreateAssociates',
-        variables: {
-          companyNo: context.companyNo,
-          values: sending.map((row) => toLiveValues(row.values, context.names)),
-        },
-      },
-      'write',
-    );
+    const response = await context.transport.request(createRequest(context, sending), 'write');
     if (response.isErr()) return err(response.error);
-    const answer = readAnswer(response.value.data, response.value.errors, 'associate_create');
-    if (answer.isErr()) return err(answer.error);
-    const { items, errorsByRow, otherErrors } = answer.value;
-    const retry: typeof pending = [];
-    const succeeded = sending.filter((_, position) => !errorsByRow.has(position));
-    const itemsMatch = items !== null && items.length === succeeded.length && otherErrors.length === 0;
-    sending.forEach((row, position) => {
-      const rowErrors = errorsByRow.get(position);
-      if (rowErrors !== undefined) {
-        const duplicate =
-          numbering?.kind === 'series' &&
-          chunk[row.index]?.customerNo === undefined &&
-          rowErrors.some(isDuplicateKey);
-        if (duplicate) retry.push({ index: row.index, values: chunk[row.index] ?? row.values });
-        else results[row.index] = err(graphqlError(rowErrors, null, `row ${row.index + 1} of the insert`));
-        return;
-      }
-      const item = itemsMatch ? items[succeeded.indexOf(row)] : undefined;
-      results[row.index] =
-        item !== undefined
-          ? ok(item)
-          : err(
-              otherErrors.length > 0
-                ? graphqlError(otherErrors, response.value.data, 'the insert')
-                : unknownOutcome('the insert'),
-            );
+    const answered = answerCreate(response.value, sending, chunk, numbering);
+    if (answered.isErr()) return err(answered.error);
+    answered.value.results.forEach((result, index) => {
+      if (result !== undefined) results[index] = result;
     });
+    const retry = answered.value.retry;
     pending = retry;
   }
   for (const row of pending) {
@@ -238,10 +306,15 @@ export function updateAssociates(
   return new ResultAsync(
     (async (): Promise<Result<RowResult[], VismaNxtError>> => {
       const results: RowResult[] = [];
-      for (let index = 0; index < rows.length; index += rowsPerMutation) {
-        const chunk = rows.slice(index, index + rowsPerMutation);
-        const response = await context.transport.request(
-          {
+      const chunks: AssociateUpdate[][] = [];
+      for (let index = 0; index < rows.length; index += rowsPerMutation)
+        chunks.push(rows.slice(index, index + rowsPerMutation));
+      // Up to 32 mutations of 50 rows in one batch request.
+      for (let index = 0; index < chunks.length; index += maxBatch) {
+        const batch = chunks.slice(index, index + maxBatch);
+        const responses = await sendWrites(
+          context,
+          batch.map((chunk) => ({
             query: updateAssociatesDocument(context.names),
             operationName: 'UpdateAssociates',
             variables: {
@@ -249,38 +322,45 @@ export function updateAssociates(
               filters: chunk.map((row) => ({ associateNo: { _eq: row.associateNo } })),
               values: chunk.map((row) => toLiveValues(row.values, context.names)),
             },
-          },
-          'write',
+          })),
         );
-        if (response.isErr()) return err(response.error);
-        const answer = readAnswer(response.value.data, response.value.errors, 'associate_update');
-        if (answer.isErr()) return err(answer.error);
-        const { items, errorsByRow, otherErrors } = answer.value;
-        const byNumber = new Map((items ?? []).map((item) => [item.associateNo, item]));
-        chunk.forEach((row, position) => {
-          const rowErrors = errorsByRow.get(position);
-          const item = byNumber.get(row.associateNo);
-          if (rowErrors !== undefined)
-            results.push(err(graphqlError(rowErrors, null, `the update of associate ${row.associateNo}`)));
-          else if (item !== undefined) results.push(ok(item));
-          else if (otherErrors.length > 0)
-            results.push(err(graphqlError(otherErrors, response.value.data, 'the update')));
-          else if (items === null)
-            results.push(err(unknownOutcome(`the update of associate ${row.associateNo}`)));
-          else {
-            results.push(
-              err({
-                kind: 'graphql',
-                message: `associate ${row.associateNo} was not found (deleted in Business NXT?)`,
-                errors: [],
-                data: null,
-                retryable: false,
-              }),
-            );
-          }
-        });
+        if (responses.isErr()) return err(responses.error);
+        for (const [position, response] of responses.value.entries()) {
+          const answered = answerUpdate(response, batch[position] ?? []);
+          if (answered.isErr()) return err(answered.error);
+          results.push(...answered.value);
+        }
       }
       return ok(results);
     })(),
+  );
+}
+
+/** Each row's outcome from one `associate_update` answer, matched by associate number. */
+function answerUpdate(
+  response: GraphQLResponse,
+  chunk: readonly AssociateUpdate[],
+): Result<RowResult[], VismaNxtError> {
+  const answer = readAnswer(response.data, response.errors, 'associate_update');
+  if (answer.isErr()) return err(answer.error);
+  const { items, errorsByRow, otherErrors } = answer.value;
+  const byNumber = new Map((items ?? []).map((item) => [item.associateNo, item]));
+  return ok(
+    chunk.map((row, position): RowResult => {
+      const rowErrors = errorsByRow.get(position);
+      const item = byNumber.get(row.associateNo);
+      if (rowErrors !== undefined)
+        return err(graphqlError(rowErrors, null, `the update of associate ${row.associateNo}`));
+      if (item !== undefined) return ok(item);
+      if (otherErrors.length > 0) return err(graphqlError(otherErrors, response.data, 'the update'));
+      if (items === null) return err(unknownOutcome(`the update of associate ${row.associateNo}`));
+      return err({
+        kind: 'graphql',
+        message: `associate ${row.associateNo} was not found (deleted in Business NXT?)`,
+        errors: [],
+        data: null,
+        retryable: false,
+      });
+    }),
   );
 }

@@ -244,8 +244,14 @@ export function createTransport(options: TransportOptions) {
         (responses) => responses[0] ?? { data: null, errors: [], extensions: undefined },
       );
     },
-    /** Up to 32 read operations in one HTTP request, answered in order. */
-    batch(requests: readonly GraphQLRequest[]): ResultAsync<GraphQLResponse[], VismaNxtError> {
+    /**
+     * Up to 32 operations in one HTTP request, answered in order (https://docs.vismasoftware.no/businessnxtapi/features/batches).
+     * Reads by default; `write` batches follow the mutation rule: never resent after an unclear failure.
+     */
+    batch(
+      requests: readonly GraphQLRequest[],
+      safety: Safety = 'read',
+    ): ResultAsync<GraphQLResponse[], VismaNxtError> {
       if (requests.length === 0) return okAsync([]);
       if (requests.length > maxBatch) {
         return errAsync({
@@ -254,7 +260,7 @@ export function createTransport(options: TransportOptions) {
           retryable: false,
         });
       }
-      return run([...requests], 'read').andThen((responses) =>
+      return run([...requests], safety).andThen((responses) =>
         responses.length === requests.length
           ? okAsync(responses)
           : errAsync<GraphQLResponse[], VismaNxtError>({
