@@ -3,7 +3,12 @@ import { parseSyncPolicy, type SyncPolicy } from '@port-service/mapping';
 
 /** Everything a cycle needs, from the environment and the optional policy file. */
 export interface RunnerConfig {
-  readonly hubspot: { readonly accessToken: string; readonly baseUrl: string };
+  readonly hubspot: {
+    readonly accessToken: string;
+    readonly baseUrl: string;
+    /** HubSpot's rolling 10-second limit for the app: 100 by default, 190 or 250 on some plans. */
+    readonly requestsPerTenSeconds: number;
+  };
   readonly visma: {
     readonly clientId: string;
     readonly clientSecret: string;
@@ -11,6 +16,8 @@ export interface RunnerConfig {
     readonly tenantId: string | undefined;
     readonly tokenUrl: string;
     readonly graphqlUrl: string;
+    /** Business NXT's request limit per minute (600 documented). */
+    readonly requestsPerMinute: number;
     /** New customers' numbers: suggested by Business NXT, or from `VISMA_CUSTOMER_NUMBER_SERIES` ("20000-29999"). */
     readonly customerNumbers: { kind: 'suggest' } | { kind: 'series'; from: number; to: number };
   };
@@ -89,6 +96,18 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       `VISMA_COMPANY_NO must be a positive whole number (the Visma.net company id), got "${companyText}"`,
     );
   }
+  const positive = (name: string, fallback: number): number => {
+    const text = value(name);
+    if (text === undefined) return fallback;
+    const number = Number(text);
+    if (!Number.isInteger(number) || number <= 0) {
+      errors.push(`${name} must be a positive whole number, got "${text}"`);
+      return fallback;
+    }
+    return number;
+  };
+  const requestsPerTenSeconds = positive('HUBSPOT_REQUESTS_PER_TEN_SECONDS', 100);
+  const requestsPerMinute = positive('VISMA_REQUESTS_PER_MINUTE', 600);
   const statePath = value('CRM_SYNC_STATE') ?? defaults.statePath;
   const seriesText = value('VISMA_CUSTOMER_NUMBER_SERIES');
   let customerNumbers: RunnerConfig['visma']['customerNumbers'] = { kind: 'suggest' };
@@ -145,7 +164,11 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     errors.push('CRM_SYNC_HASH_KEY must be at least 16 characters (it keys the fingerprints)');
 
   const config = {
-    hubspot: { accessToken, baseUrl: url('HUBSPOT_BASE_URL', defaults.hubspotBaseUrl) },
+    hubspot: {
+      accessToken,
+      baseUrl: url('HUBSPOT_BASE_URL', defaults.hubspotBaseUrl),
+      requestsPerTenSeconds,
+    },
     visma: {
       clientId,
       clientSecret,
@@ -154,6 +177,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       tokenUrl: url('VISMA_TOKEN_URL', defaults.vismaTokenUrl),
       graphqlUrl: url('VISMA_GRAPHQL_URL', defaults.vismaGraphqlUrl),
       customerNumbers,
+      requestsPerMinute,
     },
     statePath,
     hashKey,

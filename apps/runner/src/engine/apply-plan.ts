@@ -31,6 +31,8 @@ export interface ApplyContext {
   readonly seenAssociateNos: Set<number>;
   /** Records that failed in this cycle, as `system:id`: their earlier errors are not cleared. */
   readonly failedRecords: Set<string>;
+  /** HubSpot records this cycle created (a full cycle's sweep need not check them). */
+  readonly createdCrmIds: Set<string>;
   /** Customer links made in this cycle: their contacts are read next, even if the contacts did not change. */
   readonly newCustomerLinks: Array<{ crmId: string; associateNo: number }>;
 }
@@ -52,7 +54,9 @@ const attentionSkips = new Set([
  * HubSpot's daily limit) stops the plan.
  */
 export async function applyPlan(context: ApplyContext, plan: SyncPlan): Promise<Result<void, CycleError>> {
-  for (const operation of plan.operations) await applyStateOnly(context, operation);
+  await context.store.transaction(async () => {
+    for (const operation of plan.operations) await applyStateOnly(context, operation);
+  });
   const byKind = <K extends SyncOperation['kind']>(kind: K) =>
     plan.operations.filter(
       (operation): operation is Extract<SyncOperation, { kind: K }> => operation.kind === kind,
@@ -247,26 +251,28 @@ async function createInErp(
   const { store, visma, policy } = context;
   const entity = operations[0]?.entity ?? 'customer';
   const ready: Array<{ operation: CreateErpOperation; intentId: string }> = [];
-  for (const operation of operations) {
-    const customer = customerOf(operation.customer);
-    if (entity === 'contact' && customer === null) {
-      await failRecord(context, operation, 'hubspot', operation.crmId, {
-        kind: 'customer-not-synced',
-        message: "the contact's customer is not linked yet",
+  await context.store.transaction(async () => {
+    for (const operation of operations) {
+      const customer = customerOf(operation.customer);
+      if (entity === 'contact' && customer === null) {
+        await failRecord(context, operation, 'hubspot', operation.crmId, {
+          kind: 'customer-not-synced',
+          message: "the contact's customer is not linked yet",
+        });
+        continue;
+      }
+      const intentId = `${context.runId}/${operation.id}`;
+      await store.recordIntent({
+        id: intentId,
+        entity,
+        target: 'visma-nxt',
+        sourceId: operation.crmId,
+        correlationKey: erpIntentKey(operation.fingerprints, customer?.associateNo ?? null),
+        createdAt: context.now().toISOString(),
       });
-      continue;
+      ready.push({ operation, intentId });
     }
-    const intentId = `${context.runId}/${operation.id}`;
-    await store.recordIntent({
-      id: intentId,
-      entity,
-      target: 'visma-nxt',
-      sourceId: operation.crmId,
-      correlationKey: erpIntentKey(operation.fingerprints, customer?.associateNo ?? null),
-      createdAt: context.now().toISOString(),
-    });
-    ready.push({ operation, intentId });
-  }
+  });
   if (ready.length === 0) return ok([]);
   const rows = ready.map(({ operation }) => {
     const customer = customerOf(operation.customer);
@@ -283,51 +289,55 @@ async function createInErp(
     );
     if (error.fatal) return err(error);
     const unclear = mayHaveApplied(created.error);
-    for (const { operation, intentId } of ready) {
-      if (!unclear) await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
-      await failRecord(context, operation, 'hubspot', operation.crmId, created.error, unclear);
-    }
+    await context.store.transaction(async () => {
+      for (const { operation, intentId } of ready) {
+        if (!unclear) await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
+        await failRecord(context, operation, 'hubspot', operation.crmId, created.error, unclear);
+      }
+    });
     return ok([]);
   }
   const writeBacks: WriteBackOperation[] = [];
-  for (const [index, { operation, intentId }] of ready.entries()) {
-    const result = created.value[index];
-    if (result === undefined || result.isErr()) {
-      await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
-      await failRecord(
-        context,
-        operation,
-        'hubspot',
-        operation.crmId,
-        result?.error ?? { kind: 'unanswered', message: 'Business NXT did not answer for this row' },
-      );
-      continue;
+  await context.store.transaction(async () => {
+    for (const [index, { operation, intentId }] of ready.entries()) {
+      const result = created.value[index];
+      if (result === undefined || result.isErr()) {
+        await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
+        await failRecord(
+          context,
+          operation,
+          'hubspot',
+          operation.crmId,
+          result?.error ?? { kind: 'unanswered', message: 'Business NXT did not answer for this row' },
+        );
+        continue;
+      }
+      const row = result.value;
+      await store.insertLink(entity, {
+        crmId: operation.crmId,
+        associateNo: row.associateNo,
+        fingerprints: operation.fingerprints,
+      });
+      await store.resolveIntent(intentId, { status: 'created', resultId: String(row.associateNo) });
+      context.seenAssociateNos.add(row.associateNo);
+      if (entity === 'customer')
+        context.newCustomerLinks.push({ crmId: operation.crmId, associateNo: row.associateNo });
+      bump(context.report.entities[entity].applied, 'create-erp');
+      writeBacks.push({
+        id: `${operation.id}:write-back`,
+        entity,
+        kind: 'write-back',
+        crmId: operation.crmId,
+        associateNo: row.associateNo,
+        properties: erpNumbersToHubSpotProperties(
+          entity === 'customer'
+            ? { erpCustomerNo: row.customerNo ?? null, erpActorNo: row.associateNo }
+            : { erpActorNo: row.associateNo },
+          policy.hubspotProperties,
+        ),
+      });
     }
-    const row = result.value;
-    await store.insertLink(entity, {
-      crmId: operation.crmId,
-      associateNo: row.associateNo,
-      fingerprints: operation.fingerprints,
-    });
-    await store.resolveIntent(intentId, { status: 'created', resultId: String(row.associateNo) });
-    context.seenAssociateNos.add(row.associateNo);
-    if (entity === 'customer')
-      context.newCustomerLinks.push({ crmId: operation.crmId, associateNo: row.associateNo });
-    bump(context.report.entities[entity].applied, 'create-erp');
-    writeBacks.push({
-      id: `${operation.id}:write-back`,
-      entity,
-      kind: 'write-back',
-      crmId: operation.crmId,
-      associateNo: row.associateNo,
-      properties: erpNumbersToHubSpotProperties(
-        entity === 'customer'
-          ? { erpCustomerNo: row.customerNo ?? null, erpActorNo: row.associateNo }
-          : { erpActorNo: row.associateNo },
-        policy.hubspotProperties,
-      ),
-    });
-  }
+  });
   return ok(writeBacks);
 }
 
@@ -339,26 +349,28 @@ async function createInCrm(
   const { store, hubspot } = context;
   const entity = operations[0]?.entity ?? 'customer';
   const ready: Array<{ operation: CreateCrmOperation; intentId: string; companyId: string | null }> = [];
-  for (const operation of operations) {
-    const customer = customerOf(operation.customer);
-    if (entity === 'contact' && customer === null) {
-      await failRecord(context, operation, 'visma-nxt', String(operation.associateNo), {
-        kind: 'customer-not-synced',
-        message: "the contact person's customer is not linked yet",
+  await context.store.transaction(async () => {
+    for (const operation of operations) {
+      const customer = customerOf(operation.customer);
+      if (entity === 'contact' && customer === null) {
+        await failRecord(context, operation, 'visma-nxt', String(operation.associateNo), {
+          kind: 'customer-not-synced',
+          message: "the contact person's customer is not linked yet",
+        });
+        continue;
+      }
+      const intentId = `${context.runId}/${operation.id}`;
+      await store.recordIntent({
+        id: intentId,
+        entity,
+        target: 'hubspot',
+        sourceId: String(operation.associateNo),
+        correlationKey: hubSpotIntentKey(operation.fingerprints, operation.associateNo),
+        createdAt: context.now().toISOString(),
       });
-      continue;
+      ready.push({ operation, intentId, companyId: customer?.crmId ?? null });
     }
-    const intentId = `${context.runId}/${operation.id}`;
-    await store.recordIntent({
-      id: intentId,
-      entity,
-      target: 'hubspot',
-      sourceId: String(operation.associateNo),
-      correlationKey: hubSpotIntentKey(operation.fingerprints, operation.associateNo),
-      createdAt: context.now().toISOString(),
-    });
-    ready.push({ operation, intentId, companyId: customer?.crmId ?? null });
-  }
+  });
   if (ready.length === 0) return ok(undefined);
   const api = entity === 'customer' ? hubspot.companies : hubspot.contacts;
   const created = await api.batchCreate(
@@ -372,42 +384,50 @@ async function createInCrm(
     const error = fromHubSpot(created.error, `creating ${entity === 'customer' ? 'companies' : 'contacts'}`);
     if (error.fatal) return err(error);
     const unclear = mayHaveApplied(created.error);
-    for (const { operation, intentId } of ready) {
-      if (!unclear) await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
-      await failRecord(
-        context,
-        operation,
-        'visma-nxt',
-        String(operation.associateNo),
-        created.error,
-        unclear,
-      );
-    }
+    await context.store.transaction(async () => {
+      for (const { operation, intentId } of ready) {
+        if (!unclear) await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
+        await failRecord(
+          context,
+          operation,
+          'visma-nxt',
+          String(operation.associateNo),
+          created.error,
+          unclear,
+        );
+      }
+    });
     return ok(undefined);
   }
-  for (const [index, { operation, intentId }] of ready.entries()) {
-    const result = created.value[index];
-    if (result === undefined || result.isErr()) {
-      await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
-      await failRecord(
-        context,
-        operation,
-        'visma-nxt',
-        String(operation.associateNo),
-        result?.error ?? { kind: 'unanswered', message: 'HubSpot did not answer for this record' },
-      );
-      continue;
+  await context.store.transaction(async () => {
+    for (const [index, { operation, intentId }] of ready.entries()) {
+      const result = created.value[index];
+      if (result === undefined || result.isErr()) {
+        // A chunk that got no clear answer may have been created: its intent stays for the next cycle to look up.
+        const unclear = result !== undefined && mayHaveApplied(result.error);
+        if (!unclear) await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
+        await failRecord(
+          context,
+          operation,
+          'visma-nxt',
+          String(operation.associateNo),
+          result?.error ?? { kind: 'unanswered', message: 'HubSpot did not answer for this record' },
+          unclear,
+        );
+        continue;
+      }
+      await store.insertLink(entity, {
+        crmId: result.value.id,
+        associateNo: operation.associateNo,
+        fingerprints: operation.fingerprints,
+      });
+      await store.resolveIntent(intentId, { status: 'created', resultId: result.value.id });
+      context.createdCrmIds.add(result.value.id);
+      if (entity === 'customer')
+        context.newCustomerLinks.push({ crmId: result.value.id, associateNo: operation.associateNo });
+      bump(context.report.entities[entity].applied, 'create-crm');
     }
-    await store.insertLink(entity, {
-      crmId: result.value.id,
-      associateNo: operation.associateNo,
-      fingerprints: operation.fingerprints,
-    });
-    await store.resolveIntent(intentId, { status: 'created', resultId: result.value.id });
-    if (entity === 'customer')
-      context.newCustomerLinks.push({ crmId: result.value.id, associateNo: operation.associateNo });
-    bump(context.report.entities[entity].applied, 'create-crm');
-  }
+  });
   return ok(undefined);
 }
 
@@ -427,25 +447,29 @@ async function updateErp(
       `updating ${entity === 'customer' ? 'customers' : 'contact persons'}`,
     );
     if (error.fatal) return err(error);
-    for (const operation of operations)
-      await failRecord(context, operation, 'visma-nxt', String(operation.associateNo), updated.error);
+    await context.store.transaction(async () => {
+      for (const operation of operations)
+        await failRecord(context, operation, 'visma-nxt', String(operation.associateNo), updated.error);
+    });
     return ok(undefined);
   }
-  for (const [index, operation] of operations.entries()) {
-    const result = updated.value[index];
-    if (result === undefined || result.isErr()) {
-      await failRecord(
-        context,
-        operation,
-        'visma-nxt',
-        String(operation.associateNo),
-        result?.error ?? { kind: 'unanswered', message: 'Business NXT did not answer for this row' },
-      );
-      continue;
+  await context.store.transaction(async () => {
+    for (const [index, operation] of operations.entries()) {
+      const result = updated.value[index];
+      if (result === undefined || result.isErr()) {
+        await failRecord(
+          context,
+          operation,
+          'visma-nxt',
+          String(operation.associateNo),
+          result?.error ?? { kind: 'unanswered', message: 'Business NXT did not answer for this row' },
+        );
+        continue;
+      }
+      await context.store.mergeFingerprints(entity, operation.crmId, operation.fingerprints);
+      bump(context.report.entities[entity].applied, 'update-erp');
     }
-    await context.store.mergeFingerprints(entity, operation.crmId, operation.fingerprints);
-    bump(context.report.entities[entity].applied, 'update-erp');
-  }
+  });
   return ok(undefined);
 }
 
@@ -473,28 +497,32 @@ async function updateCrm(
   if (updated.isErr()) {
     const error = fromHubSpot(updated.error, `updating ${entity === 'customer' ? 'companies' : 'contacts'}`);
     if (error.fatal) return err(error);
-    for (const [id, entry] of entries)
-      for (const operation of entry.operations)
-        await failRecord(context, operation, 'hubspot', id, updated.error);
+    await context.store.transaction(async () => {
+      for (const [id, entry] of entries)
+        for (const operation of entry.operations)
+          await failRecord(context, operation, 'hubspot', id, updated.error);
+    });
     return ok(undefined);
   }
-  for (const [index, [id, entry]] of entries.entries()) {
-    const result = updated.value[index];
-    for (const operation of entry.operations) {
-      if (result === undefined || result.isErr()) {
-        await failRecord(
-          context,
-          operation,
-          'hubspot',
-          id,
-          result?.error ?? { kind: 'unanswered', message: 'HubSpot did not answer for this record' },
-        );
-        continue;
+  await context.store.transaction(async () => {
+    for (const [index, [id, entry]] of entries.entries()) {
+      const result = updated.value[index];
+      for (const operation of entry.operations) {
+        if (result === undefined || result.isErr()) {
+          await failRecord(
+            context,
+            operation,
+            'hubspot',
+            id,
+            result?.error ?? { kind: 'unanswered', message: 'HubSpot did not answer for this record' },
+          );
+          continue;
+        }
+        if (operation.kind === 'update-crm')
+          await context.store.mergeFingerprints(entity, operation.crmId, operation.fingerprints);
+        bump(context.report.entities[entity].applied, operation.kind);
       }
-      if (operation.kind === 'update-crm')
-        await context.store.mergeFingerprints(entity, operation.crmId, operation.fingerprints);
-      bump(context.report.entities[entity].applied, operation.kind);
     }
-  }
+  });
   return ok(undefined);
 }

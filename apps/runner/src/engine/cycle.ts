@@ -153,6 +153,7 @@ export async function runCycle(dependencies: CycleDependencies, options: CycleOp
     report.finishedAt = finishedAt.toISOString();
     report.durationMs = finishedAt.getTime() - startedAt.getTime();
     report.apiCalls = usageSince(usageBefore, dependencies.usage);
+    report.peakRssBytes = process.resourceUsage().maxRSS * 1024;
     if (!options.dryRun) {
       await store.finishRun({
         id: runId,
@@ -241,11 +242,13 @@ async function syncEntity(
     seenAssociateNos: new Set(),
     failedRecords: new Set(),
     newCustomerLinks,
+    createdCrmIds: new Set(),
   };
   const seenCrmIds = new Set<string>();
   const seenErpNos = new Set<number>();
 
   const planAndApply = async (slice: Slice): Promise<CycleError | null> => {
+    const planStart = performance.now();
     const plan = planSync({
       hubspot: { companies: slice.companies, contacts: slice.contacts },
       erp: {
@@ -257,6 +260,9 @@ async function syncEntity(
       policy: config.policy,
       fingerprintKey: config.hashKey,
     });
+    report.planning.ms += performance.now() - planStart;
+    report.planning.records +=
+      slice.companies.length + slice.contacts.length + slice.customers.length + slice.contactPersons.length;
     for (const [kind, count] of Object.entries(plan.counts)) {
       const key = kind as keyof typeof counts.planned;
       counts.planned[key] = (counts.planned[key] ?? 0) + (count ?? 0);
@@ -277,41 +283,45 @@ async function syncEntity(
       ...(isCustomer ? slice.companies : slice.contacts).map((record) => `hubspot:${record.id}`),
       ...rows.map((row) => `visma-nxt:${row.associateNo}`),
     ];
-    for (const key of records) {
-      if (!erroredKeys.has(key) || applyContext.failedRecords.has(key)) continue;
-      const [system, recordId] = key.split(':') as [string, string];
-      await store.clearErrors(entity, system, recordId);
-      erroredKeys.delete(key);
-    }
+    await store.transaction(async () => {
+      for (const key of records) {
+        if (!erroredKeys.has(key) || applyContext.failedRecords.has(key)) continue;
+        const [system, recordId] = key.split(':') as [string, string];
+        await store.clearErrors(entity, system, recordId);
+        erroredKeys.delete(key);
+      }
+    });
     return null;
   };
   /** A chunk whose counterparts could not be read: its records are kept as errors and retried next cycle. */
   const sliceFailed = async (error: CycleError, system: 'hubspot' | 'visma-nxt', ids: readonly string[]) => {
     if (error.fatal) return error;
     logger.warn({ side: error.side, kind: error.kind, records: ids.length }, error.message);
-    for (const id of ids) {
-      counts.failed += 1;
-      applyContext.failedRecords.add(`${system}:${id}`);
-      report.items.push({
-        entity,
-        outcome: 'failed',
-        system,
-        crmId: system === 'hubspot' ? id : null,
-        associateNo: system === 'visma-nxt' ? Number(id) : null,
-        reason: error.kind,
-        message: error.message,
-      });
-      if (!options.dryRun)
-        await store.recordError({
+    await store.transaction(async () => {
+      for (const id of ids) {
+        counts.failed += 1;
+        applyContext.failedRecords.add(`${system}:${id}`);
+        report.items.push({
           entity,
+          outcome: 'failed',
           system,
-          recordId: id,
-          field: '*',
-          rule: 'read-failed',
+          crmId: system === 'hubspot' ? id : null,
+          associateNo: system === 'visma-nxt' ? Number(id) : null,
+          reason: error.kind,
           message: error.message,
-          seenAt: now().toISOString(),
         });
-    }
+        if (!options.dryRun)
+          await store.recordError({
+            entity,
+            system,
+            recordId: id,
+            field: '*',
+            rule: 'read-failed',
+            message: error.message,
+            seenAt: now().toISOString(),
+          });
+      }
+    });
     return null;
   };
 
@@ -366,6 +376,7 @@ async function syncEntity(
   const source = hubspotRecords(api, properties, hubspotFull ? null : Date.parse(hubspotMark ?? ''));
   let pending: HubSpotObject[] = [];
   let hubspotComplete = true;
+  let inFlight: Promise<CycleError | null> = Promise.resolve(null);
   const flushHubSpot = async (): Promise<CycleError | null> => {
     if (pending.length === 0) return null;
     const records = pending.map(toObjectInput);
@@ -393,11 +404,13 @@ async function syncEntity(
     }
     options.onProgress?.({ entity, side: 'hubspot', read: counts.read.hubspot, total: null });
     if (pending.length >= chunkSize) {
-      const failure = await flushHubSpot();
+      // Reading goes on while a slice is applied; one slice at a time, so slices never race each other.
+      const failure = await inFlight;
       if (failure !== null) return failure;
+      inFlight = flushHubSpot();
     }
   }
-  const hubspotFailure = await flushHubSpot();
+  const hubspotFailure = (await inFlight) ?? (await flushHubSpot());
   if (hubspotFailure !== null) return hubspotFailure;
 
   // Business NXT's side: changed (or all) rows not planned above, with their HubSpot counterparts.
@@ -408,6 +421,7 @@ async function syncEntity(
   );
   let rows: AssociateInput[] = [];
   let readRows = 0;
+  let erpInFlight: Promise<CycleError | null> = Promise.resolve(null);
   const flushErp = async (): Promise<CycleError | null> => {
     if (rows.length === 0) return null;
     const chunk = rows;
@@ -437,15 +451,19 @@ async function syncEntity(
     counts.read.vismaNxt = readRows;
     options.onProgress?.({ entity, side: 'visma-nxt', read: readRows, total: page.value.totalCount });
     if (rows.length >= chunkSize) {
-      const failure = await flushErp();
+      const failure = await erpInFlight;
       if (failure !== null) return failure;
+      erpInFlight = flushErp();
     }
   }
-  const erpFailure = await flushErp();
+  const erpFailure = (await erpInFlight) ?? (await flushErp());
   if (erpFailure !== null) return erpFailure;
 
   // A full read saw every live record: links whose records one side did not return are checked directly.
   if (hubspotFull && erpFull) {
+    // Records this cycle created exist on both sides by construction.
+    for (const id of applyContext.createdCrmIds) seenCrmIds.add(id);
+    for (const no of applyContext.seenAssociateNos) seenErpNos.add(no);
     const failure = await sweepLinks(
       dependencies,
       sliceDependencies,

@@ -43,6 +43,10 @@ export interface CycleReport {
   exitCode: 0 | 1 | 3;
   /** Why the cycle failed, when it did. */
   failure: string | null;
+  /** Time spent planning (pure CPU) and the records planned, for the planner's throughput. */
+  readonly planning: { records: number; ms: number };
+  /** The process's peak resident memory so far, in bytes (set when the cycle ends). */
+  peakRssBytes: number;
 }
 
 function emptyCounts(): EntityCounts {
@@ -69,6 +73,8 @@ export function newReport(
     intents: { resolvedCreated: 0, resolvedAbandoned: 0, stillPending: 0 },
     exitCode: 0,
     failure: null,
+    planning: { records: 0, ms: 0 },
+    peakRssBytes: 0,
   };
 }
 

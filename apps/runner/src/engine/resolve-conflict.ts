@@ -83,6 +83,7 @@ export async function resolveConflict(
       seenAssociateNos: new Set(),
       failedRecords: new Set(),
       newCustomerLinks: [],
+      createdCrmIds: new Set(),
     },
     plan,
   );

@@ -31,6 +31,7 @@ export function createSyncClients(
   tuning: ClientTuning = {},
 ): SyncClients {
   const hubspot = createHubSpotClient({
+    rateLimit: { perTenSeconds: config.hubspot.requestsPerTenSeconds, searchPerSecond: 4 },
     ...tuning.hubspot,
     accessToken: config.hubspot.accessToken,
     baseUrl: config.hubspot.baseUrl,
@@ -46,6 +47,7 @@ export function createSyncClients(
     },
   });
   const visma = createVismaNxtClient({
+    requestsPerMinute: config.visma.requestsPerMinute,
     ...tuning.visma,
     clientId: config.visma.clientId,
     clientSecret: config.visma.clientSecret,

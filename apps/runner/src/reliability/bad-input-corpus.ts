@@ -18,10 +18,10 @@ export interface AcceptedCase {
 }
 
 const long = (length: number) =>
-  'Langt navn '
+  `${'Langt navn '
     .repeat(Math.ceil(length / 11))
     .slice(0, length)
-    .trim() + 'X';
+    .trim()}X`;
 
 const orgNumbers: Array<[string, string, string]> = [
   ['wrong check digit', '123456789', 'org-number-check-digit'],

@@ -113,6 +113,8 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       .prepare(sql)
       .all(...params)
       .map((row) => schema.parse(row));
+  // One transaction per call, or part of the caller's when `transaction()` already opened one (SQLite cannot nest).
+  const atomically = <T>(work: () => T): T => (db.inTransaction ? work() : db.transaction(work)());
   const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
   return {
@@ -127,13 +129,25 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       );
       for (const migration of migrations) {
         if (applied.has(migration.version)) continue;
-        db.transaction(() => {
+        atomically(() => {
           for (const statement of migration.statements) db.exec(statement);
           db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
             migration.version,
             stamp(),
           );
-        })();
+        });
+      }
+    },
+
+    async transaction<T>(work: () => Promise<T>): Promise<T> {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
       }
     },
 
@@ -196,7 +210,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       ).run(kind, link.crmId, link.associateNo, JSON.stringify(link.fingerprints), stamp());
     },
     async mergeFingerprints(kind: Entity, crmId: string, prints: Readonly<Record<string, Fingerprint>>) {
-      db.transaction(() => {
+      atomically(() => {
         const [row] = all(linkRow, 'SELECT * FROM links WHERE entity = ? AND crm_id = ?', kind, crmId);
         if (row === undefined) throw new Error(`no ${kind} link for HubSpot record ${crmId}`);
         db.prepare('UPDATE links SET fingerprints = ?, updated_at = ? WHERE entity = ? AND crm_id = ?').run(
@@ -205,7 +219,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
           kind,
           crmId,
         );
-      })();
+      });
     },
     async markOrphaned(kind: Entity, crmId: string, reason: string) {
       db.prepare(
@@ -213,7 +227,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       ).run(reason, stamp(), kind, crmId);
     },
     async moveLink(kind: Entity, fromCrmId: string, toCrmId: string) {
-      db.transaction(() => {
+      atomically(() => {
         const survivor = all(
           linkRow,
           'SELECT * FROM links WHERE entity = ? AND crm_id = ?',
@@ -228,7 +242,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
             kind,
             fromCrmId,
           );
-      })();
+      });
     },
 
     async getWatermark(name: string) {
@@ -238,14 +252,14 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       );
     },
     async setWatermark(name: string, value: string) {
-      db.transaction(() => {
+      atomically(() => {
         db.prepare('DELETE FROM watermarks WHERE name = ?').run(name);
         db.prepare('INSERT INTO watermarks (name, value, updated_at) VALUES (?, ?, ?)').run(
           name,
           value,
           stamp(),
         );
-      })();
+      });
     },
 
     async recordIntent(intent: NewIntent) {
@@ -321,7 +335,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
 
     async recordError(error: RecordError) {
-      db.transaction(() => {
+      atomically(() => {
         const updated = db
           .prepare(
             'UPDATE record_errors SET message = ?, last_seen_at = ? WHERE entity = ? AND system = ? AND record_id = ? AND field = ? AND rule = ?',
@@ -349,7 +363,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
             error.seenAt,
           );
         }
-      })();
+      });
     },
     async clearErrors(kind: Entity, system: string, recordId: string) {
       db.prepare('DELETE FROM record_errors WHERE entity = ? AND system = ? AND record_id = ?').run(

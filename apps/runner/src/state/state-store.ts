@@ -9,6 +9,12 @@ export interface StateStore {
   /** Applies pending schema migrations, in order, each once. */
   migrate(): Promise<void>;
 
+  /**
+   * Runs `work` (calls to this store only, no other awaits) as one transaction: all or nothing, and one sync to
+   * disk instead of one per call.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+
   /** One cycle at a time per installation: take the lock, or learn who holds it. */
   acquireLock(holder: LockHolder, ttlMs: number): Promise<{ ok: true } | { ok: false; holder: LockHolder }>;
   releaseLock(holderId: string): Promise<void>;

@@ -37,6 +37,15 @@ function chunks<T>(items: readonly T[], size = batchLimit): T[][] {
   return out;
 }
 
+/** Errors after which no other request can succeed either. */
+function stopsAllWork(error: HubSpotError): boolean {
+  return (
+    error.kind === 'auth' ||
+    error.kind === 'config' ||
+    (error.kind === 'rate-limited' && error.policy === 'DAILY')
+  );
+}
+
 function batchFailure(error: BatchError, fallback: string): HubSpotError {
   const message = error.message ?? fallback;
   if (error.category === 'OBJECT_NOT_FOUND')
@@ -85,7 +94,48 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
       .send({ method, path, safety, json, searchParams })
       .andThen((response) => parseBody(hubSpotObjectSchema, response.body, `${method} ${path}`));
 
-  /** Sends batch writes chunk by chunk, matching every result and error to its input by trace id. */
+  /** One chunk of a batch write, every result and error matched to its input by trace id. */
+  const writeChunk = async (
+    operation: 'create' | 'update' | 'upsert',
+    chunk: ReadonlyArray<Record<string, unknown>>,
+    offset: number,
+    safety: Safety,
+  ): Promise<Result<BatchResult[], HubSpotError>> => {
+    const traced = chunk.map((input, index) => ({ ...input, objectWriteTraceId: String(offset + index) }));
+    const response = await transport.send({
+      method: 'POST',
+      path: `${base}/batch/${operation}`,
+      json: { inputs: traced },
+      safety,
+    });
+    if (response.isErr()) return err(response.error);
+    const body = parseBody(batchResponseSchema, response.value.body, `batch ${operation}`);
+    if (body.isErr()) return err(body.error);
+    const byTrace = new Map<string, BatchResult>();
+    for (const record of body.value.results)
+      if (record.objectWriteTraceId) byTrace.set(record.objectWriteTraceId, ok(record));
+    for (const error of body.value.errors ?? []) {
+      for (const trace of error.context?.objectWriteTraceId ?? [])
+        byTrace.set(trace, err(batchFailure(error, `batch ${operation} failed`)));
+    }
+    // Without trace ids in the answer, an all-succeeded batch still maps by order.
+    const inOrder = body.value.results.length === chunk.length && byTrace.size === 0;
+    return ok(
+      traced.map((input, index) => {
+        const record = body.value.results[index];
+        return (
+          byTrace.get(input.objectWriteTraceId) ??
+          (inOrder && record ? ok(record) : err(unanswered(`batch ${operation}`)))
+        );
+      }),
+    );
+  };
+
+  /**
+   * Sends batch writes in chunks of 100, several at once (the transport bounds concurrency and pace). A chunk
+   * that fails fails its own inputs only, each with the chunk's error; only an error that stops all work (auth,
+   * configuration, HubSpot's daily limit) fails the call.
+   */
   const batchWrite = (
     operation: 'create' | 'update' | 'upsert',
     inputs: ReadonlyArray<Record<string, unknown>>,
@@ -93,39 +143,18 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
   ): ResultAsync<BatchResult[], HubSpotError> =>
     new ResultAsync(
       (async (): Promise<Result<BatchResult[], HubSpotError>> => {
+        const parts = chunks(inputs);
+        const answers = await Promise.all(
+          parts.map((chunk, index) => writeChunk(operation, chunk, index * batchLimit, safety)),
+        );
         const all: BatchResult[] = [];
-        let offset = 0;
-        for (const chunk of chunks(inputs)) {
-          const traced = chunk.map((input, index) => ({
-            ...input,
-            objectWriteTraceId: String(offset + index),
-          }));
-          const response = await transport.send({
-            method: 'POST',
-            path: `${base}/batch/${operation}`,
-            json: { inputs: traced },
-            safety,
-          });
-          if (response.isErr()) return err(response.error);
-          const body = parseBody(batchResponseSchema, response.value.body, `batch ${operation}`);
-          if (body.isErr()) return err(body.error);
-          const byTrace = new Map<string, BatchResult>();
-          for (const record of body.value.results)
-            if (record.objectWriteTraceId) byTrace.set(record.objectWriteTraceId, ok(record));
-          for (const error of body.value.errors ?? []) {
-            for (const trace of error.context?.objectWriteTraceId ?? [])
-              byTrace.set(trace, err(batchFailure(error, `batch ${operation} failed`)));
+        for (const [index, answer] of answers.entries()) {
+          if (answer.isOk()) {
+            all.push(...answer.value);
+            continue;
           }
-          // Without trace ids in the answer, an all-succeeded batch still maps by order.
-          const inOrder = body.value.results.length === chunk.length && byTrace.size === 0;
-          traced.forEach((input, index) => {
-            const record = body.value.results[index];
-            all.push(
-              byTrace.get(input.objectWriteTraceId) ??
-                (inOrder && record ? ok(record) : err(unanswered(`batch ${operation}`))),
-            );
-          });
-          offset += chunk.length;
+          if (stopsAllWork(answer.error)) return err(answer.error);
+          for (const _ of parts[index] ?? []) all.push(err(answer.error));
         }
         return ok(all);
       })(),

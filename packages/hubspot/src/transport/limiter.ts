@@ -14,6 +14,9 @@ export function createWindowLimiter(options: {
   let windowMs = options.windowMs;
   let pausedUntil = 0;
   const starts: number[] = [];
+  // HubSpot counts a request when it arrives, we when we send it: a request that left just as a slot freed may
+  // arrive while the server still counts the old one. A little slack on top of the window absorbs that jitter.
+  const slackMs = 50;
   let queue: Promise<void> = Promise.resolve();
   const take = async (): Promise<void> => {
     for (;;) {
@@ -22,12 +25,12 @@ export function createWindowLimiter(options: {
         await options.sleep(pausedUntil - now);
         continue;
       }
-      while (starts.length > 0 && (starts[0] ?? 0) <= now - windowMs) starts.shift();
+      while (starts.length > 0 && (starts[0] ?? 0) <= now - windowMs - slackMs) starts.shift();
       if (starts.length < limit) {
         starts.push(now);
         return;
       }
-      await options.sleep((starts[0] ?? now) + windowMs - now);
+      await options.sleep((starts[0] ?? now) + windowMs + slackMs - now);
     }
   };
   return {

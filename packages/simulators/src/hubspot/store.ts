@@ -78,14 +78,49 @@ export class HubSpotStore {
     return null;
   }
 
+  /** The live record holding a unique value (emails compared without case), through an index kept as records change. */
   findByUnique(type: ObjectType, name: string, value: string): HubSpotRecord | undefined {
-    const wanted = name === 'email' ? value.toLowerCase() : value;
-    for (const record of this.records[type].values()) {
-      if (record.archived) continue;
-      const own = record.properties.get(name);
-      if (own !== undefined && (name === 'email' ? own.toLowerCase() : own) === wanted) return record;
+    const wanted = uniqueKey(name, value);
+    const found = this.records[type].get(this.uniqueIndex(type, name).get(wanted) ?? '');
+    if (found && !found.archived && uniqueKey(name, found.properties.get(name) ?? '') === wanted)
+      return found;
+    if (found === undefined) return undefined;
+    // The entry went stale (the holder was archived or merged): rebuild this index once and ask again.
+    this.indexes.delete(`${type}:${name}`);
+    const again = this.records[type].get(this.uniqueIndex(type, name).get(wanted) ?? '');
+    return again && !again.archived ? again : undefined;
+  }
+
+  // Value → record id per `type:property`, built on first use (one scan), then kept up to date by create/update.
+  private readonly indexes = new Map<string, Map<string, string>>();
+
+  private uniqueIndex(type: ObjectType, name: string): Map<string, string> {
+    const key = `${type}:${name}`;
+    let index = this.indexes.get(key);
+    if (index === undefined) {
+      index = new Map();
+      for (const record of this.records[type].values()) {
+        const own = record.properties.get(name);
+        if (!record.archived && own !== undefined && !index.has(uniqueKey(name, own)))
+          index.set(uniqueKey(name, own), record.id);
+      }
+      this.indexes.set(key, index);
     }
-    return undefined;
+    return index;
+  }
+
+  /** Keeps the built indexes of a type in step with a record's new values (and drops its old ones). */
+  private reindex(record: HubSpotRecord, before: ReadonlyMap<string, string>): void {
+    for (const [key, index] of this.indexes) {
+      const [type, name] = key.split(':') as [ObjectType, string];
+      if (type !== record.type) continue;
+      const old = before.get(name);
+      const now = record.properties.get(name);
+      if (old === now) continue;
+      if (old !== undefined && index.get(uniqueKey(name, old)) === record.id)
+        index.delete(uniqueKey(name, old));
+      if (now !== undefined && !index.has(uniqueKey(name, now))) index.set(uniqueKey(name, now), record.id);
+    }
   }
 
   create(type: ObjectType, properties: Readonly<Record<string, string>>): HubSpotRecord {
@@ -108,12 +143,14 @@ export class HubSpotStore {
     record.properties.set('createdate', new Date(now).toISOString());
     record.properties.set(modifiedProperty[type], new Date(now).toISOString());
     this.records[type].set(id, record);
+    this.reindex(record, new Map());
     return record;
   }
 
   /** Sets properties (`""` clears one) and moves the modified date. */
   update(record: HubSpotRecord, properties: Readonly<Record<string, string>>): HubSpotRecord {
     const now = Math.max(this.now(), record.updatedAt + 1);
+    const before = new Map(record.properties);
     for (const [name, value] of Object.entries(properties)) {
       if (value === '') record.properties.delete(name);
       else record.properties.set(name, value);
@@ -121,6 +158,7 @@ export class HubSpotStore {
     record.updatedAt = now;
     record.searchableAt = now + this.searchLagMs;
     record.properties.set(modifiedProperty[record.type], new Date(now).toISOString());
+    this.reindex(record, before);
     return record;
   }
 
@@ -154,6 +192,9 @@ export class HubSpotStore {
       for (const typeId of types) this.associate(primary.type, primary.id, otherType, otherId, typeId);
     }
     this.associations.delete(loserKey);
+    // The survivor took over values the loser held: rebuild the indexes of this type when next used.
+    for (const key of [...this.indexes.keys()])
+      if (key.startsWith(`${primary.type}:`)) this.indexes.delete(key);
     this.archive(loser);
     loser.mergedInto = primary.id;
     return this.update(primary, {});
@@ -187,4 +228,8 @@ export class HubSpotStore {
       .filter(([key]) => key.startsWith(`${toType}:`))
       .map(([key, types]) => ({ toId: key.split(':')[1] ?? '', typeIds: [...types].sort((a, b) => a - b) }));
   }
+}
+
+function uniqueKey(name: string, value: string): string {
+  return name === 'email' ? value.toLowerCase() : value;
 }

@@ -22,10 +22,28 @@ function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${escaped.replace(/%/gu, '.*').replace(/_/gu, '.')}$`, 'su');
 }
 
+// A filter's list is the same array for every row it is tested against: convert it once (per field).
+const operandLists = new WeakMap<readonly unknown[], Map<string, { list: unknown[]; set: Set<unknown> }>>();
+
+function operandList(field: string, raw: readonly unknown[]): { list: unknown[]; set: Set<unknown> } {
+  let byField = operandLists.get(raw);
+  if (byField === undefined) {
+    byField = new Map();
+    operandLists.set(raw, byField);
+  }
+  let converted = byField.get(field);
+  if (converted === undefined) {
+    const list = raw.map((item) => operand(field, item));
+    converted = { list, set: new Set(list) };
+    byField.set(field, converted);
+  }
+  return converted;
+}
+
 function compare(value: unknown, operator: string, raw: unknown, field: string): boolean {
   // NULL compares false with everything, as in SQL (rows never changed since Oct 2024 have no changedTimestamp).
   if (value === null || value === undefined) return false;
-  const list = Array.isArray(raw) ? raw.map((item) => operand(field, item)) : [];
+  const { list, set } = Array.isArray(raw) ? operandList(field, raw) : { list: [], set: new Set() };
   const target = operand(field, raw);
   const lessThan = (a: unknown, b: unknown) =>
     typeof a === 'number' && typeof b === 'number' ? a < b : String(a) < String(b);
@@ -43,9 +61,9 @@ function compare(value: unknown, operator: string, raw: unknown, field: string):
     case '_lte':
       return !lessThan(target, value);
     case '_in':
-      return list.includes(value);
+      return set.has(value);
     case '_not_in':
-      return !list.includes(value);
+      return !set.has(value);
     case '_between':
     case '_not_between': {
       const [low, high] = list;
@@ -79,12 +97,12 @@ export function sortRows(
   orderBy: ReadonlyArray<Record<string, 'ASC' | 'DESC'>>,
 ): AssociateRow[] {
   const keys = orderBy.flatMap((entry) => Object.entries(entry));
-  return rows.sort((a, b) => {
+  const order = (a: AssociateRow, b: AssociateRow): number => {
     for (const [field, direction] of keys) {
       const left = comparable(a, field);
       const right = comparable(b, field);
       if (left === right) continue;
-      const order =
+      const sign =
         left === null
           ? -1
           : right === null
@@ -92,10 +110,14 @@ export function sortRows(
             : (left as number | string) < (right as number | string)
               ? -1
               : 1;
-      return direction === 'DESC' ? -order : order;
+      return direction === 'DESC' ? -sign : sign;
     }
     return a.associateNo - b.associateNo;
-  });
+  };
+  // Rows are stored in associate-number order, the usual sort: skip sorting what is already in order.
+  for (let index = 1; index < rows.length; index += 1)
+    if (order(rows[index - 1] as AssociateRow, rows[index] as AssociateRow) > 0) return rows.sort(order);
+  return rows;
 }
 
 const encodeCursor = (offset: number) => Buffer.from(`arrayconnection:${offset}`).toString('base64');

@@ -68,40 +68,58 @@ export class CompanyStore {
       .replace(/\.(\d{3})Z$/u, '.$10000Z');
   }
 
+  // Kept as rows change, so numbering and the customer-number check cost nothing per row (large test data sets).
+  private highestAssociateNo = 0;
+  private highestCustomerNo = 10000;
+  private readonly holders = new Map<number, Set<number>>();
+
   nextAssociateNo(): number {
-    let highest = 0;
-    for (const no of this.rows.keys()) highest = Math.max(highest, no);
-    return highest + 1;
+    return this.highestAssociateNo + 1;
   }
 
   nextCustomerNo(): number {
-    let highest = 10000;
-    for (const row of this.rows.values()) highest = Math.max(highest, row.customerNo);
-    return highest + 1;
+    return this.highestCustomerNo + 1;
   }
 
   customerNoTaken(customerNo: number, except?: number): boolean {
-    for (const row of this.rows.values())
-      if (row.customerNo === customerNo && row.associateNo !== except) return true;
+    for (const holder of this.holders.get(customerNo) ?? []) if (holder !== except) return true;
     return false;
+  }
+
+  private track(row: AssociateRow): void {
+    this.highestAssociateNo = Math.max(this.highestAssociateNo, row.associateNo);
+    this.highestCustomerNo = Math.max(this.highestCustomerNo, row.customerNo);
+    if (row.customerNo > 0)
+      this.holders.set(row.customerNo, (this.holders.get(row.customerNo) ?? new Set()).add(row.associateNo));
+  }
+
+  private untrack(row: AssociateRow): void {
+    this.holders.get(row.customerNo)?.delete(row.associateNo);
   }
 
   /** Inserts a row as it would come from an import (no timestamps: a "legacy" row) or from the API/a user. */
   insert(values: AssociateValues & { associateNo: number }, legacy = false): AssociateRow {
     const now = legacy ? null : this.timestamp();
     const row: AssociateRow = { ...blankRow, ...values, createdTimestamp: now, changedTimestamp: now };
+    const replaced = this.rows.get(row.associateNo);
+    if (replaced) this.untrack(replaced);
     this.rows.set(row.associateNo, row);
+    this.track(row);
     return row;
   }
 
   update(associateNo: number, values: AssociateValues): AssociateRow | undefined {
     const row = this.rows.get(associateNo);
     if (row === undefined) return undefined;
+    this.untrack(row);
     Object.assign(row, values, { associateNo, changedTimestamp: this.timestamp() });
+    this.track(row);
     return row;
   }
 
   delete(associateNo: number): boolean {
+    const row = this.rows.get(associateNo);
+    if (row) this.untrack(row);
     return this.rows.delete(associateNo);
   }
 }
