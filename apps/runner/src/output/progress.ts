@@ -15,9 +15,10 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr) {
     update(progress: CycleProgress): void {
       const phase = `${progress.entity}s · ${sides[progress.side]}`;
       const now = Date.now();
-      if (phase === lastPhase && now - lastDraw < (tty ? 100 : 5000)) return;
-      lastDraw = now;
       const changedPhase = phase !== lastPhase;
+      const due = now - lastDraw >= (tty ? 100 : 5000);
+      if (!changedPhase && !due) return;
+      lastDraw = now;
       lastPhase = phase;
       let text = `${phase}: ${progress.read} read`;
       if (progress.total !== null && progress.total > 0) {
@@ -29,7 +30,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr) {
       if (tty) {
         stream.write(`\r\u001b[2K${text}`);
         drawn = true;
-      } else if (changedPhase || now - lastDraw >= 5000) stream.write(`${text}\n`);
+      } else stream.write(`${text}\n`);
     },
     done(): void {
       if (tty && drawn) stream.write('\r\u001b[2K');
