@@ -243,6 +243,55 @@ function customerOf(ref: CustomerRef | undefined): { crmId: string; associateNo:
   return ref?.kind === 'linked' ? ref : null;
 }
 
+/**
+ * Records an intent for each create before it is sent, in one transaction (DESIGN §5). A contact whose customer is
+ * not linked yet is failed instead: it has nothing to be created under.
+ */
+async function recordIntents<Operation extends CreateErpOperation | CreateCrmOperation>(
+  context: ApplyContext,
+  operations: readonly Operation[],
+  describe: (
+    operation: Operation,
+    customer: { crmId: string; associateNo: number } | null,
+  ) => {
+    target: 'hubspot' | 'visma-nxt';
+    source: { system: 'hubspot' | 'visma-nxt'; id: string };
+    correlationKey: string;
+  },
+): Promise<
+  Array<{ operation: Operation; intentId: string; customer: { crmId: string; associateNo: number } | null }>
+> {
+  const ready: Array<{
+    operation: Operation;
+    intentId: string;
+    customer: { crmId: string; associateNo: number } | null;
+  }> = [];
+  await context.store.transaction(async () => {
+    for (const operation of operations) {
+      const customer = customerOf(operation.customer);
+      const { target, source, correlationKey } = describe(operation, customer);
+      if (operation.entity === 'contact' && customer === null) {
+        await failRecord(context, operation, source.system, source.id, {
+          kind: 'customer-not-synced',
+          message: "the contact's customer is not linked yet",
+        });
+        continue;
+      }
+      const intentId = `${context.runId}/${operation.id}`;
+      await context.store.recordIntent({
+        id: intentId,
+        entity: operation.entity,
+        target,
+        sourceId: source.id,
+        correlationKey,
+        createdAt: context.now().toISOString(),
+      });
+      ready.push({ operation, intentId, customer });
+    }
+  });
+  return ready;
+}
+
 async function createInErp(
   context: ApplyContext,
   operations: readonly CreateErpOperation[],
@@ -250,36 +299,15 @@ async function createInErp(
   if (operations.length === 0) return ok([]);
   const { store, visma, policy } = context;
   const entity = operations[0]?.entity ?? 'customer';
-  const ready: Array<{ operation: CreateErpOperation; intentId: string }> = [];
-  await context.store.transaction(async () => {
-    for (const operation of operations) {
-      const customer = customerOf(operation.customer);
-      if (entity === 'contact' && customer === null) {
-        await failRecord(context, operation, 'hubspot', operation.crmId, {
-          kind: 'customer-not-synced',
-          message: "the contact's customer is not linked yet",
-        });
-        continue;
-      }
-      const intentId = `${context.runId}/${operation.id}`;
-      await store.recordIntent({
-        id: intentId,
-        entity,
-        target: 'visma-nxt',
-        sourceId: operation.crmId,
-        correlationKey: erpIntentKey(operation.fingerprints, customer?.associateNo ?? null),
-        createdAt: context.now().toISOString(),
-      });
-      ready.push({ operation, intentId });
-    }
-  });
+  const ready = await recordIntents(context, operations, (operation, customer) => ({
+    target: 'visma-nxt',
+    source: { system: 'hubspot', id: operation.crmId },
+    correlationKey: erpIntentKey(operation.fingerprints, customer?.associateNo ?? null),
+  }));
   if (ready.length === 0) return ok([]);
-  const rows = ready.map(({ operation }) => {
-    const customer = customerOf(operation.customer);
-    return customer
-      ? { ...operation.values, contactPersonForAssociateNo: customer.associateNo }
-      : operation.values;
-  });
+  const rows = ready.map(({ operation, customer }) =>
+    customer ? { ...operation.values, contactPersonForAssociateNo: customer.associateNo } : operation.values,
+  );
   const api = entity === 'customer' ? visma.customers : visma.contactPersons;
   const created = await api.create(rows);
   if (created.isErr()) {
@@ -348,36 +376,18 @@ async function createInCrm(
   if (operations.length === 0) return ok(undefined);
   const { store, hubspot } = context;
   const entity = operations[0]?.entity ?? 'customer';
-  const ready: Array<{ operation: CreateCrmOperation; intentId: string; companyId: string | null }> = [];
-  await context.store.transaction(async () => {
-    for (const operation of operations) {
-      const customer = customerOf(operation.customer);
-      if (entity === 'contact' && customer === null) {
-        await failRecord(context, operation, 'visma-nxt', String(operation.associateNo), {
-          kind: 'customer-not-synced',
-          message: "the contact person's customer is not linked yet",
-        });
-        continue;
-      }
-      const intentId = `${context.runId}/${operation.id}`;
-      await store.recordIntent({
-        id: intentId,
-        entity,
-        target: 'hubspot',
-        sourceId: String(operation.associateNo),
-        correlationKey: hubSpotIntentKey(operation.fingerprints, operation.associateNo),
-        createdAt: context.now().toISOString(),
-      });
-      ready.push({ operation, intentId, companyId: customer?.crmId ?? null });
-    }
-  });
+  const ready = await recordIntents(context, operations, (operation) => ({
+    target: 'hubspot',
+    source: { system: 'visma-nxt', id: String(operation.associateNo) },
+    correlationKey: hubSpotIntentKey(operation.fingerprints, operation.associateNo),
+  }));
   if (ready.length === 0) return ok(undefined);
   const api = entity === 'customer' ? hubspot.companies : hubspot.contacts;
   const created = await api.batchCreate(
-    ready.map(({ operation, companyId }) => ({
+    ready.map(({ operation, customer }) => ({
       properties: operation.properties,
       associations:
-        companyId === null ? [] : [{ toId: companyId, typeId: associationTypes.contactToPrimaryCompany }],
+        customer === null ? [] : [{ toId: customer.crmId, typeId: associationTypes.contactToPrimaryCompany }],
     })),
   );
   if (created.isErr()) {
