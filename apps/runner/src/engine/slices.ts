@@ -60,6 +60,19 @@ function validValues(values: ReadonlyArray<string | null | undefined>, normalize
   return unique(found);
 }
 
+/** The records' ids and the ids HubSpot merged into them (`hs_merged_object_ids`, "123;456"): their links count. */
+function idsWithMerged(records: readonly HubSpotObjectInput[]): string[] {
+  return unique(
+    records.flatMap((record) => [
+      record.id,
+      ...(record.properties.hs_merged_object_ids ?? '')
+        .split(';')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    ]),
+  );
+}
+
 /** The ERP actor numbers HubSpot records carry in the sync's property (whole positive numbers only). */
 function actorNumbers(records: readonly HubSpotObjectInput[], policy: SyncPolicy): number[] {
   const numbers: number[] = [];
@@ -117,11 +130,7 @@ export async function customerSliceFromCompanies(
   companies: readonly HubSpotObjectInput[],
 ): SliceResult {
   const { visma, store, policy } = dependencies;
-  const ids = companies.map((company) => company.id);
-  const merged = companies.flatMap((company) =>
-    (company.properties.hs_merged_object_ids ?? '').split(';').filter((id) => id.trim() !== ''),
-  );
-  const links = await store.linksByCrmIds('customer', unique([...ids, ...merged]));
+  const links = await store.linksByCrmIds('customer', idsWithMerged(companies));
   const linkedCrm = new Set(links.map((link) => link.crmId));
   const linkedNos = links.map((link) => link.associateNo);
   const orgNumbers = validValues(
@@ -266,11 +275,7 @@ export async function contactSliceFromContacts(
   const { hubspot, visma, store } = dependencies;
   const contacts = await withCompanies(hubspot, changed);
   if (contacts.isErr()) return err(contacts.error);
-  const ids = changed.map((contact) => contact.id);
-  const merged = changed.flatMap((contact) =>
-    (contact.properties.hs_merged_object_ids ?? '').split(';').filter((id) => id.trim() !== ''),
-  );
-  const links = await store.linksByCrmIds('contact', unique([...ids, ...merged]));
+  const links = await store.linksByCrmIds('contact', idsWithMerged(changed));
   const linkedCrm = new Set(links.map((link) => link.crmId));
   const linkedNos = links.map((link) => link.associateNo);
   const emails = validValues(
