@@ -209,11 +209,12 @@ describe('rate limits and retries', () => {
   });
 
   it('times out a hanging read and retries it', async () => {
-    const { client, requests } = testClient({ timeoutMs: 50 });
+    // Generous margins: the whole suite shares two cores, and a busy event loop must not turn the answer into a timeout.
+    const { client, requests } = testClient({ timeoutMs: 600 });
     nock('https://api.hubapi.com')
       .get('/crm/v3/objects/companies/101')
       .query(true)
-      .delay(200)
+      .delay(3000)
       .reply(200, record('101'));
     expectCall('GET', '/crm/v3/objects/companies/101', company);
     expect((await get(client)).isOk()).toBe(true);
