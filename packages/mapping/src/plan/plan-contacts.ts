@@ -266,6 +266,8 @@ function matchAndCreate(
     (person) => !matcher.isClaimed(person.input.associateNo) && !matcher.isHeld(person.input.associateNo),
   );
   remaining.sort((a, b) => a.input.associateNo - b.input.associateNo);
+  // HubSpot contact emails are unique, also within one batch create: the lowest associate number gets the email.
+  const createdByEmail = new Map<string, number>();
   for (const erp of remaining) {
     const recordId = String(erp.input.associateNo);
     if (skipInvalid(context, 'contact', 'visma-nxt', recordId, blockingIssues(erp.mapped.issues, rules)))
@@ -296,7 +298,21 @@ function matchAndCreate(
       );
       continue;
     }
-    if (policy.contacts.createInCrm) createInCrm(context, erp, erp.customer);
+    const first = email === null ? undefined : createdByEmail.get(email);
+    if (first !== undefined) {
+      skip(
+        context,
+        'visma-nxt',
+        recordId,
+        'email-at-other-company',
+        `contact person ${first} has the same email and becomes its HubSpot contact in this cycle; HubSpot allows one contact per email`,
+      );
+      continue;
+    }
+    if (policy.contacts.createInCrm) {
+      createInCrm(context, erp, erp.customer);
+      if (email !== null) createdByEmail.set(email, erp.input.associateNo);
+    }
   }
 }
 

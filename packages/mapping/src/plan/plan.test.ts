@@ -472,4 +472,33 @@ describe('planSync: matching and bad input', () => {
       { kind: 'skip', recordId: '8', reason: 'email-at-other-company' },
     ]);
   });
+
+  it('creates one HubSpot contact for two contact persons with the same email, and names the other', () => {
+    const systems = new InMemorySystems();
+    for (const [company, actor] of [
+      ['1', 7],
+      ['2', 9],
+    ] as const) {
+      systems.addCompany(company, { name: `${company} AS`, visma_actor_no: String(actor) });
+      systems.addAssociate({ associateNo: actor, customerNo: actor, name: `${company} AS` });
+    }
+    for (const [associateNo, parent] of [
+      [10, 9],
+      [8, 7],
+    ] as const)
+      systems.addAssociate({
+        associateNo,
+        name: 'Per',
+        emailAddress: 'per@a.no',
+        contactPersonForAssociateNo: parent,
+      });
+    const contactOperations = planSync(systems.input(policy)).operations.filter(
+      (operation) => operation.entity === 'contact',
+    );
+    expect(contactOperations).toMatchObject([
+      { kind: 'create-crm', associateNo: 8 },
+      { kind: 'skip', recordId: '10', reason: 'email-at-other-company' },
+    ]);
+    expect(contactOperations[1]).toMatchObject({ message: expect.stringContaining('contact person 8') });
+  });
 });
