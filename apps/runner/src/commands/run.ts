@@ -1,5 +1,6 @@
 import { type CycleOptions, LockHeldError, runCycle } from '../engine/cycle.js';
 import type { CycleReport } from '../engine/report.js';
+import { maskPersonalData } from '../logging/mask.js';
 import { formatPlan, type PlannedOperation } from '../output/format-plan.js';
 import { formatReport } from '../output/format-report.js';
 import { createProgress } from '../output/progress.js';
@@ -52,15 +53,9 @@ export async function runCommand(
   }
   progress?.done();
   if (options.json) {
-    write(
-      JSON.stringify(
-        showPlan
-          ? { ...report, operations: planned.map(({ entity, operation }) => ({ ...operation, entity })) }
-          : report,
-        null,
-        2,
-      ),
-    );
+    const operations = planned.map(({ entity, operation }) => ({ ...operation, entity }));
+    const shown = options.logPersonalData === true ? operations : maskPersonalData(operations);
+    write(JSON.stringify(showPlan ? { ...report, operations: shown } : report, null, 2));
   } else {
     if (showPlan) write(`${formatPlan(planned, options.logPersonalData === true)}\n`);
     write(formatReport(report));

@@ -165,6 +165,26 @@ describe('crm-sync run against both simulators', () => {
     expect(writes((await run(w)).report)).toBe(0);
   });
 
+  it('`plan` shows every create field by field and writes nothing; emails and phones are masked unless asked', async () => {
+    const w = await synced({ customers: 4, companies: 3, seed: 8 });
+    const before = { companies: companies(w).length, rows: w.erp.store.rows.size };
+    const email = /[\w.+-]+@[\w-]+\.[a-z]{2,}/u;
+    const phone = /\+47\d{8}/u;
+    const masked = await cli(w, ['plan', '--json']);
+    expect(masked.code, masked.stderr).toBe(0);
+    const plan = JSON.parse(masked.stdout) as { operations: Array<{ kind: string }> };
+    expect(plan.operations.some((operation) => operation.kind === 'create-crm')).toBe(true);
+    expect(masked.stdout).not.toMatch(email);
+    expect(masked.stdout).not.toMatch(phone);
+    const table = await cli(w, ['plan']);
+    expect(table.stdout).toContain('→');
+    expect(table.stdout).not.toMatch(email);
+    const revealed = await cli(w, ['--log-personal-data', 'plan', '--json']);
+    expect(revealed.stdout).toMatch(email);
+    expect(revealed.stdout).toMatch(phone);
+    expect({ companies: companies(w).length, rows: w.erp.store.rows.size }).toEqual(before);
+  });
+
   it('links an existing record by organization number instead of creating a duplicate', async () => {
     world = await startWorld({ customers: 5, seed: 6 });
     const w = world;
