@@ -1,4 +1,5 @@
-import { type CycleOptions, LockHeldError, runCycle } from '../engine/cycle.js';
+import { type CycleOptions, runCycle } from '../engine/cycle.js';
+import { LockHeldError } from '../engine/cycle-lock.js';
 import type { CycleReport } from '../engine/report.js';
 import { maskPersonalData } from '../logging/mask.js';
 import { formatPlan, type PlannedOperation } from '../output/format-plan.js';

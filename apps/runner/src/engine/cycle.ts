@@ -10,6 +10,7 @@ import type { StateStore, StoredLink } from '../state/state-store.js';
 import { type ApiUsage, emptyApiUsage, usageSince } from './api-usage.js';
 import { type ApplyContext, applyPlan } from './apply-plan.js';
 import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
+import { takeCycleLock } from './cycle-lock.js';
 import { resolvePendingIntents } from './intents.js';
 import { companyProperties, contactProperties, toObjectInput } from './record-properties.js';
 import { type CycleReport, flatCounts, newReport } from './report.js';
@@ -62,32 +63,10 @@ export interface CycleDependencies {
   readonly now?: (() => Date) | undefined;
 }
 
-/** Another cycle holds the lock (exit code 75). */
-export class LockHeldError extends Error {
-  constructor(readonly holder: string) {
-    super(`another cycle is running (${holder}); try again when it has finished`);
-  }
-}
-
 // Business NXT's clock and ours may differ: incremental reads start this far before the watermark.
 const erpOverlapMs = 2 * 60_000;
 // HubSpot's search index lags writes: its reads look this far back (the client default, stated here for the docs).
 const hubspotLookBackMs = 5 * 60_000;
-// A holder on another machine that died keeps the lock this long; one on this machine is noticed at once.
-const lockTtlMs = 6 * 60 * 60_000;
-
-/** Whether a lock holder (`host/pid/run`) is a process on this machine that no longer exists. */
-function isDeadLocalHolder(holderId: string): boolean {
-  const [host, pidText] = holderId.split('/');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 const linkOnlyKinds = new Set(['link', 'relink', 'skip', 'candidates']);
 
 const watermarkName = (entity: Entity, side: 'hubspot' | 'visma-nxt') => `${entity}.${side}`;
@@ -117,16 +96,14 @@ export async function runCycle(dependencies: CycleDependencies, options: CycleOp
     description: `crm-sync pid ${process.pid} on ${hostname()} since ${startedAt.toISOString()}`,
   };
 
-  if (!options.dryRun) {
-    let lock = await store.acquireLock(holder, lockTtlMs);
-    if (!lock.ok && isDeadLocalHolder(lock.holder.id)) {
-      // Killed before it could let go (SIGKILL, power loss): nothing runs under that lock any more.
-      logger.warn(`taking over the lock of a cycle that died: ${lock.holder.description}`);
-      await store.releaseLock(lock.holder.id);
-      lock = await store.acquireLock(holder, lockTtlMs);
-    }
-    if (!lock.ok) throw new LockHeldError(lock.holder.description);
-    await store.startRun({ id: runId, startedAt: startedAt.toISOString(), mode: report.mode });
+  const lock = options.dryRun ? null : await takeCycleLock(store, holder, logger);
+  if (lock !== null) {
+    await store
+      .startRun({ id: runId, startedAt: startedAt.toISOString(), mode: report.mode })
+      .catch(async (error: unknown) => {
+        await lock.release();
+        throw error;
+      });
   }
   try {
     const failure = await cycleBody(dependencies, options, report, full, now);
@@ -162,7 +139,7 @@ export async function runCycle(dependencies: CycleDependencies, options: CycleOp
         counts: flatCounts(report),
         apiCalls: { ...report.apiCalls },
       });
-      await store.releaseLock(holder.id);
+      await lock?.release();
     }
   }
   return report;
