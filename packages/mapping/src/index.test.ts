@@ -23,6 +23,7 @@ describe('public surface', () => {
         "createCustomerMatcher",
         "createFingerprinter",
         "createTimestampReader",
+        "customerCandidateKey",
         "customerSyncFields",
         "customerToAssociateValues",
         "customerToHubSpotProperties",

@@ -31,7 +31,7 @@ export type {
   MatchableCompany,
   MatchableCustomer,
 } from './match/customer-matcher.js';
-export { createCustomerMatcher } from './match/customer-matcher.js';
+export { createCustomerMatcher, customerCandidateKey } from './match/customer-matcher.js';
 export type { Match } from './match/match.js';
 export { companyNameKey, personNameKey } from './match/name-key.js';
 export { compareKey } from './merge/compare-key.js';

@@ -146,6 +146,8 @@ export function createVismaNxtClient(settings: VismaNxtClientSettings) {
       byCustomerNos: byField('customerNo', customerFilter),
       /** By organization number (Business NXT's `companyNo` column). */
       byOrgNumbers: byField('companyNo', customerFilter),
+      /** By postal code (`postCode`, exact): where to look for a company known only by name and address. */
+      byPostalCodes: byField('postCode', customerFilter),
       byEmails: byField('emailAddress', customerFilter),
       /** Creates customers; each gets a customer number as `customerNumbers` says, unless one is given. */
       create: (rows: readonly AssociateValues[]): ResultAsync<RowResult[], VismaNxtError> =>

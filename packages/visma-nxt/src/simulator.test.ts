@@ -107,6 +107,10 @@ describe('the client against the Business NXT simulator', () => {
     expect(byOrg.map((row) => row.associateNo).sort((a, b) => a - b)).toEqual(
       rows.map((row) => row.associateNo),
     );
+    const postCodes = [...new Set(rows.map((row) => row.postCode ?? ''))];
+    const byPostCode = (await visma.customers.byPostalCodes(postCodes))._unsafeUnwrap();
+    expect(byPostCode.length).toBeGreaterThanOrEqual(rows.length);
+    expect(byPostCode.every((row) => postCodes.includes(row.postCode ?? ''))).toBe(true);
     const gone = rows[4]?.associateNo ?? 0;
     await fetch(`${simulator.adminUrl}/associates/${gone}`, { method: 'DELETE' });
     expect((await visma.associates.byAssociateNos([gone]))._unsafeUnwrap()).toEqual([]);

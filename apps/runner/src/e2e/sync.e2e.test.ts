@@ -205,6 +205,36 @@ describe('crm-sync run against both simulators', () => {
     expect(typed.properties.get('visma_actor_no')).toBe(String(row?.associateNo));
   });
 
+  it('reports a same name and postal code pair as candidates from either side, and creates neither', async () => {
+    const w = await synced({ customers: 6, companies: 4, seed: 9 });
+    const associateNo = w.erp.store.nextAssociateNo();
+    w.erp.store.insert({
+      associateNo,
+      customerNo: w.erp.store.nextCustomerNo(),
+      name: 'Fjordbris Bakeri AS',
+      postCode: '0150',
+      countryNo: 47,
+    });
+    const company = w.crm.store.create('companies', {
+      name: 'FJORDBRIS BAKERI',
+      zip: '0150',
+      country: 'Norway',
+      lifecyclestage: 'customer',
+    });
+    const fjordbris = (name: string | null | undefined) => /fjordbris/iu.test(name ?? '');
+    for (const cycle of [['run', '--full'], ['run']]) {
+      const result = await run(w, cycle.slice(1));
+      expect(result.code, result.stderr).toBe(0);
+      expect(companies(w).filter((record) => fjordbris(record.properties.get('name')))).toHaveLength(1);
+      expect(erpCustomers(w).filter((row) => fjordbris(row.name))).toHaveLength(1);
+      expect(result.report.items).toContainEqual(
+        expect.objectContaining({ outcome: 'candidates', crmId: company.id, reason: 'name-and-postal-code' }),
+      );
+      // The next cycle reads both as changed again (an ERP edit) and still creates neither.
+      await admin(`${w.erp.adminUrl}/associates/${associateNo}`, 'PATCH', { phone: '+4722334455' });
+    }
+  });
+
   it('reports invalid data per record with field and rule, and syncs every other record', async () => {
     const w = await synced({ customers: 3, seed: 7 });
     w.crm.store.create('companies', { name: 'Feil AS', org_number: '123456789', lifecyclestage: 'customer' });

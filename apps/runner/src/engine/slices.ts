@@ -1,8 +1,13 @@
 import { type HubSpotClient, type HubSpotObject, mergedObjectIds } from '@port-service/hubspot';
 import {
   type AssociateInput,
+  associateToCustomer,
+  type CanonicalCustomer,
+  companyPropertyNames,
+  customerCandidateKey,
   type HubSpotContactInput,
   type HubSpotObjectInput,
+  hubSpotCompanyToCustomer,
   type LinkState,
   normalizeEmail,
   normalizeOrgNumber,
@@ -124,6 +129,44 @@ async function hubSpotByUniqueProperty(
   return ok([...read.value.values()].flatMap((result) => (result.isOk() ? [result.value] : [])));
 }
 
+/**
+ * Name + postal code candidates (DESIGN §4) are looked for in the whole other system, not only among the records
+ * read with them: for the records no sure key matched, the other side's customers in their postal codes are
+ * fetched, and those with the same candidate key and no link are kept. The planner then reports them as
+ * candidates instead of creating a duplicate, whatever order the two sides were read in.
+ */
+function candidateKeys(records: ReadonlyArray<{ record: CanonicalCustomer }>): {
+  keys: Set<string>;
+  postalCodes: string[];
+} {
+  const keys = new Set<string>();
+  const postalCodes = new Set<string>();
+  for (const { record } of records) {
+    const key = customerCandidateKey(record);
+    if (key === null || record.postalCode === null) continue;
+    keys.add(key);
+    postalCodes.add(record.postalCode);
+  }
+  return { keys, postalCodes: [...postalCodes] };
+}
+
+/** Whether a record's sure keys (actor number, organization number) found nothing in what was fetched. */
+function unmatchedBySureKeys(
+  record: CanonicalCustomer,
+  foundActorNos: ReadonlySet<number>,
+  foundOrgNumbers: ReadonlySet<string>,
+): boolean {
+  return (
+    (record.erpActorNo === null || !foundActorNos.has(record.erpActorNo)) &&
+    (record.orgNumber === null || !foundOrgNumbers.has(record.orgNumber))
+  );
+}
+
+/** Org numbers of fetched rows or companies, normalized as the planner compares them. */
+function orgNumbersOf(values: ReadonlyArray<string | null | undefined>): Set<string> {
+  return new Set(validValues(values, normalizeOrgNumber));
+}
+
 /** Customers changed in HubSpot, with their Business NXT counterparts: by link, else by organization number. */
 export async function customerSliceFromCompanies(
   dependencies: SliceDependencies,
@@ -150,6 +193,30 @@ export async function customerSliceFromCompanies(
   );
   const byActor = claimed.length > 0 ? await visma.customers.byAssociateNos(claimed) : ok([]);
   if (byActor.isErr()) return err(fromVisma(byActor.error, 'looking customers up by actor number'));
+  const foundActorNos = new Set(byActor.value.map((row) => row.associateNo));
+  const foundOrgNumbers = orgNumbersOf(byOrg.value.map((row) => row.companyNo));
+  const unmatched = candidateKeys(
+    companies
+      .filter((company) => !linkedCrm.has(company.id) && company.archived !== true)
+      .map((company) => hubSpotCompanyToCustomer(company, policy.hubspotProperties))
+      .filter((mapped) => unmatchedBySureKeys(mapped.record, foundActorNos, foundOrgNumbers)),
+  );
+  const byPostalCode =
+    unmatched.postalCodes.length > 0 ? await visma.customers.byPostalCodes(unmatched.postalCodes) : ok([]);
+  if (byPostalCode.isErr())
+    return err(fromVisma(byPostalCode.error, 'looking customers up by name and postal code'));
+  const sameKey = byPostalCode.value.filter((row) =>
+    unmatched.keys.has(customerCandidateKey(associateToCustomer(row).record) ?? ''),
+  );
+  const sameKeyLinked = new Set(
+    (
+      await store.linksByAssociateNos(
+        'customer',
+        sameKey.map((row) => row.associateNo),
+      )
+    ).map((link) => link.associateNo),
+  );
+  const byName = sameKey.filter((row) => !sameKeyLinked.has(row.associateNo));
   const others = await store.linksByAssociateNos(
     'customer',
     [...byOrg.value, ...byActor.value].map((row) => row.associateNo),
@@ -157,7 +224,7 @@ export async function customerSliceFromCompanies(
   return ok({
     companies: [...companies],
     contacts: [],
-    customers: mergeRows(byLink.value, byOrg.value, byActor.value),
+    customers: mergeRows(byLink.value, byOrg.value, byActor.value, byName),
     contactPersons: [],
     missingAssociateNos: missingOf(links, byLink.value),
     customerLinks: mergeLinks(links, others),
@@ -206,7 +273,43 @@ export async function customerSliceFromAssociates(
       ? await hubspot.companies.findByValues(names.orgNumber, orgNumbers, properties)
       : ok([]);
   if (byOrg.isErr()) return err(fromHubSpot(byOrg.error, 'looking companies up by organization number'));
+  const foundActorNos = new Set(
+    byActor.value.map((record) => Number(record.properties[names.erpActorNo] ?? '')),
+  );
+  const foundOrgNumbers = orgNumbersOf(byOrg.value.map((record) => record.properties[names.orgNumber]));
+  const unmatched = candidateKeys(
+    unlinked
+      .map((row) => ({ associateNo: row.associateNo, record: associateToCustomer(row).record }))
+      .filter(
+        ({ associateNo, record }) =>
+          !foundActorNos.has(associateNo) && unmatchedBySureKeys(record, new Set(), foundOrgNumbers),
+      ),
+  );
+  const byPostalCode =
+    unmatched.postalCodes.length > 0
+      ? await hubspot.companies.findByValues(
+          companyPropertyNames(names).postalCode,
+          unmatched.postalCodes,
+          properties,
+        )
+      : ok([]);
+  if (byPostalCode.isErr())
+    return err(fromHubSpot(byPostalCode.error, 'looking companies up by name and postal code'));
+  const sameKey = byPostalCode.value
+    .map(toObjectInput)
+    .filter((record) =>
+      unmatched.keys.has(customerCandidateKey(hubSpotCompanyToCustomer(record, names).record) ?? ''),
+    );
+  const sameKeyLinked = new Set(
+    (
+      await store.linksByCrmIds(
+        'customer',
+        sameKey.map((record) => record.id),
+      )
+    ).map((link) => link.crmId),
+  );
   const found = new Map<string, HubSpotObjectInput>();
+  for (const record of sameKey) if (!sameKeyLinked.has(record.id)) found.set(record.id, record);
   for (const record of [...byActor.value, ...byOrg.value]) found.set(record.id, toObjectInput(record));
   for (const record of byLink.value) found.set(record.id, record);
   const others = await store.linksByCrmIds('customer', [...found.keys()]);

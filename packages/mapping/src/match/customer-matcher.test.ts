@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalCustomer } from '../model/customer.js';
-import { createCustomerMatcher, type MatchableCompany, type MatchableCustomer } from './customer-matcher.js';
+import {
+  createCustomerMatcher,
+  customerCandidateKey,
+  type MatchableCompany,
+  type MatchableCustomer,
+} from './customer-matcher.js';
 
 const blank: CanonicalCustomer = {
   orgNumber: null,
@@ -140,5 +145,19 @@ describe('createCustomerMatcher', () => {
       candidates: [{ system: 'visma-nxt', recordId: '8' }],
     });
     expect(match.isHeld(8)).toBe(true);
+  });
+});
+
+describe('customerCandidateKey', () => {
+  it('is the same for one company written two ways in one postal code, and null without name or postal code', () => {
+    const key = (fields: Partial<CanonicalCustomer>) => customerCandidateKey({ ...blank, ...fields });
+    expect(key({ name: 'Port-Service Øst AS', postalCode: '0150' })).toBe(
+      key({ name: 'PORT SERVICE ØST', postalCode: '0150' }),
+    );
+    expect(key({ name: 'Port-Service Øst AS', postalCode: '0150' })).not.toBe(
+      key({ name: 'Port-Service Øst AS', postalCode: '0151' }),
+    );
+    expect(key({ name: 'Port-Service Øst AS', postalCode: null })).toBeNull();
+    expect(key({ name: null, postalCode: '0150' })).toBeNull();
   });
 });

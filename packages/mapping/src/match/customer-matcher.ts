@@ -23,7 +23,11 @@ export interface CustomerMatcherInput {
   readonly autoLinkCandidates: boolean;
 }
 
-function nameAndPostalKey(record: CanonicalCustomer): string | null {
+/**
+ * What makes two customers name + postal code candidates: the same name key (`companyNameKey`) in the same postal
+ * code; `null` when either is missing. Callers that fetch candidates from a whole system compare with it.
+ */
+export function customerCandidateKey(record: CanonicalCustomer): string | null {
   if (record.name === null || record.postalCode === null) return null;
   return `${companyNameKey(record.name)}|${record.postalCode}`;
 }
@@ -63,7 +67,7 @@ export function createCustomerMatcher(input: CustomerMatcherInput) {
   const customersByOrg = groupBy(input.customers, (customer) => customer.record.orgNumber);
   const unlinkedByNamePostal = groupBy(
     input.customers.filter((customer) => input.linkOf(customer.associateNo) === undefined),
-    (customer) => nameAndPostalKey(customer.record),
+    (customer) => customerCandidateKey(customer.record),
   );
   const claimed = new Set<number>();
   const held = new Set<number>();
@@ -119,7 +123,7 @@ export function createCustomerMatcher(input: CustomerMatcherInput) {
     },
 
     weak(company: MatchableCompany): Match<number> {
-      const key = nameAndPostalKey(company.record);
+      const key = customerCandidateKey(company.record);
       const { orgNumber } = company.record;
       const found = (key === null ? [] : (unlinkedByNamePostal.get(key) ?? [])).filter(
         (customer) =>
