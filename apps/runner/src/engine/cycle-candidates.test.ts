@@ -5,9 +5,9 @@ import { startWorld, type World } from '../e2e/cli-harness.js';
 import { createLogger } from '../logging/logger.js';
 import { runCycle } from './cycle.js';
 
-// Name + postal code candidates found from Business NXT's side: a new ERP customer whose HubSpot twin has not
-// changed (so only the Business NXT pass reads it) is held as a candidate, not created in HubSpot a second time.
-// The clock moves as a schedule's would, so HubSpot's search look-back does not read the company again.
+// Candidates whose twin was not read in the same pass (DESIGN §4): a record that no sure key matches is held as
+// a candidate when the other system has one of the same name (and postal code, or customer), instead of being
+// created there a second time. The clock moves as a schedule's would, so HubSpot's look-back does not re-read.
 const logger = createLogger({ level: 'silent' });
 let world: World | undefined;
 let runtime: Runtime | undefined;
@@ -16,34 +16,53 @@ afterEach(async () => {
   await world?.close();
 });
 
-it('holds a new ERP customer whose name and postal code a HubSpot company has, instead of creating it there', async () => {
+/** Both simulators and the runtime on a clock that moves 10 minutes at a time, as a schedule's would. */
+async function scheduledWorld(policy?: Record<string, unknown>) {
   let offset = 0;
   const clock = () => Date.now() + offset;
-  const later = () => {
-    offset += 10 * 60_000;
-  };
   world = await startWorld({
     customers: 5,
     companies: 3,
     seed: 12,
     crm: { now: clock },
     erp: { now: () => new Date(clock()) },
+    ...(policy === undefined ? {} : { policy }),
   });
   const w = world;
   runtime = await openRuntime({ logLevel: 'silent' }, w.env);
   const rt = runtime;
   for (const type of ['companies', 'contacts'] as const)
     await rt.clients.hubspot.properties.ensureProperties(type, syncPropertyGroup, syncPropertySpecs()[type]);
-  const cycle = (full: boolean) =>
-    runCycle({ ...rt, logger, now: () => new Date(clock()) }, { full, dryRun: false });
-  const fjordbris = (name: string | null | undefined) => /fjordbris/iu.test(name ?? '');
-  const twins = () => ({
-    hubspot: [...w.crm.store.records.companies.values()].filter((record) =>
-      fjordbris(record.properties.get('name')),
-    ).length,
-    erp: [...w.erp.store.rows.values()].filter((row) => fjordbris(row.name)).length,
-  });
+  return {
+    w,
+    later: () => {
+      offset += 10 * 60_000;
+    },
+    cycle: (full: boolean) =>
+      runCycle({ ...rt, logger, now: () => new Date(clock()) }, { full, dryRun: false }),
+    /** A linked pair after the first cycle: the HubSpot company and its customer's associate number. */
+    linkedPair: () => {
+      const company = [...w.crm.store.records.companies.values()].find(
+        (record) => !record.archived && (record.properties.get('visma_actor_no') ?? '') !== '',
+      );
+      return { companyId: company?.id ?? '', associateNo: Number(company?.properties.get('visma_actor_no')) };
+    },
+    /** How many records with this name each side holds. */
+    named: (pattern: RegExp) => ({
+      hubspot: [...w.crm.store.records.contacts.values(), ...w.crm.store.records.companies.values()].filter(
+        (record) =>
+          !record.archived &&
+          pattern.test(
+            `${record.properties.get('name') ?? ''} ${record.properties.get('firstname') ?? ''} ${record.properties.get('lastname') ?? ''}`,
+          ),
+      ).length,
+      erp: [...w.erp.store.rows.values()].filter((row) => pattern.test(row.name ?? '')).length,
+    }),
+  };
+}
 
+it('holds a new ERP customer whose name and postal code a HubSpot company has, instead of creating it there', async () => {
+  const { w, later, cycle, named } = await scheduledWorld();
   // A lead: not a customer by the filter, so the first cycle leaves it in HubSpot only.
   const company = w.crm.store.create('companies', {
     name: 'FJORDBRIS BAKERI',
@@ -64,11 +83,57 @@ it('holds a new ERP customer whose name and postal code a HubSpot company has, i
   });
   const report = await cycle(false);
   expect(report.mode).toBe('incremental');
-  expect(twins()).toEqual({ hubspot: 1, erp: 1 });
+  expect(named(/fjordbris/iu)).toEqual({ hubspot: 1, erp: 1 });
   expect(report.items).toContainEqual(
     expect.objectContaining({ outcome: 'candidates', crmId: company.id, reason: 'name-and-postal-code' }),
   );
   expect(report.items.find((item) => item.crmId === company.id)?.message).toContain(
     `visma-nxt ${associateNo}`,
+  );
+});
+
+it('holds a new HubSpot contact named like a contact person of its customer that it was not read with', async () => {
+  const { w, later, cycle, linkedPair, named } = await scheduledWorld();
+  expect((await cycle(true)).exitCode).toBe(0);
+  const pair = linkedPair();
+  later();
+  // The person is older than the contact, so only the HubSpot pass reads the pair.
+  w.erp.store.insert(
+    {
+      associateNo: w.erp.store.nextAssociateNo(),
+      name: 'Kjellfrid Q. Testesen',
+      contactPersonForAssociateNo: pair.associateNo,
+    },
+    true,
+  );
+  const contact = w.crm.store.create('contacts', { firstname: 'Kjellfrid', lastname: 'Q. Testesen' });
+  w.crm.store.associate('contacts', contact.id, 'companies', pair.companyId, 1);
+  const report = await cycle(false);
+  expect(named(/testesen/iu)).toEqual({ hubspot: 1, erp: 1 });
+  expect(report.items).toContainEqual(
+    expect.objectContaining({ entity: 'contact', outcome: 'candidates', crmId: contact.id }),
+  );
+});
+
+it('holds a new contact person named like a HubSpot contact of its company that did not change', async () => {
+  // HubSpot contacts stay in HubSpot here, so the contact is unlinked when the person appears.
+  const { w, later, cycle, linkedPair, named } = await scheduledWorld({ contacts: { createInErp: false } });
+  expect((await cycle(true)).exitCode).toBe(0);
+  const pair = linkedPair();
+  const contact = w.crm.store.create('contacts', { firstname: 'Hallvard', lastname: 'Z. Prøvesen' });
+  w.crm.store.associate('contacts', contact.id, 'companies', pair.companyId, 1);
+  later();
+  expect((await cycle(false)).exitCode).toBe(0);
+  later();
+  const associateNo = w.erp.store.nextAssociateNo();
+  w.erp.store.insert({
+    associateNo,
+    name: 'Hallvard Z. Prøvesen',
+    contactPersonForAssociateNo: pair.associateNo,
+  });
+  const report = await cycle(false);
+  expect(named(/prøvesen/iu)).toEqual({ hubspot: 1, erp: 1 });
+  expect(report.items).toContainEqual(
+    expect.objectContaining({ entity: 'contact', outcome: 'candidates', crmId: contact.id }),
   );
 });

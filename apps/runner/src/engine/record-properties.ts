@@ -1,5 +1,10 @@
-import type { HubSpotObject } from '@port-service/hubspot';
-import { companyPropertyNames, type HubSpotObjectInput, type SyncPolicy } from '@port-service/mapping';
+import type { AssociatedRecord, HubSpotObject } from '@port-service/hubspot';
+import {
+  companyPropertyNames,
+  type HubSpotContactInput,
+  type HubSpotObjectInput,
+  type SyncPolicy,
+} from '@port-service/mapping';
 
 /** The HubSpot company properties a cycle reads: the synced fields, the ERP numbers, merges, the create filter. */
 export function companyProperties(policy: SyncPolicy): string[] {
@@ -39,4 +44,16 @@ export function toObjectInput(record: HubSpotObject): HubSpotObjectInput {
 /** A linked HubSpot record that HubSpot no longer returns: archived (or deleted) there. */
 export function goneObjectInput(id: string): HubSpotObjectInput {
   return { id, properties: {}, archived: true };
+}
+
+/** A contact with its companies as the planner reads them: every associated company, and the primary one (type 1). */
+export function withAssociatedCompanies(
+  contact: HubSpotObjectInput,
+  companies: readonly AssociatedRecord[],
+): HubSpotContactInput {
+  return {
+    ...contact,
+    companyIds: companies.map((company) => company.toObjectId),
+    primaryCompanyId: companies.find((company) => company.typeIds.includes(1))?.toObjectId ?? null,
+  };
 }

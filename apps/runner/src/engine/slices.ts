@@ -1,13 +1,8 @@
 import { type HubSpotClient, type HubSpotObject, mergedObjectIds } from '@port-service/hubspot';
 import {
   type AssociateInput,
-  associateToCustomer,
-  type CanonicalCustomer,
-  companyPropertyNames,
-  customerCandidateKey,
   type HubSpotContactInput,
   type HubSpotObjectInput,
-  hubSpotCompanyToCustomer,
   type LinkState,
   normalizeEmail,
   normalizeOrgNumber,
@@ -16,8 +11,20 @@ import {
 import type { VismaNxtClient } from '@port-service/visma-nxt';
 import { err, ok, type Result } from 'neverthrow';
 import type { StateStore, StoredLink } from '../state/state-store.js';
+import {
+  contactCandidatesInErp,
+  contactCandidatesInHubSpot,
+  customerCandidatesInErp,
+  customerCandidatesInHubSpot,
+} from './candidates.js';
 import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
-import { companyProperties, contactProperties, goneObjectInput, toObjectInput } from './record-properties.js';
+import {
+  companyProperties,
+  contactProperties,
+  goneObjectInput,
+  toObjectInput,
+  withAssociatedCompanies,
+} from './record-properties.js';
 
 /** What one planning step sees: records of both sides and the links that join them (DESIGN §2 step 2). */
 export interface Slice {
@@ -49,6 +56,8 @@ function mergeLinks(...lists: StoredLink[][]): StoredLink[] {
   for (const list of lists) for (const link of list) byCrm.set(link.crmId, link);
   return [...byCrm.values()];
 }
+
+const activeLinks = (links: readonly StoredLink[]) => links.filter((link) => link.status === 'active');
 
 function mergeRows(...lists: ReadonlyArray<readonly AssociateInput[]>): AssociateInput[] {
   const byNo = new Map<number, AssociateInput>();
@@ -129,44 +138,6 @@ async function hubSpotByUniqueProperty(
   return ok([...read.value.values()].flatMap((result) => (result.isOk() ? [result.value] : [])));
 }
 
-/**
- * Name + postal code candidates (DESIGN §4) are looked for in the whole other system, not only among the records
- * read with them: for the records no sure key matched, the other side's customers in their postal codes are
- * fetched, and those with the same candidate key and no link are kept. The planner then reports them as
- * candidates instead of creating a duplicate, whatever order the two sides were read in.
- */
-function candidateKeys(records: ReadonlyArray<{ record: CanonicalCustomer }>): {
-  keys: Set<string>;
-  postalCodes: string[];
-} {
-  const keys = new Set<string>();
-  const postalCodes = new Set<string>();
-  for (const { record } of records) {
-    const key = customerCandidateKey(record);
-    if (key === null || record.postalCode === null) continue;
-    keys.add(key);
-    postalCodes.add(record.postalCode);
-  }
-  return { keys, postalCodes: [...postalCodes] };
-}
-
-/** Whether a record's sure keys (actor number, organization number) found nothing in what was fetched. */
-function unmatchedBySureKeys(
-  record: CanonicalCustomer,
-  foundActorNos: ReadonlySet<number>,
-  foundOrgNumbers: ReadonlySet<string>,
-): boolean {
-  return (
-    (record.erpActorNo === null || !foundActorNos.has(record.erpActorNo)) &&
-    (record.orgNumber === null || !foundOrgNumbers.has(record.orgNumber))
-  );
-}
-
-/** Org numbers of fetched rows or companies, normalized as the planner compares them. */
-function orgNumbersOf(values: ReadonlyArray<string | null | undefined>): Set<string> {
-  return new Set(validValues(values, normalizeOrgNumber));
-}
-
 /** Customers changed in HubSpot, with their Business NXT counterparts: by link, else by organization number. */
 export async function customerSliceFromCompanies(
   dependencies: SliceDependencies,
@@ -193,30 +164,12 @@ export async function customerSliceFromCompanies(
   );
   const byActor = claimed.length > 0 ? await visma.customers.byAssociateNos(claimed) : ok([]);
   if (byActor.isErr()) return err(fromVisma(byActor.error, 'looking customers up by actor number'));
-  const foundActorNos = new Set(byActor.value.map((row) => row.associateNo));
-  const foundOrgNumbers = orgNumbersOf(byOrg.value.map((row) => row.companyNo));
-  const unmatched = candidateKeys(
-    companies
-      .filter((company) => !linkedCrm.has(company.id) && company.archived !== true)
-      .map((company) => hubSpotCompanyToCustomer(company, policy.hubspotProperties))
-      .filter((mapped) => unmatchedBySureKeys(mapped.record, foundActorNos, foundOrgNumbers)),
+  const byName = await customerCandidatesInErp(
+    dependencies,
+    companies.filter((company) => !linkedCrm.has(company.id)),
+    [...byOrg.value, ...byActor.value],
   );
-  const byPostalCode =
-    unmatched.postalCodes.length > 0 ? await visma.customers.byPostalCodes(unmatched.postalCodes) : ok([]);
-  if (byPostalCode.isErr())
-    return err(fromVisma(byPostalCode.error, 'looking customers up by name and postal code'));
-  const sameKey = byPostalCode.value.filter((row) =>
-    unmatched.keys.has(customerCandidateKey(associateToCustomer(row).record) ?? ''),
-  );
-  const sameKeyLinked = new Set(
-    (
-      await store.linksByAssociateNos(
-        'customer',
-        sameKey.map((row) => row.associateNo),
-      )
-    ).map((link) => link.associateNo),
-  );
-  const byName = sameKey.filter((row) => !sameKeyLinked.has(row.associateNo));
+  if (byName.isErr()) return err(byName.error);
   const others = await store.linksByAssociateNos(
     'customer',
     [...byOrg.value, ...byActor.value].map((row) => row.associateNo),
@@ -224,7 +177,7 @@ export async function customerSliceFromCompanies(
   return ok({
     companies: [...companies],
     contacts: [],
-    customers: mergeRows(byLink.value, byOrg.value, byActor.value, byName),
+    customers: mergeRows(byLink.value, byOrg.value, byActor.value, byName.value),
     contactPersons: [],
     missingAssociateNos: missingOf(links, byLink.value),
     customerLinks: mergeLinks(links, others),
@@ -273,43 +226,13 @@ export async function customerSliceFromAssociates(
       ? await hubspot.companies.findByValues(names.orgNumber, orgNumbers, properties)
       : ok([]);
   if (byOrg.isErr()) return err(fromHubSpot(byOrg.error, 'looking companies up by organization number'));
-  const foundActorNos = new Set(
-    byActor.value.map((record) => Number(record.properties[names.erpActorNo] ?? '')),
-  );
-  const foundOrgNumbers = orgNumbersOf(byOrg.value.map((record) => record.properties[names.orgNumber]));
-  const unmatched = candidateKeys(
-    unlinked
-      .map((row) => ({ associateNo: row.associateNo, record: associateToCustomer(row).record }))
-      .filter(
-        ({ associateNo, record }) =>
-          !foundActorNos.has(associateNo) && unmatchedBySureKeys(record, new Set(), foundOrgNumbers),
-      ),
-  );
-  const byPostalCode =
-    unmatched.postalCodes.length > 0
-      ? await hubspot.companies.findByValues(
-          companyPropertyNames(names).postalCode,
-          unmatched.postalCodes,
-          properties,
-        )
-      : ok([]);
-  if (byPostalCode.isErr())
-    return err(fromHubSpot(byPostalCode.error, 'looking companies up by name and postal code'));
-  const sameKey = byPostalCode.value
-    .map(toObjectInput)
-    .filter((record) =>
-      unmatched.keys.has(customerCandidateKey(hubSpotCompanyToCustomer(record, names).record) ?? ''),
-    );
-  const sameKeyLinked = new Set(
-    (
-      await store.linksByCrmIds(
-        'customer',
-        sameKey.map((record) => record.id),
-      )
-    ).map((link) => link.crmId),
-  );
+  const byName = await customerCandidatesInHubSpot(dependencies, unlinked, [
+    ...byActor.value,
+    ...byOrg.value,
+  ]);
+  if (byName.isErr()) return err(byName.error);
   const found = new Map<string, HubSpotObjectInput>();
-  for (const record of sameKey) if (!sameKeyLinked.has(record.id)) found.set(record.id, record);
+  for (const record of byName.value) found.set(record.id, record);
   for (const record of [...byActor.value, ...byOrg.value]) found.set(record.id, toObjectInput(record));
   for (const record of byLink.value) found.set(record.id, record);
   const others = await store.linksByCrmIds('customer', [...found.keys()]);
@@ -338,14 +261,7 @@ async function withCompanies(
   );
   if (associations.isErr()) return err(fromHubSpot(associations.error, "reading contacts' companies"));
   return ok(
-    contacts.map((contact) => {
-      const companies = associations.value.get(contact.id) ?? [];
-      return {
-        ...contact,
-        companyIds: companies.map((company) => company.toObjectId),
-        primaryCompanyId: companies.find((company) => company.typeIds.includes(1))?.toObjectId ?? null,
-      };
-    }),
+    contacts.map((contact) => withAssociatedCompanies(contact, associations.value.get(contact.id) ?? [])),
   );
 }
 
@@ -395,7 +311,18 @@ export async function contactSliceFromContacts(
   );
   const byActor = claimed.length > 0 ? await visma.contactPersons.byAssociateNos(claimed) : ok([]);
   if (byActor.isErr()) return err(fromVisma(byActor.error, 'looking contact persons up by actor number'));
-  const persons = mergeRows(byLink.value, byEmail.value, byActor.value);
+  const companyLinks = await store.linksByCrmIds(
+    'customer',
+    unique(contacts.value.flatMap((contact) => contact.companyIds ?? [])),
+  );
+  const byName = await contactCandidatesInErp(
+    dependencies,
+    contacts.value.filter((contact) => !linkedCrm.has(contact.id)),
+    [...byEmail.value, ...byActor.value],
+    new Map(activeLinks(companyLinks).map((link) => [link.crmId, link.associateNo])),
+  );
+  if (byName.isErr()) return err(byName.error);
+  const persons = mergeRows(byLink.value, byEmail.value, byActor.value, byName.value);
   const others = await store.linksByAssociateNos(
     'contact',
     [...byEmail.value, ...byActor.value].map((row) => row.associateNo),
@@ -448,19 +375,32 @@ export async function contactSliceFromAssociates(
     properties,
   );
   if (byEmail.isErr()) return err(byEmail.error);
+  const parentLinks = await store.linksByAssociateNos(
+    'customer',
+    unique(unlinked.flatMap((row) => row.contactPersonForAssociateNo ?? [])),
+  );
+  const byName = await contactCandidatesInHubSpot(
+    dependencies,
+    unlinked,
+    [...byActor.value, ...byEmail.value],
+    new Map(activeLinks(parentLinks).map((link) => [link.associateNo, link.crmId])),
+  );
+  if (byName.isErr()) return err(byName.error);
   const found = new Map<string, HubSpotObjectInput>();
   for (const record of [...byActor.value, ...byEmail.value]) found.set(record.id, toObjectInput(record));
   for (const record of byLink.value) found.set(record.id, record);
-  const contacts = await withCompanies(hubspot, [...found.values()]);
-  if (contacts.isErr()) return err(contacts.error);
+  const read = await withCompanies(hubspot, [...found.values()]);
+  if (read.isErr()) return err(read.error);
+  // Candidates come with their companies already, and are unlinked: none of them is among the records above.
+  const contacts = [...read.value, ...byName.value];
   const others = await store.linksByCrmIds('contact', [...found.keys()]);
   return ok({
     companies: [],
-    contacts: contacts.value,
+    contacts,
     customers: [],
     contactPersons: [...rows],
     missingAssociateNos: [],
-    customerLinks: await customerLinksFor(store, contacts.value, rows),
+    customerLinks: await customerLinksFor(store, contacts, rows),
     contactLinks: mergeLinks(links, others),
   });
 }
