@@ -2,38 +2,55 @@ import type { CycleProgress } from '../engine/cycle.js';
 
 const sides = { hubspot: 'HubSpot', 'visma-nxt': 'Business NXT', links: 'links checked' } as const;
 
+function describe(progress: CycleProgress): string {
+  const phase = `${progress.entity}s · ${sides[progress.side]}`;
+  if (progress.total === null || progress.total <= 0) return `${phase}: ${progress.read} read`;
+  const width = 24;
+  const filled = Math.round(Math.min(1, progress.read / progress.total) * width);
+  return `${phase}: [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${progress.read}/${progress.total}`;
+}
+
+const phaseOf = (progress: CycleProgress) => `${progress.entity}/${progress.side}`;
+
 /**
- * Progress of a long cycle: on a terminal one line redrawn in place (with a bar when the total is known); when
- * stderr is not a terminal (cron, CI), a plain line per phase at most every few seconds.
+ * Progress of a long cycle. On a terminal: one line redrawn in place (with a bar when the total is known). When
+ * stderr is not a terminal (cron, CI): a plain line when a phase ends, with what it read, and one every few
+ * seconds while a long phase runs.
  */
-export function createProgress(stream: NodeJS.WriteStream = process.stderr) {
+export function createProgress(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now) {
   const tty = stream.isTTY === true;
-  let lastDraw = 0;
-  let lastPhase = '';
+  let lastDraw = now();
   let drawn = false;
+  // Not a terminal: the newest state of the running phase, and whether that exact state is printed already.
+  let current: CycleProgress | null = null;
+  let printed = true;
+  const flush = () => {
+    if (current !== null && !printed) stream.write(`${describe(current)}\n`);
+    printed = true;
+  };
   return {
     update(progress: CycleProgress): void {
-      const phase = `${progress.entity}s · ${sides[progress.side]}`;
-      const now = Date.now();
-      const changedPhase = phase !== lastPhase;
-      const due = now - lastDraw >= (tty ? 100 : 5000);
-      if (!changedPhase && !due) return;
-      lastDraw = now;
-      lastPhase = phase;
-      let text = `${phase}: ${progress.read} read`;
-      if (progress.total !== null && progress.total > 0) {
-        const share = Math.min(1, progress.read / progress.total);
-        const width = 24;
-        const filled = Math.round(share * width);
-        text = `${phase}: [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${progress.read}/${progress.total}`;
-      }
       if (tty) {
-        stream.write(`\r\u001b[2K${text}`);
+        if (now() - lastDraw < 100 && drawn) return;
+        lastDraw = now();
+        stream.write(`\r\u001b[2K${describe(progress)}`);
         drawn = true;
-      } else stream.write(`${text}\n`);
+        return;
+      }
+      if (current !== null && phaseOf(current) !== phaseOf(progress)) {
+        flush();
+        lastDraw = now();
+      }
+      current = progress;
+      printed = false;
+      if (now() - lastDraw >= 5000) {
+        lastDraw = now();
+        flush();
+      }
     },
     done(): void {
       if (tty && drawn) stream.write('\r\u001b[2K');
+      if (!tty) flush();
     },
   };
 }
