@@ -6,6 +6,7 @@ import {
   companyPropertyNames,
   contactCompanyId,
   customerCandidateKey,
+  type Entity,
   type HubSpotContactInput,
   type HubSpotObjectInput,
   hubSpotCompanyToCustomer,
@@ -15,6 +16,7 @@ import {
   personNameKey,
 } from '@port-service/mapping';
 import { err, ok, type Result } from 'neverthrow';
+import type { StateStore } from '../state/state-store.js';
 import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
 import {
   companyProperties,
@@ -23,6 +25,7 @@ import {
   withAssociatedCompanies,
 } from './record-properties.js';
 import type { SliceDependencies } from './slices.js';
+import { validValues } from './valid-values.js';
 
 // Candidates (DESIGN §4: same name and postal code for customers, same name within the customer for contacts) are
 // looked for in the whole other system, not only among the records read together: for the records that no sure
@@ -32,13 +35,35 @@ import type { SliceDependencies } from './slices.js';
 
 type Found<T> = Promise<Result<T[], CycleError>>;
 
-function normalizedSet(values: ReadonlyArray<string | null | undefined>, normalize: typeof normalizeEmail) {
-  const found = new Set<string>();
-  for (const value of values) {
-    const normalized = normalize(value);
-    if (normalized.ok && normalized.value !== null) found.add(normalized.value);
-  }
-  return found;
+const normalizedSet = (values: ReadonlyArray<string | null | undefined>, normalize: typeof normalizeEmail) =>
+  new Set(validValues(values, normalize));
+
+/** The rows no link holds yet (a linked record is nobody's candidate). */
+async function unlinkedRows(
+  store: StateStore,
+  entity: Entity,
+  rows: AssociateInput[],
+): Promise<AssociateInput[]> {
+  const linked = await store.linksByAssociateNos(
+    entity,
+    rows.map((row) => row.associateNo),
+  );
+  const linkedNos = new Set(linked.map((link) => link.associateNo));
+  return rows.filter((row) => !linkedNos.has(row.associateNo));
+}
+
+/** The HubSpot records no link holds yet. */
+async function unlinkedRecords<T extends HubSpotObjectInput>(
+  store: StateStore,
+  entity: Entity,
+  records: T[],
+): Promise<T[]> {
+  const linked = await store.linksByCrmIds(
+    entity,
+    records.map((record) => record.id),
+  );
+  const linkedIds = new Set(linked.map((link) => link.crmId));
+  return records.filter((record) => !linkedIds.has(record.id));
 }
 
 /** Business NXT customers with the name and postal code of HubSpot companies that no sure key matched. */
@@ -70,12 +95,7 @@ export async function customerCandidatesInErp(
   const same = rows.value.filter((row) =>
     keys.has(customerCandidateKey(associateToCustomer(row).record) ?? ''),
   );
-  const linked = await store.linksByAssociateNos(
-    'customer',
-    same.map((row) => row.associateNo),
-  );
-  const linkedNos = new Set(linked.map((link) => link.associateNo));
-  return ok(same.filter((row) => !linkedNos.has(row.associateNo)));
+  return ok(await unlinkedRows(store, 'customer', same));
 }
 
 /** HubSpot companies with the name and postal code of Business NXT customers that no sure key matched. */
@@ -112,18 +132,13 @@ export async function customerCandidatesInHubSpot(
   const same = companies.value
     .map(toObjectInput)
     .filter((record) => keys.has(customerCandidateKey(hubSpotCompanyToCustomer(record, names).record) ?? ''));
-  const linked = await store.linksByCrmIds(
-    'customer',
-    same.map((record) => record.id),
-  );
-  const linkedIds = new Set(linked.map((link) => link.crmId));
-  return ok(same.filter((record) => !linkedIds.has(record.id)));
+  return ok(await unlinkedRecords(store, 'customer', same));
 }
 
 /**
  * Where a same-name contact pair would be candidates: the customer (as a HubSpot company id or an associate
- * number) and the name key. `anyWithoutEmail` tells whether the emails could still agree: two different known
- * emails are two people who share a name (the matcher's rule).
+ * number) and the name key. The maps below keep, per key, whether one of its records has no email: two different
+ * known emails are two people who share a name (the matcher's rule), so then only an email-less twin counts.
  */
 function personKey(owner: string | number, name: string): string {
   return `${owner}|${personNameKey(name)}`;
@@ -167,12 +182,7 @@ export async function contactCandidatesInErp(
     const anyWithoutEmail = keys.get(personKey(row.contactPersonForAssociateNo ?? 0, name));
     return anyWithoutEmail === true || (anyWithoutEmail === false && email === null);
   });
-  const linked = await store.linksByAssociateNos(
-    'contact',
-    same.map((row) => row.associateNo),
-  );
-  const linkedNos = new Set(linked.map((link) => link.associateNo));
-  return ok(same.filter((row) => !linkedNos.has(row.associateNo)));
+  return ok(await unlinkedRows(store, 'contact', same));
 }
 
 /**
@@ -235,10 +245,5 @@ export async function contactCandidatesInHubSpot(
       const anyWithoutEmail = keys.get(personKey(contactCompanyId(contact) ?? '', name));
       return anyWithoutEmail === true || (anyWithoutEmail === false && email === null);
     });
-  const linked = await store.linksByCrmIds(
-    'contact',
-    same.map((record) => record.id),
-  );
-  const linkedIds = new Set(linked.map((link) => link.crmId));
-  return ok(same.filter((record) => !linkedIds.has(record.id)));
+  return ok(await unlinkedRecords(store, 'contact', same));
 }

@@ -25,6 +25,7 @@ import {
   toObjectInput,
   withAssociatedCompanies,
 } from './record-properties.js';
+import { validValues } from './valid-values.js';
 
 /** What one planning step sees: records of both sides and the links that join them (DESIGN §2 step 2). */
 export interface Slice {
@@ -63,15 +64,6 @@ function mergeRows(...lists: ReadonlyArray<readonly AssociateInput[]>): Associat
   const byNo = new Map<number, AssociateInput>();
   for (const list of lists) for (const row of list) byNo.set(row.associateNo, row);
   return [...byNo.values()];
-}
-
-function validValues(values: ReadonlyArray<string | null | undefined>, normalize: typeof normalizeEmail) {
-  const found: string[] = [];
-  for (const value of values) {
-    const normalized = normalize(value);
-    if (normalized.ok && normalized.value !== null) found.push(normalized.value);
-  }
-  return unique(found);
 }
 
 /** The records' ids and the ids HubSpot merged into them (`hs_merged_object_ids`, "123;456"): their links count. */
