@@ -75,7 +75,7 @@ describe('crm-sync under pressure', () => {
   });
 
   it('lets one of two concurrent cycles run; the other exits 75 naming the holder', async () => {
-    world = await startWorld({ customers: 30, seed: 13, erp: { responseDelayMs: 20 } });
+    world = await startWorld({ customers: 30, seed: 13, erp: { responseDelayMs: 250 } });
     await cli(world, ['setup']);
     const [a, b] = await Promise.all([cli(world, ['run']), cli(world, ['run'])]);
     const codes = [a.code, b.code].sort();

@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 it('runs one of two cycles started together; the other exits 75 and the state stays whole', async () => {
-  world = await startWorld({ customers: 30, companies: 20, seed: 41, erp: { responseDelayMs: 15 } });
+  world = await startWorld({ customers: 30, companies: 20, seed: 41, erp: { responseDelayMs: 250 } });
   const w = world;
   expect((await cli(w, ['setup'])).code).toBe(0);
   const rounds = 3;
