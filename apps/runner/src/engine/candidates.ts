@@ -101,7 +101,7 @@ export async function customerCandidatesInErp(
 /** HubSpot companies with the name and postal code of Business NXT customers that no sure key matched. */
 export async function customerCandidatesInHubSpot(
   { hubspot, store, policy }: SliceDependencies,
-  unlinkedRows: readonly AssociateInput[],
+  unlinkedCustomers: readonly AssociateInput[],
   found: readonly HubSpotObject[],
 ): Found<HubSpotObjectInput> {
   const names = policy.hubspotProperties;
@@ -112,7 +112,7 @@ export async function customerCandidatesInHubSpot(
   );
   const keys = new Set<string>();
   const postalCodes = new Set<string>();
-  for (const row of unlinkedRows) {
+  for (const row of unlinkedCustomers) {
     const { record } = associateToCustomer(row);
     const key = customerCandidateKey(record);
     if (key === null || record.postalCode === null) continue;
@@ -191,7 +191,7 @@ export async function contactCandidatesInErp(
  */
 export async function contactCandidatesInHubSpot(
   { hubspot, store, policy }: SliceDependencies,
-  unlinkedRows: readonly AssociateInput[],
+  unlinkedPersons: readonly AssociateInput[],
   found: readonly HubSpotObject[],
   companyOfCustomer: ReadonlyMap<number, string>,
 ): Found<HubSpotContactInput> {
@@ -202,7 +202,7 @@ export async function contactCandidatesInHubSpot(
     normalizeEmail,
   );
   const keys = new Map<string, boolean>();
-  for (const row of unlinkedRows) {
+  for (const row of unlinkedPersons) {
     const { record } = associateToContact(row);
     const company = companyOfCustomer.get(row.contactPersonForAssociateNo ?? 0);
     if (record.name === null || company === undefined) continue;
