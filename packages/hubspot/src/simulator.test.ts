@@ -106,6 +106,25 @@ describe('the client against the HubSpot simulator', () => {
     );
   });
 
+  it('finds every match past the 10,000-result search cap, each once', async () => {
+    const many = await startHubSpotSimulator({ searchPerSecond: 1000, perTenSeconds: 10_000 });
+    try {
+      for (let index = 0; index < 10_250; index += 1)
+        many.store.create('companies', { name: `Firma ${index} AS`, zip: index % 2 === 0 ? '0150' : '0151' });
+      many.store.create('companies', { name: 'Annen AS', zip: '5003' });
+      const hubspot = createHubSpotClient({
+        accessToken: many.accessToken,
+        baseUrl: many.baseUrl,
+        rateLimit: { perTenSeconds: 10_000, searchPerSecond: 1000 },
+      });
+      const found = (await hubspot.companies.findByValues('zip', ['0150', '0151'], ['name']))._unsafeUnwrap();
+      expect(found).toHaveLength(10_250);
+      expect(new Set(found.map((record) => record.id)).size).toBe(10_250);
+    } finally {
+      await many.close();
+    }
+  });
+
   it('works through injected faults and a tight rate limit, without a 429 reaching the caller', async () => {
     const tight = await startHubSpotSimulator({
       companies: 12,

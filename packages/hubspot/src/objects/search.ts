@@ -157,6 +157,9 @@ export async function searchByValues(
   const found = new Map<string, HubSpotObject>();
   for (let start = 0; start < unique.length; start += inValuesCap) {
     const chunk = unique.slice(start, start + inValuesCap);
+    // Sorted by id: past the 10,000-result cap the query starts again after the last id seen (many companies can
+    // share a postal code, say), so nothing is cut off.
+    let idAfter = '0';
     let after = 0;
     for (;;) {
       const response = await transport.send({
@@ -165,8 +168,15 @@ export async function searchByValues(
         safety: 'read',
         search: true,
         json: {
-          filterGroups: [{ filters: [{ propertyName: property, operator: 'IN', values: chunk }] }],
-          sorts: ['hs_object_id'],
+          filterGroups: [
+            {
+              filters: [
+                { propertyName: property, operator: 'IN', values: chunk },
+                { propertyName: 'hs_object_id', operator: 'GT', value: idAfter },
+              ],
+            },
+          ],
+          sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
           properties: [...new Set([...properties, property])],
           limit: pageSize,
           after: String(after),
@@ -174,9 +184,14 @@ export async function searchByValues(
       });
       const page = response.andThen((value) => parseBody(searchResponse, value.body, `POST ${path}`));
       if (page.isErr()) return err(page.error);
-      for (const record of page.value.results) found.set(record.id, record);
-      after += page.value.results.length;
-      if (!page.value.paging?.next || page.value.results.length === 0 || after + pageSize > resultCap) break;
+      const records = page.value.results;
+      for (const record of records) found.set(record.id, record);
+      if (!page.value.paging?.next || records.length === 0) break;
+      after += records.length;
+      if (after + pageSize > resultCap) {
+        idAfter = records[records.length - 1]?.id ?? idAfter;
+        after = 0;
+      }
     }
   }
   return ok([...found.values()]);
