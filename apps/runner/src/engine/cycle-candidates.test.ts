@@ -14,6 +14,8 @@ let runtime: Runtime | undefined;
 afterEach(async () => {
   await runtime?.close();
   await world?.close();
+  runtime = undefined;
+  world = undefined;
 });
 
 /** Both simulators and the runtime on a clock that moves 10 minutes at a time, as a schedule's would. */
