@@ -239,6 +239,23 @@ async function failRecord(
   });
 }
 
+/**
+ * A create that failed: reported and kept for the next cycle. Its intent is abandoned, unless the create may have
+ * happened (`unclear`): then the intent stays, and the next cycle looks the record up before creating again.
+ */
+async function failCreate(
+  context: ApplyContext,
+  operation: CreateErpOperation | CreateCrmOperation,
+  intentId: string,
+  error: ClientError | { kind: string; message: string },
+  unclear = false,
+): Promise<void> {
+  if (!unclear) await context.store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
+  if (operation.kind === 'create-erp')
+    await failRecord(context, operation, 'hubspot', operation.crmId, error, unclear);
+  else await failRecord(context, operation, 'visma-nxt', String(operation.associateNo), error, unclear);
+}
+
 function customerOf(ref: CustomerRef | undefined): { crmId: string; associateNo: number } | null {
   return ref?.kind === 'linked' ? ref : null;
 }
@@ -318,10 +335,8 @@ async function createInErp(
     if (error.fatal) return err(error);
     const unclear = mayHaveApplied(created.error);
     await context.store.transaction(async () => {
-      for (const { operation, intentId } of ready) {
-        if (!unclear) await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
-        await failRecord(context, operation, 'hubspot', operation.crmId, created.error, unclear);
-      }
+      for (const { operation, intentId } of ready)
+        await failCreate(context, operation, intentId, created.error, unclear);
     });
     return ok([]);
   }
@@ -330,12 +345,10 @@ async function createInErp(
     for (const [index, { operation, intentId }] of ready.entries()) {
       const result = created.value[index];
       if (result === undefined || result.isErr()) {
-        await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
-        await failRecord(
+        await failCreate(
           context,
           operation,
-          'hubspot',
-          operation.crmId,
+          intentId,
           result?.error ?? { kind: 'unanswered', message: 'Business NXT did not answer for this row' },
         );
         continue;
@@ -395,17 +408,8 @@ async function createInCrm(
     if (error.fatal) return err(error);
     const unclear = mayHaveApplied(created.error);
     await context.store.transaction(async () => {
-      for (const { operation, intentId } of ready) {
-        if (!unclear) await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
-        await failRecord(
-          context,
-          operation,
-          'visma-nxt',
-          String(operation.associateNo),
-          created.error,
-          unclear,
-        );
-      }
+      for (const { operation, intentId } of ready)
+        await failCreate(context, operation, intentId, created.error, unclear);
     });
     return ok(undefined);
   }
@@ -415,12 +419,10 @@ async function createInCrm(
       if (result === undefined || result.isErr()) {
         // A chunk that got no clear answer may have been created: its intent stays for the next cycle to look up.
         const unclear = result !== undefined && mayHaveApplied(result.error);
-        if (!unclear) await store.resolveIntent(intentId, { status: 'abandoned', resultId: null });
-        await failRecord(
+        await failCreate(
           context,
           operation,
-          'visma-nxt',
-          String(operation.associateNo),
+          intentId,
           result?.error ?? { kind: 'unanswered', message: 'HubSpot did not answer for this record' },
           unclear,
         );
