@@ -144,6 +144,12 @@ function personKey(owner: string | number, name: string): string {
   return `${owner}|${personNameKey(name)}`;
 }
 
+/** Whether a record with this key and email is a twin: any email matches a key with an email-less record. */
+function isTwin(keys: ReadonlyMap<string, boolean>, key: string, email: string | null): boolean {
+  const anyWithoutEmail = keys.get(key);
+  return anyWithoutEmail === true || (anyWithoutEmail === false && email === null);
+}
+
 /**
  * Business NXT contact persons named like HubSpot contacts that no sure key matched, among the persons of each
  * contact's customer: the customer its company (`contactCompanyId`, as the planner decides) is linked to
@@ -179,8 +185,7 @@ export async function contactCandidatesInErp(
   const same = persons.value.filter((row) => {
     const { name, email } = associateToContact(row).record;
     if (name === null) return false;
-    const anyWithoutEmail = keys.get(personKey(row.contactPersonForAssociateNo ?? 0, name));
-    return anyWithoutEmail === true || (anyWithoutEmail === false && email === null);
+    return isTwin(keys, personKey(row.contactPersonForAssociateNo ?? 0, name), email);
   });
   return ok(await unlinkedRows(store, 'contact', same));
 }
@@ -242,8 +247,7 @@ export async function contactCandidatesInHubSpot(
     .filter((contact) => {
       const { name, email } = hubSpotContactToContact(contact, names).record;
       if (name === null) return false;
-      const anyWithoutEmail = keys.get(personKey(contactCompanyId(contact) ?? '', name));
-      return anyWithoutEmail === true || (anyWithoutEmail === false && email === null);
+      return isTwin(keys, personKey(contactCompanyId(contact) ?? '', name), email);
     });
   return ok(await unlinkedRecords(store, 'contact', same));
 }
