@@ -16,6 +16,7 @@ import type { VismaNxtClient, VismaNxtError } from '@port-service/visma-nxt';
 import { err, ok, type Result } from 'neverthrow';
 import type { StateStore } from '../state/state-store.js';
 import { type CycleError, fromHubSpot, fromVisma, mayHaveApplied } from './cycle-error.js';
+import type { HubSpotKeys } from './hubspot-keys.js';
 import { erpIntentKey, hubSpotIntentKey } from './intents.js';
 import { bump, type CycleReport } from './report.js';
 
@@ -33,6 +34,8 @@ export interface ApplyContext {
   readonly failedRecords: Set<string>;
   /** HubSpot records this cycle created (a full cycle's sweep need not check them). */
   readonly createdCrmIds: Set<string>;
+  /** HubSpot's records by match key: creates are added, so a later slice holds their twins instead of creating. */
+  readonly known: HubSpotKeys;
   /** Customer links made in this cycle: their contacts are read next, even if the contacts did not change. */
   readonly newCustomerLinks: Array<{ crmId: string; associateNo: number }>;
 }
@@ -414,7 +417,7 @@ async function createInCrm(
     return ok(undefined);
   }
   await context.store.transaction(async () => {
-    for (const [index, { operation, intentId }] of ready.entries()) {
+    for (const [index, { operation, intentId, customer }] of ready.entries()) {
       const result = created.value[index];
       if (result === undefined || result.isErr()) {
         // A chunk that got no clear answer may have been created: its intent stays for the next cycle to look up.
@@ -435,6 +438,13 @@ async function createInCrm(
       });
       await store.resolveIntent(intentId, { status: 'created', resultId: result.value.id });
       context.createdCrmIds.add(result.value.id);
+      context.known.add({
+        id: result.value.id,
+        properties: operation.properties,
+        archived: false,
+        companyIds: customer === null ? [] : [customer.crmId],
+        primaryCompanyId: customer?.crmId ?? null,
+      });
       if (entity === 'customer')
         context.newCustomerLinks.push({ crmId: result.value.id, associateNo: operation.associateNo });
       bump(context.report.entities[entity].applied, 'create-crm');

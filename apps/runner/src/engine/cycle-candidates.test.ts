@@ -1,47 +1,27 @@
-import { syncPropertyGroup, syncPropertySpecs } from '@port-service/hubspot';
 import { afterEach, expect, it } from 'vitest';
-import { openRuntime, type Runtime } from '../commands/runtime.js';
-import { startWorld, type World } from '../e2e/cli-harness.js';
-import { createLogger } from '../logging/logger.js';
-import { runCycle } from './cycle.js';
+import { type ScheduledWorld, startScheduledWorld } from '../test-support/scheduled-world.js';
 
 // Candidates whose twin was not read in the same pass (DESIGN §4): a record that no sure key matches is held as
 // a candidate when the other system has one of the same name (and postal code, or customer), instead of being
 // created there a second time. The clock moves as a schedule's would, so HubSpot's look-back does not re-read.
-const logger = createLogger({ level: 'silent' });
-let world: World | undefined;
-let runtime: Runtime | undefined;
+let scheduled: ScheduledWorld | undefined;
 afterEach(async () => {
-  await runtime?.close();
-  await world?.close();
-  runtime = undefined;
-  world = undefined;
+  await scheduled?.close();
+  scheduled = undefined;
 });
 
-/** Both simulators and the runtime on a clock that moves 10 minutes at a time, as a schedule's would. */
 async function scheduledWorld(policy?: Record<string, unknown>) {
-  let offset = 0;
-  const clock = () => Date.now() + offset;
-  world = await startWorld({
+  scheduled = await startScheduledWorld({
     customers: 5,
     companies: 3,
     seed: 12,
-    crm: { now: clock },
-    erp: { now: () => new Date(clock()) },
     ...(policy === undefined ? {} : { policy }),
   });
-  const w = world;
-  runtime = await openRuntime({ logLevel: 'silent' }, w.env);
-  const rt = runtime;
-  for (const type of ['companies', 'contacts'] as const)
-    await rt.clients.hubspot.properties.ensureProperties(type, syncPropertyGroup, syncPropertySpecs()[type]);
+  const w = scheduled.world;
   return {
     w,
-    later: () => {
-      offset += 10 * 60_000;
-    },
-    cycle: (full: boolean) =>
-      runCycle({ ...rt, logger, now: () => new Date(clock()) }, { full, dryRun: false }),
+    later: scheduled.later,
+    cycle: (full: boolean) => (scheduled as ScheduledWorld).cycle(full),
     /** A linked pair after the first cycle: the HubSpot company and its customer's associate number. */
     linkedPair: () => {
       const company = [...w.crm.store.records.companies.values()].find(

@@ -4,6 +4,7 @@ import type { Conflict, StateStore } from '../state/state-store.js';
 import type { ApiUsage } from './api-usage.js';
 import { applyPlan } from './apply-plan.js';
 import type { CycleError } from './cycle-error.js';
+import { createHubSpotKeys } from './hubspot-keys.js';
 import { type CycleReport, newReport } from './report.js';
 import { sweepSlice } from './slices.js';
 import type { SyncClients } from './sync-clients.js';
@@ -84,6 +85,7 @@ export async function resolveConflict(
       failedRecords: new Set(),
       newCustomerLinks: [],
       createdCrmIds: new Set(),
+      known: createHubSpotKeys(conflict.entity, policy),
     },
     plan,
   );

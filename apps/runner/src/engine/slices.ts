@@ -1,6 +1,7 @@
 import { type HubSpotClient, type HubSpotObject, mergedObjectIds } from '@port-service/hubspot';
 import {
   type AssociateInput,
+  type Entity,
   type HubSpotContactInput,
   type HubSpotObjectInput,
   type LinkState,
@@ -18,6 +19,7 @@ import {
   customerCandidatesInHubSpot,
 } from './candidates.js';
 import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
+import type { HubSpotKeys } from './hubspot-keys.js';
 import {
   companyProperties,
   contactProperties,
@@ -177,15 +179,22 @@ export async function customerSliceFromCompanies(
   });
 }
 
-/**
- * Customers changed in Business NXT, with their HubSpot counterparts: by link, ERP number or org number. When this
- * cycle already read every HubSpot company (and looked up each one's Business NXT match), an unlinked row has no
- * HubSpot match to find, and `lookUpUnlinked` is false: that saves a search per 100 rows.
- */
+/** How a Business NXT slice finds the HubSpot records its unlinked rows could match. */
+export interface ErpSliceOptions {
+  /**
+   * Look them up in HubSpot (by actor number, org number or email, and candidates). False when this cycle read
+   * every HubSpot record already: then `known` has them all, and a search per 100 rows is saved.
+   */
+  readonly lookUp: boolean;
+  /** The HubSpot records this cycle read or created, by the keys a row can match (see hubspot-keys.ts). */
+  readonly known?: HubSpotKeys | undefined;
+}
+
+/** Customers changed in Business NXT, with their HubSpot counterparts: by link, ERP number or org number. */
 export async function customerSliceFromAssociates(
   dependencies: SliceDependencies,
   rows: readonly AssociateInput[],
-  lookUpUnlinked = true,
+  { lookUp, known }: ErpSliceOptions,
 ): SliceResult {
   const { hubspot, store, policy } = dependencies;
   const names = policy.hubspotProperties;
@@ -195,10 +204,14 @@ export async function customerSliceFromAssociates(
     rows.map((row) => row.associateNo),
   );
   const linkedNos = new Set(links.map((link) => link.associateNo));
-  const unlinked = lookUpUnlinked ? rows.filter((row) => !linkedNos.has(row.associateNo)) : [];
+  const allUnlinked = rows.filter((row) => !linkedNos.has(row.associateNo));
+  const unlinked = lookUp ? allUnlinked : [];
   const byLink = await hubSpotByIds(
     hubspot.companies,
-    links.filter((link) => link.status === 'active').map((link) => link.crmId),
+    unique([
+      ...links.filter((link) => link.status === 'active').map((link) => link.crmId),
+      ...(known?.idsFor(allUnlinked) ?? []),
+    ]),
     properties,
   );
   if (byLink.isErr()) return err(byLink.error);
@@ -334,7 +347,7 @@ export async function contactSliceFromContacts(
 export async function contactSliceFromAssociates(
   dependencies: SliceDependencies,
   rows: readonly AssociateInput[],
-  lookUpUnlinked = true,
+  { lookUp, known }: ErpSliceOptions,
 ): SliceResult {
   const { hubspot, store, policy } = dependencies;
   const properties = contactProperties(policy);
@@ -343,10 +356,19 @@ export async function contactSliceFromAssociates(
     rows.map((row) => row.associateNo),
   );
   const linkedNos = new Set(links.map((link) => link.associateNo));
-  const unlinked = lookUpUnlinked ? rows.filter((row) => !linkedNos.has(row.associateNo)) : [];
+  const allUnlinked = rows.filter((row) => !linkedNos.has(row.associateNo));
+  const unlinked = lookUp ? allUnlinked : [];
+  const parentLinks = await store.linksByAssociateNos(
+    'customer',
+    unique(allUnlinked.flatMap((row) => row.contactPersonForAssociateNo ?? [])),
+  );
+  const companyOfCustomer = new Map(activeLinks(parentLinks).map((link) => [link.associateNo, link.crmId]));
   const byLink = await hubSpotByIds(
     hubspot.contacts,
-    links.filter((link) => link.status === 'active').map((link) => link.crmId),
+    unique([
+      ...links.filter((link) => link.status === 'active').map((link) => link.crmId),
+      ...(known?.idsFor(allUnlinked, companyOfCustomer) ?? []),
+    ]),
     properties,
   );
   if (byLink.isErr()) return err(byLink.error);
@@ -367,15 +389,11 @@ export async function contactSliceFromAssociates(
     properties,
   );
   if (byEmail.isErr()) return err(byEmail.error);
-  const parentLinks = await store.linksByAssociateNos(
-    'customer',
-    unique(unlinked.flatMap((row) => row.contactPersonForAssociateNo ?? [])),
-  );
   const byName = await contactCandidatesInHubSpot(
     dependencies,
     unlinked,
     [...byActor.value, ...byEmail.value],
-    new Map(activeLinks(parentLinks).map((link) => [link.associateNo, link.crmId])),
+    companyOfCustomer,
   );
   if (byName.isErr()) return err(byName.error);
   const found = new Map<string, HubSpotObjectInput>();
@@ -441,76 +459,85 @@ export async function sweepSlice(
   });
 }
 
-/** Records to try again (their last write failed), read by id on the side the error was recorded for. */
-export async function retrySlices(
+/** HubSpot records changed (or all, or to retry), with their Business NXT counterparts. */
+export function sliceFromHubSpot(
   dependencies: SliceDependencies,
-  entity: 'customer' | 'contact',
+  entity: Entity,
+  records: readonly HubSpotObjectInput[],
+): SliceResult {
+  return entity === 'customer'
+    ? customerSliceFromCompanies(dependencies, records)
+    : contactSliceFromContacts(dependencies, records);
+}
+
+/** Business NXT rows changed (or all, or to retry), with their HubSpot counterparts. */
+export function sliceFromErp(
+  dependencies: SliceDependencies,
+  entity: Entity,
+  rows: readonly AssociateInput[],
+  options: ErpSliceOptions,
+): SliceResult {
+  return entity === 'customer'
+    ? customerSliceFromAssociates(dependencies, rows, options)
+    : contactSliceFromAssociates(dependencies, rows, options);
+}
+
+/** HubSpot records read by id (records to retry), with their counterparts. */
+export async function sliceOfCrmIds(
+  dependencies: SliceDependencies,
+  entity: Entity,
   crmIds: readonly string[],
-  associateNos: readonly number[],
-): Promise<Result<Slice[], CycleError>> {
-  const { hubspot, visma, policy } = dependencies;
+): SliceResult {
+  const { hubspot, policy } = dependencies;
   const isCustomer = entity === 'customer';
-  const slices: Slice[] = [];
-  if (crmIds.length > 0) {
-    const records = await hubSpotByIds(
-      isCustomer ? hubspot.companies : hubspot.contacts,
-      crmIds,
-      isCustomer ? companyProperties(policy) : contactProperties(policy),
-    );
-    if (records.isErr()) return err(records.error);
-    const slice = isCustomer
-      ? await customerSliceFromCompanies(dependencies, records.value)
-      : await contactSliceFromContacts(dependencies, records.value);
-    if (slice.isErr()) return err(slice.error);
-    slices.push(slice.value);
-  }
-  if (associateNos.length > 0) {
-    const rows = await (isCustomer ? visma.customers : visma.contactPersons).byAssociateNos(associateNos);
-    if (rows.isErr()) return err(fromVisma(rows.error, 'reading records to retry'));
-    const slice = isCustomer
-      ? await customerSliceFromAssociates(dependencies, rows.value)
-      : await contactSliceFromAssociates(dependencies, rows.value);
-    if (slice.isErr()) return err(slice.error);
-    slices.push(slice.value);
-  }
-  return ok(slices);
+  const records = await hubSpotByIds(
+    isCustomer ? hubspot.companies : hubspot.contacts,
+    crmIds,
+    isCustomer ? companyProperties(policy) : contactProperties(policy),
+  );
+  if (records.isErr()) return err(records.error);
+  return sliceFromHubSpot(dependencies, entity, records.value);
+}
+
+/** Business NXT rows read by associate number (records to retry), with their counterparts. */
+export async function sliceOfAssociateNos(
+  dependencies: SliceDependencies,
+  entity: Entity,
+  associateNos: readonly number[],
+  known: HubSpotKeys,
+): SliceResult {
+  const { visma } = dependencies;
+  const rows = await (entity === 'customer' ? visma.customers : visma.contactPersons).byAssociateNos(
+    associateNos,
+  );
+  if (rows.isErr()) return err(fromVisma(rows.error, 'reading records to retry'));
+  return sliceFromErp(dependencies, entity, rows.value, { lookUp: true, known });
 }
 
 /**
- * The contacts of customers linked in this cycle, from the sides read incrementally: they may not have changed
+ * The HubSpot contacts of these companies (customers linked in this cycle): they may not have changed
  * themselves, yet only now have a customer to belong to.
  */
-export async function contactSlicesOfCustomers(
+export async function contactSliceOfCompanies(
   dependencies: SliceDependencies,
-  customers: ReadonlyArray<{ crmId: string; associateNo: number }>,
-  sides: { hubspot: boolean; erp: boolean },
-): Promise<Result<Slice[], CycleError>> {
-  const { hubspot, visma, policy } = dependencies;
-  const slices: Slice[] = [];
-  if (sides.hubspot) {
-    const associated = await hubspot.associations.batchRead(
-      'companies',
-      'contacts',
-      customers.map((customer) => customer.crmId),
-    );
-    if (associated.isErr()) return err(fromHubSpot(associated.error, "reading new customers' contacts"));
-    const ids = unique([...associated.value.values()].flat().map((record) => record.toObjectId));
-    if (ids.length > 0) {
-      const records = await hubSpotByIds(hubspot.contacts, ids, contactProperties(policy));
-      if (records.isErr()) return err(records.error);
-      const slice = await contactSliceFromContacts(dependencies, records.value);
-      if (slice.isErr()) return err(slice.error);
-      slices.push(slice.value);
-    }
-  }
-  if (sides.erp) {
-    const rows = await visma.contactPersons.ofCustomers(customers.map((customer) => customer.associateNo));
-    if (rows.isErr()) return err(fromVisma(rows.error, "reading new customers' contact persons"));
-    if (rows.value.length > 0) {
-      const slice = await contactSliceFromAssociates(dependencies, rows.value);
-      if (slice.isErr()) return err(slice.error);
-      slices.push(slice.value);
-    }
-  }
-  return ok(slices);
+  companyIds: readonly string[],
+): SliceResult {
+  const { hubspot, policy } = dependencies;
+  const associated = await hubspot.associations.batchRead('companies', 'contacts', companyIds);
+  if (associated.isErr()) return err(fromHubSpot(associated.error, "reading new customers' contacts"));
+  const ids = unique([...associated.value.values()].flat().map((record) => record.toObjectId));
+  const records = await hubSpotByIds(hubspot.contacts, ids, contactProperties(policy));
+  if (records.isErr()) return err(records.error);
+  return contactSliceFromContacts(dependencies, records.value);
+}
+
+/** The Business NXT contact persons of these customers (linked in this cycle), as above. */
+export async function contactSliceOfCustomers(
+  dependencies: SliceDependencies,
+  associateNos: readonly number[],
+  known: HubSpotKeys,
+): SliceResult {
+  const rows = await dependencies.visma.contactPersons.ofCustomers(associateNos);
+  if (rows.isErr()) return err(fromVisma(rows.error, "reading new customers' contact persons"));
+  return contactSliceFromAssociates(dependencies, rows.value, { lookUp: true, known });
 }

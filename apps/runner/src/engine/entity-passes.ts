@@ -1,0 +1,277 @@
+import type { HubSpotClient, HubSpotObject } from '@port-service/hubspot';
+import type { AssociateInput, Entity } from '@port-service/mapping';
+import { toDateTimeFilterValue } from '@port-service/visma-nxt';
+import { ok, type Result } from 'neverthrow';
+import type { StoredLink } from '../state/state-store.js';
+import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
+import { type CycleRun, type EntityRun, planAndApply } from './entity-run.js';
+import { createHubSpotKeys } from './hubspot-keys.js';
+import { companyProperties, contactProperties, toObjectInput } from './record-properties.js';
+import { onePage, type Page, runSlices } from './slice-pipeline.js';
+import {
+  contactSliceOfCompanies,
+  contactSliceOfCustomers,
+  sliceFromErp,
+  sliceFromHubSpot,
+  sliceOfAssociateNos,
+  sliceOfCrmIds,
+  sweepSlice,
+} from './slices.js';
+
+// Business NXT's clock and ours may differ: incremental reads start this far before the watermark.
+const erpOverlapMs = 2 * 60_000;
+// HubSpot's search index lags writes: its reads look this far back (the client default, stated here for the docs).
+const hubspotLookBackMs = 5 * 60_000;
+
+const watermarkName = (entity: Entity, side: 'hubspot' | 'visma-nxt') => `${entity}.${side}`;
+
+/** Where each side's incremental read starts; `null` when that side is read in full. */
+interface Marks {
+  readonly hubspot: string | null;
+  readonly erp: string | null;
+}
+
+/** Whether this cycle has any watermark at all (the first cycle is full). */
+export async function hasWatermarks({ store }: Pick<CycleRun['dependencies'], 'store'>): Promise<boolean> {
+  return (await store.getWatermark(watermarkName('customer', 'hubspot'))) !== null;
+}
+
+/**
+ * One entity's share of a cycle (DESIGN §2), pass by pass: contacts of customers linked in this cycle, records
+ * whose last write or read failed, HubSpot's changes, Business NXT's changes not planned yet, and in a full cycle
+ * a sweep of the links whose records neither read returned. Watermarks advance only once every pass succeeded.
+ */
+export async function syncEntity(cycle: CycleRun, entity: Entity): Promise<CycleError | null> {
+  const run = newEntityRun(cycle, entity);
+  const { store } = cycle.dependencies;
+  const stored = {
+    hubspot: await store.getWatermark(watermarkName(entity, 'hubspot')),
+    erp: await store.getWatermark(watermarkName(entity, 'visma-nxt')),
+  };
+  const marks: Marks = {
+    hubspot: cycle.full ? null : stored.hubspot,
+    erp: cycle.full ? null : stored.erp,
+  };
+  const hubspotReadStart = cycle.now();
+  const beforeErp =
+    (await contactsOfNewCustomers(run, marks)) ??
+    (await retryFailedRecords(run)) ??
+    (await hubspotPass(run, marks));
+  if (beforeErp !== null) return beforeErp;
+  const erpReadStart = cycle.now();
+  const failure = (await erpPass(run, marks)) ?? (await sweepPass(run, marks));
+  if (failure !== null) return failure;
+  if (!cycle.options.dryRun && !cycle.options.linkOnly) {
+    await store.setWatermark(watermarkName(entity, 'hubspot'), hubspotReadStart.toISOString());
+    await store.setWatermark(watermarkName(entity, 'visma-nxt'), erpReadStart.toISOString());
+  }
+  return null;
+}
+
+function newEntityRun(cycle: CycleRun, entity: Entity): EntityRun {
+  const { store, config } = cycle.dependencies;
+  const known = createHubSpotKeys(entity, config.policy);
+  return {
+    cycle,
+    entity,
+    known,
+    seenCrmIds: new Set(),
+    seenErpNos: new Set(),
+    erroredKeys: new Set(
+      cycle.errors
+        .filter((error) => error.entity === entity)
+        .map((error) => `${error.system}:${error.recordId}`),
+    ),
+    apply: {
+      hubspot: cycle.slices.hubspot,
+      visma: cycle.slices.visma,
+      store,
+      policy: config.policy,
+      runId: cycle.report.runId,
+      now: cycle.now,
+      report: cycle.report,
+      known,
+      seenAssociateNos: new Set(),
+      failedRecords: new Set(),
+      newCustomerLinks: cycle.newCustomerLinks,
+      createdCrmIds: new Set(),
+    },
+  };
+}
+
+/** A pass that reads a list of records by id on one side: one chunk, no overlap needed. */
+function listSource<Item>(
+  run: EntityRun,
+  items: readonly Item[],
+  system: 'hubspot' | 'visma-nxt',
+  id: (item: Item) => string,
+  toSlice: Parameters<typeof runSlices<Item>>[1]['toSlice'],
+) {
+  return runSlices(run, {
+    side: system,
+    pages: onePage(items),
+    take: () => true,
+    toSlice,
+    failedAs: { system, id },
+  });
+}
+
+/**
+ * Contacts of customers linked in this cycle, from the sides read incrementally (a full read finds them anyway):
+ * they may not have changed themselves, yet only now have a customer to belong to.
+ */
+async function contactsOfNewCustomers(run: EntityRun, marks: Marks): Promise<CycleError | null> {
+  const customers = run.cycle.newCustomerLinks;
+  if (run.entity !== 'contact' || customers.length === 0) return null;
+  const { slices } = run.cycle;
+  if (marks.hubspot !== null) {
+    const slice = await contactSliceOfCompanies(
+      slices,
+      customers.map((customer) => customer.crmId),
+    );
+    if (slice.isErr()) return slice.error;
+    const failure = await planAndApply(run, slice.value);
+    if (failure !== null) return failure;
+  }
+  if (marks.erp !== null) {
+    const slice = await contactSliceOfCustomers(
+      slices,
+      customers.map((customer) => customer.associateNo),
+      run.known,
+    );
+    if (slice.isErr()) return slice.error;
+    return planAndApply(run, slice.value);
+  }
+  return null;
+}
+
+/** Records whose last write or read failed are tried again first, whatever the watermarks say. */
+async function retryFailedRecords(run: EntityRun): Promise<CycleError | null> {
+  const retry = run.cycle.errors.filter(
+    (error) => error.entity === run.entity && (error.rule === 'write-failed' || error.rule === 'read-failed'),
+  );
+  const crmIds = [
+    ...new Set(retry.filter((error) => error.system === 'hubspot').map((error) => error.recordId)),
+  ];
+  const associateNos = [
+    ...new Set(retry.filter((error) => error.system === 'visma-nxt').map((error) => Number(error.recordId))),
+  ];
+  const { slices } = run.cycle;
+  if (crmIds.length > 0) {
+    const failure = await listSource(run, crmIds, 'hubspot', String, (ids) =>
+      sliceOfCrmIds(slices, run.entity, ids),
+    );
+    if (failure !== null) return failure;
+  }
+  if (associateNos.length === 0) return null;
+  return listSource(run, associateNos, 'visma-nxt', String, (nos) =>
+    sliceOfAssociateNos(slices, run.entity, nos, run.known),
+  );
+}
+
+/** HubSpot's side: its changed (or, in a full cycle, all) records, with their Business NXT counterparts. */
+function hubspotPass(run: EntityRun, marks: Marks): Promise<CycleError | null> {
+  const { clients, config } = run.cycle.dependencies;
+  const isCustomer = run.entity === 'customer';
+  const api = isCustomer ? clients.hubspot.companies : clients.hubspot.contacts;
+  const properties = isCustomer ? companyProperties(config.policy) : contactProperties(config.policy);
+  const counts = run.cycle.report.entities[run.entity];
+  return runSlices<HubSpotObject>(run, {
+    side: 'hubspot',
+    pages: hubspotPages(
+      api,
+      properties,
+      marks.hubspot === null ? null : Date.parse(marks.hubspot),
+      run.entity,
+    ),
+    take: (record) => {
+      counts.read.hubspot += 1;
+      if (run.seenCrmIds.has(record.id)) return false;
+      run.seenCrmIds.add(record.id);
+      return true;
+    },
+    toSlice: (records) => sliceFromHubSpot(run.cycle.slices, run.entity, records.map(toObjectInput)),
+    failedAs: { system: 'hubspot', id: (record) => record.id },
+  });
+}
+
+/** HubSpot records page by page: all of them (list endpoint), or those changed since a watermark (search). */
+async function* hubspotPages(
+  api: HubSpotClient['companies'] | HubSpotClient['contacts'],
+  properties: readonly string[],
+  since: number | null,
+  entity: Entity,
+): AsyncGenerator<Result<Page<HubSpotObject>, CycleError>> {
+  const doing = `reading ${entity === 'customer' ? 'companies' : 'contacts'}`;
+  const pages =
+    since === null
+      ? mapPages(api.pages({ properties }), (page) => page.results)
+      : api.changedSince({ since, lookBackMs: hubspotLookBackMs, properties });
+  for await (const page of pages) {
+    yield page.map((items) => ({ items, total: null })).mapErr((error) => fromHubSpot(error, doing));
+  }
+}
+
+async function* mapPages<Value, Item, Error>(
+  pages: AsyncIterable<Result<Value, Error>>,
+  items: (value: Value) => readonly Item[],
+): AsyncGenerator<Result<readonly Item[], Error>> {
+  for await (const page of pages) yield page.map(items);
+}
+
+/** Business NXT's side: changed (or all) rows not planned above, with their HubSpot counterparts. */
+function erpPass(run: EntityRun, marks: Marks): Promise<CycleError | null> {
+  const { clients } = run.cycle.dependencies;
+  const isCustomer = run.entity === 'customer';
+  const api = isCustomer ? clients.visma.customers : clients.visma.contactPersons;
+  const counts = run.cycle.report.entities[run.entity];
+  const doing = `reading ${isCustomer ? 'customers' : 'contact persons'}`;
+  const since =
+    marks.erp === null ? {} : { changedSince: toDateTimeFilterValue(Date.parse(marks.erp) - erpOverlapMs) };
+  async function* pages() {
+    for await (const page of api.pages(since)) {
+      yield page
+        .map((value): Page<AssociateInput> => ({ items: value.items, total: value.totalCount }))
+        .mapErr((error) => fromVisma(error, doing));
+    }
+  }
+  return runSlices<AssociateInput>(run, {
+    side: 'visma-nxt',
+    pages: pages(),
+    take: (row) => {
+      counts.read.vismaNxt += 1;
+      run.seenErpNos.add(row.associateNo);
+      return !run.apply.seenAssociateNos.has(row.associateNo);
+    },
+    // After a full read of HubSpot, every HubSpot record is in `known`: no lookups needed.
+    toSlice: (rows) =>
+      sliceFromErp(run.cycle.slices, run.entity, rows, { lookUp: marks.hubspot !== null, known: run.known }),
+    failedAs: { system: 'visma-nxt', id: (row) => String(row.associateNo) },
+  });
+}
+
+/** A full read saw every live record: links whose records one side did not return are checked directly. */
+function sweepPass(run: EntityRun, marks: Marks): Promise<CycleError | null> {
+  if (marks.hubspot !== null || marks.erp !== null) return Promise.resolve(null);
+  // Records this cycle created exist on both sides by construction.
+  for (const id of run.apply.createdCrmIds) run.seenCrmIds.add(id);
+  for (const no of run.apply.seenAssociateNos) run.seenErpNos.add(no);
+  return runSlices<StoredLink>(run, {
+    side: 'links',
+    pages: unseenLinks(run),
+    take: (link) =>
+      link.status === 'active' && !(run.seenCrmIds.has(link.crmId) && run.seenErpNos.has(link.associateNo)),
+    toSlice: (links) => sweepSlice(run.cycle.slices, run.entity, links),
+    failedAs: { system: 'hubspot', id: (link) => link.crmId },
+  });
+}
+
+async function* unseenLinks(run: EntityRun): AsyncGenerator<Result<Page<StoredLink>, CycleError>> {
+  let after: string | null = null;
+  for (;;) {
+    const links = await run.cycle.dependencies.store.allLinks(run.entity, after, 1000);
+    if (links.length === 0) return;
+    after = links[links.length - 1]?.crmId ?? null;
+    yield ok({ items: links, total: null });
+  }
+}

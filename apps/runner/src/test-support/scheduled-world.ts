@@ -1,0 +1,51 @@
+import { syncPropertyGroup, syncPropertySpecs } from '@port-service/hubspot';
+import { openRuntime, type Runtime } from '../commands/runtime.js';
+import { startWorld, type World } from '../e2e/cli-harness.js';
+import { type CycleOptions, runCycle } from '../engine/cycle.js';
+import { createLogger } from '../logging/logger.js';
+
+const logger = createLogger({ level: 'silent' });
+
+/**
+ * Both simulators and an in-process runtime with the real clients, on a clock that moves 10 minutes at a time as a
+ * schedule's would (so HubSpot's look-back does not re-read the last cycle's writes). Close it after each test.
+ */
+export async function startScheduledWorld(options: {
+  customers: number;
+  companies: number;
+  seed: number;
+  policy?: Record<string, unknown>;
+}) {
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+  const world: World = await startWorld({
+    customers: options.customers,
+    companies: options.companies,
+    seed: options.seed,
+    crm: { now: clock },
+    erp: { now: () => new Date(clock()) },
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
+  });
+  const runtime: Runtime = await openRuntime({ logLevel: 'silent' }, world.env);
+  for (const type of ['companies', 'contacts'] as const)
+    await runtime.clients.hubspot.properties.ensureProperties(
+      type,
+      syncPropertyGroup,
+      syncPropertySpecs()[type],
+    );
+  return {
+    world,
+    runtime,
+    later: () => {
+      offset += 10 * 60_000;
+    },
+    cycle: (full: boolean, more: Partial<CycleOptions> = {}) =>
+      runCycle({ ...runtime, logger, now: () => new Date(clock()) }, { full, dryRun: false, ...more }),
+    async close() {
+      await runtime.close();
+      await world.close();
+    },
+  };
+}
+
+export type ScheduledWorld = Awaited<ReturnType<typeof startScheduledWorld>>;
