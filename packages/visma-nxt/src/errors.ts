@@ -31,6 +31,20 @@ export type VismaNxtError =
   | { readonly kind: 'http'; readonly message: string; readonly status: number; readonly retryable: boolean }
   | { readonly kind: 'network'; readonly message: string; readonly retryable: true }
   | { readonly kind: 'timeout'; readonly message: string; readonly retryable: true }
+  /**
+   * A mutation that was sent but got no clear answer: it timed out, the connection dropped, Business NXT answered
+   * 5xx, or its answer was not JSON of the GraphQL shape. It may or may not have been applied, so the client never
+   * resends it; look the rows up before writing them again. Reads never end in this kind: they are retried and end
+   * as `timeout`, `network`, `http` or `validation`.
+   */
+  | {
+      readonly kind: 'outcome-unknown';
+      readonly message: string;
+      readonly cause: 'timeout' | 'network' | 'server-error' | 'malformed-response';
+      /** The HTTP status when an answer came (a 5xx, or a 200 that could not be read); `null` when none did. */
+      readonly status: number | null;
+      readonly retryable: false;
+    }
   | {
       readonly kind: 'graphql';
       readonly message: string;
@@ -48,6 +62,20 @@ export type VismaNxtError =
     };
 
 export type VismaNxtErrorKind = VismaNxtError['kind'];
+
+/** Why a mutation's outcome is unknown (see the `outcome-unknown` kind). */
+export type UnclearCause = Extract<VismaNxtError, { kind: 'outcome-unknown' }>['cause'];
+
+/** The `outcome-unknown` error for a mutation that failed with `message` after it was sent. */
+export function outcomeUnknown(message: string, cause: UnclearCause, status: number | null): VismaNxtError {
+  return {
+    kind: 'outcome-unknown',
+    message: `${message}; the change may or may not have been applied: look the record up before retrying`,
+    cause,
+    status,
+    retryable: false,
+  };
+}
 
 export function isVismaNxtError(value: unknown): value is VismaNxtError {
   return (

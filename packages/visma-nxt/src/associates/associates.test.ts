@@ -219,7 +219,9 @@ describe('writing associates', () => {
     const { client } = testClient();
     const result = await client.customers.create([{ name: 'Port-Service Øst AS' }]);
     expect(result._unsafeUnwrapErr()).toMatchObject({
-      kind: 'http',
+      kind: 'outcome-unknown',
+      cause: 'server-error',
+      status: 503,
       retryable: false,
       message: /look the record up/,
     });

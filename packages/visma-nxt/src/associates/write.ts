@@ -1,6 +1,6 @@
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { type GraphQLErrorEntry, rowIndexOf, type VismaNxtError } from '../errors.js';
+import { type GraphQLErrorEntry, outcomeUnknown, rowIndexOf, type VismaNxtError } from '../errors.js';
 import { type GraphQLRequest, type GraphQLResponse, maxBatch } from '../transport/graphql-transport.js';
 import { isDuplicateKey, suggestValue } from '../unconfirmed.js';
 import { type Associate, type AssociateValues, associateSchema, toLiveValues } from './associate.js';
@@ -37,23 +37,31 @@ interface MutationAnswer {
   readonly otherErrors: GraphQLErrorEntry[];
 }
 
+/**
+ * The answer to one mutation. One that cannot be read (an unexpected shape) leaves all of its rows unknown: the
+ * mutation reached Business NXT and may have been applied, so it is `outcome-unknown`, never resent.
+ */
 function readAnswer(
-  data: unknown,
-  errors: readonly GraphQLErrorEntry[],
+  response: GraphQLResponse,
   name: 'associate_create' | 'associate_update',
 ): Result<MutationAnswer, VismaNxtError> {
-  const parsed = mutationResult(name).safeParse(data ?? {});
+  const parsed = mutationResult(name).safeParse(response.data ?? {});
   if (!parsed.success) {
-    return err({
-      kind: 'validation',
-      message: `Business NXT answered ${name} with an unexpected shape`,
-      issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`),
-      retryable: false,
-    });
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`,
+    );
+    const shown = issues.length > 3 ? [...issues.slice(0, 3), `${issues.length - 3} more`] : issues;
+    return err(
+      outcomeUnknown(
+        `Business NXT answered ${name} with an unexpected shape (${shown.join('; ')})`,
+        'malformed-response',
+        response.status,
+      ),
+    );
   }
   const errorsByRow = new Map<number, GraphQLErrorEntry[]>();
   const otherErrors: GraphQLErrorEntry[] = [];
-  for (const error of errors) {
+  for (const error of response.errors) {
     const index = rowIndexOf(error);
     if (index === null) otherErrors.push(error);
     else errorsByRow.set(index, [...(errorsByRow.get(index) ?? []), error]);
@@ -62,14 +70,16 @@ function readAnswer(
   return ok({ items: result?.items ?? null, errorsByRow, otherErrors });
 }
 
-function unknownOutcome(what: string): VismaNxtError {
-  return {
-    kind: 'graphql',
-    message: `${what}: Business NXT did not say whether this row was stored; look it up before trying again`,
-    errors: [],
-    data: null,
-    retryable: false,
-  };
+/**
+ * A row a 200 answer does not account for (no item, no error of its own): it may have been stored, so it is
+ * `outcome-unknown`. `why` says what the answer lacked.
+ */
+function unknownOutcome(what: string, why: string, status: number): VismaNxtError {
+  return outcomeUnknown(
+    `${what}: ${why}, so Business NXT did not say whether this row was stored`,
+    'malformed-response',
+    status,
+  );
 }
 
 /**
@@ -124,7 +134,11 @@ export function createAssociates(
           const answered = answerCreate(response, sent[position] ?? [], chunk, null);
           if (answered.isErr()) return err(answered.error);
           results.push(
-            ...chunk.map((_, row) => answered.value.results[row] ?? err(unknownOutcome('the insert'))),
+            ...chunk.map(
+              (_, row) =>
+                answered.value.results[row] ??
+                err(unknownOutcome('the insert', 'the answer left the row out', response.status)),
+            ),
           );
         }
       }
@@ -168,13 +182,17 @@ function answerCreate(
   chunk: readonly AssociateValues[],
   numbering: CustomerNumbering | null,
 ): Result<{ results: Array<RowResult | undefined>; retry: SendingRow[] }, VismaNxtError> {
-  const answer = readAnswer(response.data, response.errors, 'associate_create');
+  const answer = readAnswer(response, 'associate_create');
   if (answer.isErr()) return err(answer.error);
   const { items, errorsByRow, otherErrors } = answer.value;
   const results: Array<RowResult | undefined> = [];
   const retry: SendingRow[] = [];
   const succeeded = sending.filter((_, position) => !errorsByRow.has(position));
   const itemsMatch = items !== null && items.length === succeeded.length && otherErrors.length === 0;
+  const missing =
+    items === null
+      ? 'the answer held no items'
+      : `the answer held ${items.length} items for ${succeeded.length} rows without an error`;
   sending.forEach((row, position) => {
     const rowErrors = errorsByRow.get(position);
     if (rowErrors !== undefined) {
@@ -193,7 +211,7 @@ function answerCreate(
         : err(
             otherErrors.length > 0
               ? graphqlError(otherErrors, response.data, 'the insert')
-              : unknownOutcome('the insert'),
+              : unknownOutcome(`row ${row.index + 1} of the insert`, missing, response.status),
           );
   });
   return ok({ results, retry });
@@ -212,6 +230,7 @@ async function createChunk(
 ): Promise<Result<RowResult[], VismaNxtError>> {
   const results: Array<RowResult | undefined> = new Array(chunk.length).fill(undefined);
   let pending = chunk.map((values, index) => ({ index, values }));
+  let status = 200;
   // A number of the series may already be taken (typed in by hand): such rows try the next number, a few times.
   for (let round = 0; round < 5 && pending.length > 0; round += 1) {
     const assigned = pending.map((row) => {
@@ -237,6 +256,7 @@ async function createChunk(
     if (sending.length === 0) break;
     const response = await context.transport.request(createRequest(context, sending), 'write');
     if (response.isErr()) return err(response.error);
+    status = response.value.status;
     const answered = answerCreate(response.value, sending, chunk, numbering);
     if (answered.isErr()) return err(answered.error);
     answered.value.results.forEach((result, index) => {
@@ -252,7 +272,11 @@ async function createChunk(
       retryable: false,
     });
   }
-  return ok(results.map((result) => result ?? err(unknownOutcome('the insert'))));
+  return ok(
+    results.map(
+      (result) => result ?? err(unknownOutcome('the insert', 'the answer left the row out', status)),
+    ),
+  );
 }
 
 const highestSchema = z.object({
@@ -341,7 +365,7 @@ function answerUpdate(
   response: GraphQLResponse,
   chunk: readonly AssociateUpdate[],
 ): Result<RowResult[], VismaNxtError> {
-  const answer = readAnswer(response.data, response.errors, 'associate_update');
+  const answer = readAnswer(response, 'associate_update');
   if (answer.isErr()) return err(answer.error);
   const { items, errorsByRow, otherErrors } = answer.value;
   const byNumber = new Map((items ?? []).map((item) => [item.associateNo, item]));
@@ -353,7 +377,14 @@ function answerUpdate(
         return err(graphqlError(rowErrors, null, `the update of associate ${row.associateNo}`));
       if (item !== undefined) return ok(item);
       if (otherErrors.length > 0) return err(graphqlError(otherErrors, response.data, 'the update'));
-      if (items === null) return err(unknownOutcome(`the update of associate ${row.associateNo}`));
+      if (items === null)
+        return err(
+          unknownOutcome(
+            `the update of associate ${row.associateNo}`,
+            'the answer held no items',
+            response.status,
+          ),
+        );
       return err({
         kind: 'graphql',
         message: `associate ${row.associateNo} was not found (deleted in Business NXT?)`,

@@ -3,11 +3,11 @@ import { err, errAsync, ok, okAsync, type Result, ResultAsync } from 'neverthrow
 import type { LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import type { TokenProvider } from '../auth/token-provider.js';
-import type { GraphQLErrorEntry, VismaNxtError } from '../errors.js';
+import { type GraphQLErrorEntry, outcomeUnknown, type VismaNxtError } from '../errors.js';
 import { isOutstandingLimit } from '../unconfirmed.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
-import { toTransportError } from './transport-error.js';
+import { neverSent, toTransportError } from './transport-error.js';
 
 /** One GraphQL operation. User input only ever goes in `variables`, never into `query`. */
 export interface GraphQLRequest {
@@ -21,6 +21,8 @@ export interface GraphQLResponse {
   readonly data: unknown;
   readonly errors: readonly GraphQLErrorEntry[];
   readonly extensions: Readonly<Record<string, unknown>> | undefined;
+  /** The HTTP status it came with (2xx): a write whose answer says too little reports it in `outcome-unknown`. */
+  readonly status: number;
 }
 
 /** What `onRequest` is told about every HTTP request (no tokens, no bodies). */
@@ -34,9 +36,10 @@ export interface RequestInfo {
 
 /**
  * Whether a request may be sent again after an unclear failure. Reads always may. A mutation that reached the
- * server (5xx, timeout, dropped connection) may already have been applied, so it is not resent: the caller gets
- * the error and looks the record up first (the runner's intents). A mutation that was refused before it ran
- * (401, 429, OUTSTANDING_LIMIT_EXCEEDED) is resent: nothing happened.
+ * server (5xx, timeout, dropped connection, unreadable answer) may already have been applied, so it is not
+ * resent: the caller gets an `outcome-unknown` error and looks the record up first (the runner's intents). A
+ * mutation that was refused before it ran (401, 429, OUTSTANDING_LIMIT_EXCEEDED), or whose connection never
+ * opened (refused, unknown host), is resent: nothing happened.
  */
 export type Safety = 'read' | 'write';
 
@@ -67,8 +70,9 @@ const responseBody = z.object({
   extensions: z.record(z.string(), z.unknown()).nullish(),
 });
 
-function toResponse(value: z.infer<typeof responseBody>): GraphQLResponse {
+function toResponse(value: z.infer<typeof responseBody>, status: number): GraphQLResponse {
   return {
+    status,
     data: value.data ?? null,
     errors: (value.errors ?? []).map((entry) => ({
       message: entry.message,
@@ -123,10 +127,16 @@ export function createTransport(options: TransportOptions) {
       text = await response.text();
     } catch (cause) {
       const error = toTransportError(cause, 'Business NXT');
-      report(null, safety === 'read' ? 'retry' : 'error');
-      return safety === 'read'
+      const resend = safety === 'read' || (error.kind === 'network' && neverSent(cause));
+      report(null, resend ? 'retry' : 'error');
+      return resend
         ? { done: false, error, retryAfterMs: null }
-        : { done: true, result: err(unknownOutcome(error.message)) };
+        : {
+            done: true,
+            result: err(
+              outcomeUnknown(error.message, error.kind === 'timeout' ? 'timeout' : 'network', null),
+            ),
+          };
     }
     const { status } = response;
     if (status === 401) {
@@ -173,7 +183,7 @@ export function createTransport(options: TransportOptions) {
             error,
             retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), options.now()),
           }
-        : { done: true, result: err(unknownOutcome(error.message)) };
+        : { done: true, result: err(outcomeUnknown(error.message, 'server-error', status)) };
     }
     if (status < 200 || status >= 300) {
       report(status, 'error');
@@ -187,12 +197,12 @@ export function createTransport(options: TransportOptions) {
         }),
       };
     }
-    const parsed = parseBody(text, Array.isArray(body));
+    const parsed = parseBody(text, Array.isArray(body), status);
     if (parsed.isErr()) {
       report(status, safety === 'read' ? 'retry' : 'error');
       return safety === 'read'
         ? { done: false, error: parsed.error, retryAfterMs: null }
-        : { done: true, result: err(unknownOutcome(parsed.error.message)) };
+        : { done: true, result: err(outcomeUnknown(parsed.error.message, 'malformed-response', status)) };
     }
     const responses = parsed.value;
     for (const entry of responses) if (entry.extensions) options.onWarning?.(entry.extensions);
@@ -208,6 +218,19 @@ export function createTransport(options: TransportOptions) {
           retryable: true,
         },
         retryAfterMs: null,
+      };
+    }
+    if (Array.isArray(body) && responses.length !== body.length) {
+      // Which answer belongs to which mutation is then unknown: a write batch may have been applied in part.
+      report(status, 'error');
+      const message = `Business NXT answered a batch of ${body.length} with ${responses.length} results`;
+      return {
+        done: true,
+        result: err(
+          safety === 'read'
+            ? { kind: 'validation', message, issues: [], retryable: false }
+            : outcomeUnknown(message, 'malformed-response', status),
+        ),
       };
     }
     report(status, 'ok');
@@ -241,7 +264,7 @@ export function createTransport(options: TransportOptions) {
     /** One operation; GraphQL errors come back in the response, not as a failure. */
     request(request: GraphQLRequest, safety: Safety): ResultAsync<GraphQLResponse, VismaNxtError> {
       return run(request, safety).map(
-        (responses) => responses[0] ?? { data: null, errors: [], extensions: undefined },
+        (responses) => responses[0] ?? { data: null, errors: [], extensions: undefined, status: 200 },
       );
     },
     /**
@@ -260,16 +283,8 @@ export function createTransport(options: TransportOptions) {
           retryable: false,
         });
       }
-      return run([...requests], safety).andThen((responses) =>
-        responses.length === requests.length
-          ? okAsync(responses)
-          : errAsync<GraphQLResponse[], VismaNxtError>({
-              kind: 'validation',
-              message: `Business NXT answered a batch of ${requests.length} with ${responses.length} results`,
-              issues: [],
-              retryable: false,
-            }),
-      );
+      // An answer with the wrong number of results fails in `attemptOnce` (`outcome-unknown` for writes).
+      return run([...requests], safety);
     },
   };
 }
@@ -277,16 +292,7 @@ export function createTransport(options: TransportOptions) {
 export const maxBatch = 32;
 export type Transport = ReturnType<typeof createTransport>;
 
-function unknownOutcome(message: string): VismaNxtError {
-  return {
-    kind: 'http',
-    message: `${message}; the change may or may not have been applied: look the record up before retrying`,
-    status: 0,
-    retryable: false,
-  };
-}
-
-function parseBody(text: string, batch: boolean): Result<GraphQLResponse[], VismaNxtError> {
+function parseBody(text: string, batch: boolean, status: number): Result<GraphQLResponse[], VismaNxtError> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -308,5 +314,5 @@ function parseBody(text: string, batch: boolean): Result<GraphQLResponse[], Vism
       retryable: false,
     });
   }
-  return ok(parsed.data.map(toResponse));
+  return ok(parsed.data.map((value) => toResponse(value, status)));
 }

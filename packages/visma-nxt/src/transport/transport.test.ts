@@ -137,7 +137,12 @@ describe('limits and retries', () => {
     graphql().reply(502, 'Bad Gateway');
     const { client } = testClient();
     const result = await client.customers.update([{ associateNo: 7, values: { phone: '+4799582244' } }]);
-    expect(result._unsafeUnwrapErr()).toMatchObject({ kind: 'http', retryable: false });
+    expect(result._unsafeUnwrapErr()).toMatchObject({
+      kind: 'outcome-unknown',
+      cause: 'server-error',
+      status: 502,
+      retryable: false,
+    });
     expect(result._unsafeUnwrapErr().message).toMatch(/may or may not have been applied/);
   });
 
