@@ -1,6 +1,7 @@
 import ky from 'ky';
 import { ResultAsync } from 'neverthrow';
 import pLimit from 'p-limit';
+import { createAccountApi } from './account.js';
 import { createAssociationsApi } from './associations.js';
 import { createObjectsApi, type ObjectType } from './objects/objects.js';
 import { type ChangedSinceOptions, searchByValues, searchChangedSince } from './objects/search.js';
@@ -103,6 +104,7 @@ export function createHubSpotClient(settings: HubSpotClientSettings) {
     contacts: objects('contacts'),
     associations: createAssociationsApi(transport, pathPrefix),
     properties: createPropertiesApi(transport, pathPrefix),
+    account: createAccountApi(transport),
   };
 }
 

@@ -52,6 +52,21 @@ export type HubSpotError =
     }
   | { readonly kind: 'network'; readonly message: string; readonly retryable: true }
   | { readonly kind: 'timeout'; readonly message: string; readonly retryable: true }
+  /**
+   * A write (a create) that was sent but got no clear answer: it timed out, the connection dropped, HubSpot
+   * answered 5xx, or its answer could not be read. HubSpot may or may not have applied it, so the client never
+   * resends it; look the record up before writing it again. Reads and idempotent writes never end in this kind:
+   * they are retried and end as `timeout`, `network`, `http` or `validation`.
+   */
+  | {
+      readonly kind: 'outcome-unknown';
+      readonly message: string;
+      readonly cause: 'timeout' | 'network' | 'server-error' | 'malformed-response';
+      /** The HTTP status when an answer came (a 5xx, or a 2xx that could not be read); `null` when none did. */
+      readonly status: number | null;
+      readonly correlationId: string | null;
+      readonly retryable: false;
+    }
   /** The response parsed, but not into the shape this client relies on (or was not JSON). */
   | {
       readonly kind: 'validation';
@@ -61,6 +76,25 @@ export type HubSpotError =
     };
 
 export type HubSpotErrorKind = HubSpotError['kind'];
+
+/** Why a write's outcome is unknown (see the `outcome-unknown` kind). */
+export type UnclearCause = Extract<HubSpotError, { kind: 'outcome-unknown' }>['cause'];
+
+/** The `outcome-unknown` error for a write that failed with `error` after it was sent. */
+export function outcomeUnknown(
+  error: HubSpotError,
+  cause: UnclearCause,
+  status: number | null,
+): HubSpotError {
+  return {
+    kind: 'outcome-unknown',
+    message: `${error.message}; the change may or may not have been applied: look the record up before retrying`,
+    cause,
+    status,
+    correlationId: 'correlationId' in error ? error.correlationId : null,
+    retryable: false,
+  };
+}
 
 export function isHubSpotError(value: unknown): value is HubSpotError {
   return (

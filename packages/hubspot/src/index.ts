@@ -1,3 +1,4 @@
+export type { AccountDetails } from './account.js';
 export type { AssociatedRecord } from './associations.js';
 export { associationTypes } from './associations.js';
 export type { HubSpotClient, HubSpotClientSettings } from './client.js';

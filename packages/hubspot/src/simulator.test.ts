@@ -21,6 +21,14 @@ beforeAll(async () => {
 afterAll(() => simulator.close());
 
 describe('the client against the HubSpot simulator', () => {
+  it("reads the account's portal id, and reports a refused token", async () => {
+    expect((await client().account.details())._unsafeUnwrap()).toMatchObject({
+      portalId: simulator.portalId,
+      accountType: 'STANDARD',
+    });
+    expect((await client({ accessToken: 'wrong' }).account.details())._unsafeUnwrapErr().kind).toBe('auth');
+  });
+
   it('creates the sync properties for both object types, and nothing the second time', async () => {
     const hubspot = client();
     for (const type of ['companies', 'contacts'] as const) {
@@ -86,8 +94,47 @@ describe('the client against the HubSpot simulator', () => {
       changed.push(...page._unsafeUnwrap().map((record) => record.id));
     expect(changed).toContain(a?.id);
     const merged = (await hubspot.companies.merge(a?.id ?? '', b?.id ?? ''))._unsafeUnwrap();
-    expect(mergedObjectIds(merged)).toEqual([b?.id]);
-    expect((await hubspot.companies.get(b?.id ?? '', { properties: ['name'] })).isOk()).toBe(true);
+    // A new record with a new id, which both old ids now read as.
+    expect([a?.id, b?.id]).not.toContain(merged.id);
+    expect(mergedObjectIds(merged)).toEqual([a?.id, b?.id]);
+    expect((await hubspot.companies.get(b?.id ?? '', { properties: ['name'] }))._unsafeUnwrap().id).toBe(
+      merged.id,
+    );
+    const read = (
+      await hubspot.companies.batchRead([a?.id ?? '', b?.id ?? ''], { properties: ['hs_merged_object_ids'] })
+    )._unsafeUnwrap();
+    expect([...read.values()].flatMap((result) => (result.isOk() ? [result.value.id] : []))).toEqual([
+      merged.id,
+    ]);
+  });
+
+  it("reads a merged company's property history: both records' visma_actor_no values", async () => {
+    const hubspot = client();
+    (
+      await hubspot.properties.ensureProperties('companies', syncPropertyGroup, syncPropertySpecs().companies)
+    )._unsafeUnwrap();
+    const primary = (
+      await hubspot.companies.create({ name: 'Historikk A AS', visma_actor_no: '7001' })
+    )._unsafeUnwrap();
+    const other = (
+      await hubspot.companies.create({ name: 'Historikk B AS', visma_actor_no: '7002' })
+    )._unsafeUnwrap();
+    const merged = (await hubspot.companies.merge(primary.id, other.id))._unsafeUnwrap();
+    const read = (
+      await hubspot.companies.batchRead([merged.id], {
+        properties: ['visma_actor_no'],
+        propertiesWithHistory: ['visma_actor_no'],
+      })
+    )._unsafeUnwrap();
+    const record = read.get(merged.id)?._unsafeUnwrap();
+    expect(record?.properties.visma_actor_no).toBe('7001');
+    // The current value (the primary's) first; every entry with its time and source.
+    const history = record?.propertiesWithHistory?.visma_actor_no ?? [];
+    expect(history.map((change) => change.value)).toEqual(['7001', '7002']);
+    for (const change of history) {
+      expect(change.sourceType).toBe('API');
+      expect(Number.isNaN(Date.parse(change.timestamp))).toBe(false);
+    }
   });
 
   it('finds companies by a property value (search IN), past one query of 100 values', async () => {

@@ -127,6 +127,32 @@ describe('batches', () => {
     expect(found.get('404')?._unsafeUnwrapErr()).toMatchObject({ kind: 'not-found' });
   });
 
+  it('reads with propertiesWithHistory: sends the names in the body and parses each history', async () => {
+    const { client } = testClient();
+    const history = [
+      { value: '7001', timestamp: '2026-11-24T09:00:00.000Z', sourceType: 'API', sourceId: 'sync-app' },
+      { value: '7002', timestamp: '2026-11-20T08:00:00.000Z', sourceType: 'CRM_UI' },
+    ];
+    expectCall('POST', '/crm/v3/objects/companies/batch/read', {
+      status: 200,
+      body: batch([
+        record('104', { visma_actor_no: '7001' }, { propertiesWithHistory: { visma_actor_no: history } }),
+      ]),
+    });
+    const found = (
+      await client.companies.batchRead(['104'], {
+        properties: ['visma_actor_no'],
+        propertiesWithHistory: ['visma_actor_no'],
+      })
+    )._unsafeUnwrap();
+    expect(sentBodies[0]?.body).toEqual({
+      inputs: [{ id: '104' }],
+      properties: ['visma_actor_no'],
+      propertiesWithHistory: ['visma_actor_no'],
+    });
+    expect(found.get('104')?._unsafeUnwrap().propertiesWithHistory?.visma_actor_no).toEqual(history);
+  });
+
   it('upserts by a unique property, telling new records from updated ones', async () => {
     const { client } = testClient();
     expectCall('POST', '/crm/v3/objects/companies/batch/upsert', (body) => {
@@ -170,16 +196,17 @@ describe('batches', () => {
     expect((await client.companies.batchArchive(['101'])).isOk()).toBe(true);
   });
 
-  it('merges, exposing hs_merged_object_ids', async () => {
+  it('merges, answering the new record, whose hs_merged_object_ids names both old ids', async () => {
     const { client } = testClient();
+    // HubSpot's merges create a record with a new id (101 and 102 resolve to 104; 103 was merged into 101 before).
     expectCall('POST', '/crm/v3/objects/companies/merge', {
       status: 200,
-      body: record('101', { hs_merged_object_ids: '102;103' }),
+      body: record('104', { hs_merged_object_ids: '103;101; 102;101;104' }),
     });
     const { mergedObjectIds } = await import('./objects.js');
-    expect(mergedObjectIds((await client.companies.merge('101', '102'))._unsafeUnwrap())).toEqual([
-      '102',
-      '103',
-    ]);
+    const merged = (await client.companies.merge('101', '102'))._unsafeUnwrap();
+    expect(sentBodies[0]?.body).toEqual({ primaryObjectId: '101', objectIdToMerge: '102' });
+    expect(merged.id).toBe('104');
+    expect(mergedObjectIds(merged)).toEqual(['103', '101', '102']);
   });
 });

@@ -1,5 +1,5 @@
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
-import type { HubSpotError } from '../errors.js';
+import { type HubSpotError, outcomeUnknown } from '../errors.js';
 import type { Safety, Transport } from '../transport/http-transport.js';
 import { parseBody } from './parse.js';
 import {
@@ -65,6 +65,14 @@ function batchFailure(error: BatchError, fallback: string): HubSpotError {
   };
 }
 
+/**
+ * A create HubSpot answered 2xx without saying what it stored (a body of another shape, an input not mentioned):
+ * it may have been stored, so its outcome is unknown. For other requests the error stands.
+ */
+function unreadWrite(error: HubSpotError, safety: Safety, status: number): HubSpotError {
+  return safety === 'write' ? outcomeUnknown(error, 'malformed-response', status) : error;
+}
+
 function unanswered(what: string): HubSpotError {
   return {
     kind: 'validation',
@@ -92,7 +100,11 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
   ) =>
     transport
       .send({ method, path, safety, json, searchParams })
-      .andThen((response) => parseBody(hubSpotObjectSchema, response.body, `${method} ${path}`));
+      .andThen((response) =>
+        parseBody(hubSpotObjectSchema, response.body, `${method} ${path}`).mapErr((error) =>
+          unreadWrite(error, safety, response.status),
+        ),
+      );
 
   /** One chunk of a batch write, every result and error matched to its input by trace id. */
   const writeChunk = async (
@@ -109,8 +121,9 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
       safety,
     });
     if (response.isErr()) return err(response.error);
+    const { status } = response.value;
     const body = parseBody(batchResponseSchema, response.value.body, `batch ${operation}`);
-    if (body.isErr()) return err(body.error);
+    if (body.isErr()) return err(unreadWrite(body.error, safety, status));
     const byTrace = new Map<string, BatchResult>();
     for (const record of body.value.results)
       if (record.objectWriteTraceId) byTrace.set(record.objectWriteTraceId, ok(record));
@@ -125,7 +138,9 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
         const record = body.value.results[index];
         return (
           byTrace.get(input.objectWriteTraceId) ??
-          (inOrder && record ? ok(record) : err(unanswered(`batch ${operation}`)))
+          (inOrder && record
+            ? ok(record)
+            : err(unreadWrite(unanswered(`batch ${operation}`), safety, status)))
         );
       }),
     );
@@ -231,7 +246,13 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
     /** Reads up to any number of records, 100 per request; ids HubSpot does not know come back as not-found. */
     batchRead: (
       ids: readonly string[],
-      options: { properties: readonly string[]; idProperty?: string; archived?: boolean },
+      options: {
+        properties: readonly string[];
+        /** Properties to return with their history (`propertiesWithHistory` on each record). */
+        propertiesWithHistory?: readonly string[];
+        idProperty?: string;
+        archived?: boolean;
+      },
     ) =>
       new ResultAsync(
         (async (): Promise<Result<Map<string, Result<HubSpotObject, HubSpotError>>, HubSpotError>> => {
@@ -245,7 +266,7 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
               json: {
                 inputs: chunk.map((id) => ({ id })),
                 properties: options.properties,
-                propertiesWithHistory: [],
+                propertiesWithHistory: options.propertiesWithHistory ?? [],
                 ...(options.idProperty ? { idProperty: options.idProperty } : {}),
               },
             });
@@ -313,7 +334,11 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
           return ok(undefined);
         })(),
       ),
-    /** Merges `mergeId` into `primaryId`; the merged-away id lands in the survivor's `hs_merged_object_ids`. */
+    /**
+     * Merges `mergeId` into `primaryId` and answers the resulting record. HubSpot now creates it with a new id
+     * (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies); both old
+     * ids resolve to it and are in its `hs_merged_object_ids` (request that property to read them).
+     */
     merge: (primaryId: string, mergeId: string) =>
       single('POST', `${base}/merge`, 'write', { primaryObjectId: primaryId, objectIdToMerge: mergeId }),
   };
@@ -321,10 +346,14 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
 
 export type ObjectsApi = ReturnType<typeof createObjectsApi>;
 
-/** Ids a merge folded into this record, from `hs_merged_object_ids` ("123;456"). Request that property to use it. */
+/**
+ * Ids merges folded into this record, from `hs_merged_object_ids` ("123;456"): since merges create a new record,
+ * both old ids (and what they had merged before), never the record's own id. Request that property to use it.
+ */
 export function mergedObjectIds(record: HubSpotObject): string[] {
-  return (record.properties.hs_merged_object_ids ?? '')
+  const ids = (record.properties.hs_merged_object_ids ?? '')
     .split(';')
     .map((id) => id.trim())
-    .filter((id) => id !== '');
+    .filter((id) => id !== '' && id !== record.id);
+  return [...new Set(ids)];
 }

@@ -15,6 +15,20 @@ export const hubSpotObjectSchema = z.object({
   associations: z
     .record(z.string(), z.object({ results: z.array(z.object({ id: z.string(), type: z.string() })) }))
     .nullish(),
+  /** Asked for with `propertiesWithHistory`: each property's values, newest first (`ValueWithTimestamp`). */
+  propertiesWithHistory: z
+    .record(
+      z.string(),
+      z.array(
+        z.object({
+          value: z.string(),
+          timestamp: z.string(),
+          sourceType: z.string(),
+          sourceId: z.string().nullish(),
+        }),
+      ),
+    )
+    .nullish(),
 });
 
 export type HubSpotObject = z.infer<typeof hubSpotObjectSchema>;

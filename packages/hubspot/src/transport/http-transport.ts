@@ -1,14 +1,21 @@
 import { type KyInstance, TimeoutError } from 'ky';
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import type { LimitFunction } from 'p-limit';
-import { existingIdOf, type HubSpotError, parseErrorBody } from '../errors.js';
+import {
+  existingIdOf,
+  type HubSpotError,
+  outcomeUnknown,
+  parseErrorBody,
+  type UnclearCause,
+} from '../errors.js';
 import type { WindowLimiter } from './limiter.js';
 
 /**
  * Whether a request may be sent again after an unclear failure (5xx, timeout, dropped connection, garbled body).
  * `read` and `idempotent` requests may: sending them twice ends the same. A `write` (creates) may not: HubSpot may
- * have stored it, so the caller gets an "outcome unknown" error and looks the record up first. Requests HubSpot
- * refused before doing anything (429, 423, 477) are resent whatever their safety.
+ * have stored it, so the caller gets an `outcome-unknown` error and looks the record up first. Requests HubSpot
+ * refused before doing anything (429, 423, 477), and connections that never opened (refused, unknown host), are
+ * resent whatever their safety.
  */
 export type Safety = 'read' | 'idempotent' | 'write';
 
@@ -82,17 +89,14 @@ function retryAfterMs(headers: Headers, now: number): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
-function unknownOutcome(message: string): HubSpotError {
-  return {
-    kind: 'http',
-    message: `${message}; the change may or may not have been applied: look the record up before retrying`,
-    status: 0,
-    category: null,
-    subCategory: null,
-    correlationId: null,
-    context: null,
-    retryable: false,
-  };
+// Failures before a connection existed: no byte of the request left, so even a create may be sent again.
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function neverSent(cause: unknown): boolean {
+  const code = (value: unknown) =>
+    typeof value === 'object' && value !== null && 'code' in value ? value.code : undefined;
+  const inner = cause instanceof Error ? cause.cause : undefined;
+  return notSentCodes.has(String(code(cause))) || notSentCodes.has(String(code(inner)));
 }
 
 /** HubSpot over ky: limits, one retry loop, and every failure turned into a `HubSpotError` once, here. */
@@ -110,14 +114,15 @@ export function createTransport(options: TransportOptions) {
         durationMs: options.now() - started,
         outcome,
       });
-    const unclear = (error: HubSpotError, status: number | null): Attempt => {
+    const unclear = (error: HubSpotError, status: number | null, cause: UnclearCause): Attempt => {
       report(status, request.safety === 'write' ? 'error' : 'retry');
       return request.safety === 'write'
-        ? { done: true, result: err(unknownOutcome(error.message)) }
+        ? { done: true, result: err(outcomeUnknown(error, cause, status)) }
         : { done: false, error, waitMs: null };
     };
     let response: Response;
     let text: string;
+    let handedOver = false;
     try {
       const token = await options.accessToken();
       const searchParams = Object.fromEntries(
@@ -125,8 +130,9 @@ export function createTransport(options: TransportOptions) {
           (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
         ),
       );
-      response = await options.concurrency(() =>
-        options.http(`${options.baseUrl}${request.path}`, {
+      response = await options.concurrency(() => {
+        handedOver = true;
+        return options.http(`${options.baseUrl}${request.path}`, {
           method: request.method,
           searchParams,
           ...(request.json === undefined ? {} : { json: request.json }),
@@ -134,8 +140,8 @@ export function createTransport(options: TransportOptions) {
           throwHttpErrors: false,
           retry: 0,
           timeout: options.timeoutMs,
-        }),
-      );
+        });
+      });
       text = await response.text();
     } catch (cause) {
       const timedOut =
@@ -146,16 +152,18 @@ export function createTransport(options: TransportOptions) {
             ? cause.cause.message
             : cause.message
           : String(cause);
-      return unclear(
-        timedOut
-          ? {
-              kind: 'timeout',
-              message: `HubSpot did not answer ${request.method} ${request.path} in time`,
-              retryable: true,
-            }
-          : { kind: 'network', message: `HubSpot could not be reached: ${detail}`, retryable: true },
-        null,
-      );
+      const error: HubSpotError = timedOut
+        ? {
+            kind: 'timeout',
+            message: `HubSpot did not answer ${request.method} ${request.path} in time`,
+            retryable: true,
+          }
+        : { kind: 'network', message: `HubSpot could not be reached: ${detail}`, retryable: true };
+      if (!handedOver || (!timedOut && neverSent(cause))) {
+        report(null, 'retry');
+        return { done: false, error, waitMs: null };
+      }
+      return unclear(error, null, timedOut ? 'timeout' : 'network');
     }
     const { status, headers } = response;
     if (!request.search) {
@@ -228,6 +236,7 @@ export function createTransport(options: TransportOptions) {
           retryable: true,
         },
         status,
+        'server-error',
       );
     }
     if (status >= 400) {
@@ -247,6 +256,7 @@ export function createTransport(options: TransportOptions) {
             retryable: false,
           },
           status,
+          'malformed-response',
         );
       }
     }

@@ -110,7 +110,9 @@ describe('rate limits and retries', () => {
       await client.contacts.batchCreate([{ properties: { email: 'a@b.no' } }])
     )._unsafeUnwrap();
     expect(result?._unsafeUnwrapErr()).toMatchObject({
-      kind: 'http',
+      kind: 'outcome-unknown',
+      cause: 'server-error',
+      status: 502,
       retryable: false,
       message: expect.stringMatching(/look the record up/),
     });
