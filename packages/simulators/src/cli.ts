@@ -4,7 +4,7 @@ import { startHubSpotSimulator } from './hubspot/server.js';
 import { startVismaNxtSimulator } from './visma-nxt/server.js';
 
 const usage = `Usage: crm-simulators visma-nxt [--port <n>] [--seed <s>] [--customers <n>]
-       crm-simulators hubspot [--port <n>] [--seed <s>] [--companies <n>]
+       crm-simulators hubspot [--port <n>] [--seed <s>] [--companies <n>] [--portal-id <n>]
 
 Starts a local simulator, prints one JSON line with its URLs and credentials, and serves until stopped
 (Ctrl-C or SIGTERM).`;
@@ -18,6 +18,7 @@ async function main(): Promise<number> {
       seed: { type: 'string', default: '1' },
       customers: { type: 'string', default: '0' },
       companies: { type: 'string', default: '0' },
+      'portal-id': { type: 'string', default: '1234567' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -29,6 +30,11 @@ async function main(): Promise<number> {
   const seed = Number(values.seed);
   if (!Number.isInteger(port) || port < 0 || !Number.isInteger(seed)) {
     console.error('crm-simulators: --port and --seed take whole numbers');
+    return 2;
+  }
+  const portalId = Number(values['portal-id']);
+  if (!Number.isInteger(portalId) || portalId <= 0) {
+    console.error('crm-simulators: --portal-id takes a positive whole number');
     return 2;
   }
   let simulator: { close(): Promise<void> };
@@ -46,10 +52,15 @@ async function main(): Promise<number> {
       }),
     );
   } else if (system === 'hubspot') {
-    const crm = await startHubSpotSimulator({ port, seed, companies: Number(values.companies) });
+    const crm = await startHubSpotSimulator({ port, seed, companies: Number(values.companies), portalId });
     simulator = crm;
     console.log(
-      JSON.stringify({ baseUrl: crm.baseUrl, accessToken: crm.accessToken, adminUrl: crm.adminUrl }),
+      JSON.stringify({
+        baseUrl: crm.baseUrl,
+        accessToken: crm.accessToken,
+        portalId: crm.portalId,
+        adminUrl: crm.adminUrl,
+      }),
     );
   } else {
     console.error(`crm-simulators: unknown simulator "${system}" (available: visma-nxt, hubspot)`);

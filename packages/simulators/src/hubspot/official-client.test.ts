@@ -54,6 +54,26 @@ describe('@hubspot/api-client against the simulator', () => {
     expect(associations.results[0]?.to[0]?.toObjectId).toBe(company?.id);
   });
 
+  it('merges contacts into a new record that both old ids read as', async () => {
+    const [primary, other] = await Promise.all(
+      ['merge-a@port-service.no', 'merge-b@port-service.no'].map((email) =>
+        hubspot.crm.contacts.basicApi.create({ properties: { email }, associations: [] }),
+      ),
+    );
+    const merged = await hubspot.crm.contacts.basicApi.merge({
+      primaryObjectId: primary?.id ?? '',
+      objectIdToMerge: other?.id ?? '',
+    });
+    expect([primary?.id, other?.id]).not.toContain(merged.id);
+    expect(merged.properties).toMatchObject({
+      email: 'merge-a@port-service.no',
+      hs_additional_emails: 'merge-b@port-service.no',
+    });
+    const read = await hubspot.crm.contacts.basicApi.getById(other?.id ?? '', ['hs_merged_object_ids']);
+    expect(read.id).toBe(merged.id);
+    expect(read.properties.hs_merged_object_ids?.split(';').sort()).toEqual([primary?.id, other?.id].sort());
+  });
+
   it('surfaces HubSpot-shaped errors the SDK understands', async () => {
     await hubspot.crm.contacts.basicApi.create({
       properties: { email: 'twice@port-service.no' },

@@ -55,6 +55,35 @@ export function serialize(
   };
 }
 
+/**
+ * `propertiesWithHistory` for the names asked (unknown ones, and ones never set, left out), each newest first as
+ * the OpenAPI document's `ValueWithTimestamp`; nothing when none were asked.
+ */
+export function propertiesWithHistory(
+  record: HubSpotRecord,
+  requested: readonly string[] | null,
+  known: ReadonlySet<string>,
+): {
+  propertiesWithHistory?: Record<string, Array<{ value: string; timestamp: string; sourceType: string }>>;
+} {
+  if (!requested || requested.length === 0) return {};
+  const entries = requested.flatMap((name) => {
+    const changes = known.has(name) ? record.history.get(name) : undefined;
+    if (!changes || changes.length === 0) return [];
+    return [
+      [
+        name,
+        changes.map((change) => ({
+          value: change.value,
+          timestamp: new Date(change.timestamp).toISOString(),
+          sourceType: change.sourceType,
+        })),
+      ] as const,
+    ];
+  });
+  return { propertiesWithHistory: Object.fromEntries(entries) };
+}
+
 /** The envelope of every batch answer. */
 export function batchEnvelope(results: unknown[], errors: unknown[] = []) {
   const now = new Date().toISOString();

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../shared/http.js';
 import type { ObjectType } from './properties.js';
-import { batchEnvelope, batchError, sendError, serialize } from './responses.js';
+import { batchEnvelope, batchError, propertiesWithHistory, sendError, serialize } from './responses.js';
 import { compareBy, matchesFilter, type SearchFilter, sortSpec } from './search.js';
-import type { HubSpotRecord, HubSpotStore, WriteProblem } from './store.js';
+import type { HubSpotRecord, HubSpotStore, SourceType, WriteProblem } from './store.js';
 
 type Json = Record<string, unknown>;
 export interface ObjectRouteContext {
@@ -43,6 +43,32 @@ function stringProperties(value: unknown): Record<string, string> | null {
   return Object.fromEntries(entries);
 }
 
+/**
+ * Merges two records (old ids resolve to what they became): a new record with a new id, and a `merge` event naming
+ * the primary, the merged record and the new one. `null` when either is missing or archived, or both are one.
+ * https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies
+ */
+export function mergeObjects(
+  context: ObjectRouteContext,
+  type: ObjectType,
+  primaryId: string,
+  otherId: string,
+  source: SourceType = 'CRM_UI',
+): HubSpotRecord | null {
+  const { store } = context;
+  const primary = store.resolve(type, primaryId);
+  const other = store.resolve(type, otherId);
+  if (!primary || !other || primary.archived || other.archived || primary.id === other.id) return null;
+  const { record, propertiesMoved } = store.merge(primary, other, source);
+  context.notify(type, 'merge', record, {
+    primaryObjectId: Number(primary.id),
+    mergedObjectIds: [Number(other.id)],
+    newObjectId: Number(record.id),
+    numberOfPropertiesMoved: propertiesMoved,
+  });
+  return record;
+}
+
 /** `/crm/v3/objects/{type}…`: records, lists, batches, search and merge, with HubSpot's documented rules. */
 export function handleObjects(
   context: ObjectRouteContext,
@@ -62,9 +88,14 @@ export function handleObjects(
       : Array.isArray(list)
         ? list.map(String)
         : null;
-  // `properties` may come comma-separated or repeated (properties=a&properties=b, as HubSpot's SDK sends it).
+  // `properties` (and `propertiesWithHistory`) may come comma-separated or repeated (properties=a&properties=b, as
+  // HubSpot's SDK sends it).
+  const withHistory = requested(query.getAll('propertiesWithHistory').join(','));
   const show = (record: HubSpotRecord, extra: Json = {}) =>
-    serialize(record, requested(query.getAll('properties').join(',')), known, extra);
+    serialize(record, requested(query.getAll('properties').join(',')), known, {
+      ...propertiesWithHistory(record, withHistory, known),
+      ...extra,
+    });
   const [first, second] = rest;
 
   if (first === undefined && method === 'GET') {
@@ -87,7 +118,7 @@ export function handleObjects(
     const properties = stringProperties(body.properties) ?? {};
     const problem = store.check(type, properties, null);
     if (problem) return problemError(response, type, problem);
-    const record = store.create(type, properties);
+    const record = store.create(type, properties, 'API');
     for (const association of Array.isArray(body.associations) ? (body.associations as Json[]) : []) {
       const to = association.to as { id?: string } | undefined;
       for (const spec of (association.types as Json[] | undefined) ?? []) {
@@ -103,9 +134,14 @@ export function handleObjects(
     return handleBatch(context, type, second ?? '', query, body, response);
   if (first === 'search' && method === 'POST') return handleSearch(context, type, body, response);
   if (first === 'merge' && method === 'POST') {
-    const primary = store.resolve(type, String(body.primaryObjectId ?? ''));
-    const loser = store.resolve(type, String(body.objectIdToMerge ?? ''));
-    if (!primary || !loser || primary.archived || loser.archived || primary.id === loser.id) {
+    const merged = mergeObjects(
+      context,
+      type,
+      String(body.primaryObjectId ?? ''),
+      String(body.objectIdToMerge ?? ''),
+      'API',
+    );
+    if (merged === null) {
       return sendError(
         response,
         400,
@@ -113,12 +149,6 @@ export function handleObjects(
         'Both objects must exist, be different and not be archived',
       );
     }
-    const merged = store.merge(primary, loser);
-    context.notify(type, 'merge', merged, {
-      primaryObjectId: Number(primary.id),
-      mergedObjectIds: [Number(loser.id)],
-      newObjectId: Number(primary.id),
-    });
     sendJson(response, 200, serialize(merged, [...known], known));
     return;
   }
@@ -142,7 +172,7 @@ export function handleObjects(
       const properties = stringProperties(body.properties) ?? {};
       const problem = store.check(type, properties, record.id);
       if (problem) return problemError(response, type, problem);
-      store.update(record, properties);
+      store.update(record, properties, 'API');
       context.notify(type, 'propertyChange', record);
       return sendJson(response, 200, serialize(record, Object.keys(properties), known));
     }
@@ -182,16 +212,23 @@ function handleBatch(
   const requested = Array.isArray(body.properties) ? body.properties.map(String) : null;
 
   if (operation === 'read') {
+    const withHistory = Array.isArray(body.propertiesWithHistory)
+      ? body.propertiesWithHistory.map(String)
+      : null;
     const archived = query.get('archived') === 'true';
     const idProperty = typeof body.idProperty === 'string' ? body.idProperty : null;
     const results = [];
+    const answered = new Set<string>();
     const missing: string[] = [];
     for (const input of inputs) {
       const id = String(input.id ?? '');
-      const record = idProperty ? store.findByUnique(type, idProperty, id) : store.records[type].get(id);
-      if (record && record.archived === archived && !record.mergedInto)
-        results.push(serialize(record, requested, known));
-      else missing.push(id);
+      // A merged-away id answers with the record it was merged into (once, however many of its ids are asked).
+      const record = idProperty ? store.findByUnique(type, idProperty, id) : store.resolve(type, id);
+      if (record === undefined || record.archived !== archived) missing.push(id);
+      else if (!answered.has(record.id)) {
+        answered.add(record.id);
+        results.push(serialize(record, requested, known, propertiesWithHistory(record, withHistory, known)));
+      }
     }
     const errors =
       missing.length > 0
@@ -286,11 +323,11 @@ function handleBatch(
       input,
       apply: () => {
         if (existing) {
-          store.update(existing, properties);
+          store.update(existing, properties, 'API');
           context.notify(type, 'propertyChange', existing);
           return Object.assign(existing, { isNew: false });
         }
-        const created = store.create(type, properties);
+        const created = store.create(type, properties, 'API');
         for (const association of Array.isArray(input.associations) ? (input.associations as Json[]) : []) {
           const to = association.to as { id?: string } | undefined;
           for (const spec of (association.types as Json[] | undefined) ?? []) {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import {
   createFaults,
+  dropAnswer,
   type FaultKind,
   type FaultSettings,
   faultKinds,
@@ -14,7 +15,7 @@ import { generateCompanies } from './generator.js';
 import { modifiedProperty, type ObjectType } from './properties.js';
 import { sendError, serialize } from './responses.js';
 import { handleAssociations } from './routes-associations.js';
-import { handleObjects } from './routes-objects.js';
+import { handleObjects, mergeObjects } from './routes-objects.js';
 import { handleProperties } from './routes-properties.js';
 import { type HubSpotRecord, HubSpotStore } from './store.js';
 import { createHubSpotWebhookSender, type HubSpotWebhookTarget } from './webhooks.js';
@@ -26,6 +27,8 @@ export interface HubSpotSimulatorOptions {
   /** Companies to generate, each with 0–3 contacts. Default 0. */
   readonly companies?: number | undefined;
   readonly accessToken?: string | undefined;
+  /** The account's portal id (Hub ID): in the account details and in every webhook event. Default 1234567. */
+  readonly portalId?: number | undefined;
   /** Scopes the token has; a call needing another answers 403 MISSING_SCOPES. Default: every CRM scope. */
   readonly scopes?: readonly string[] | undefined;
   /** Requests per rolling window (100 / 10 s by default: Free/Starter; 190, 250 on larger plans). */
@@ -54,6 +57,7 @@ export interface HubSpotSimulatorStats {
 export interface HubSpotSimulator {
   readonly baseUrl: string;
   readonly accessToken: string;
+  readonly portalId: number;
   readonly adminUrl: string;
   readonly store: HubSpotStore;
   readonly stats: HubSpotSimulatorStats;
@@ -74,6 +78,11 @@ function requiredScope(parts: readonly string[], method: string): string | null 
 }
 const singular: Record<ObjectType, string> = { companies: 'company', contacts: 'contact' };
 
+/** Whether a call writes: anything but a GET, a search or a batch read. */
+function changesData(parts: readonly string[], method: string): boolean {
+  return method !== 'GET' && !parts.includes('search') && parts.at(-1) !== 'read';
+}
+
 /**
  * A local HubSpot CRM (companies, contacts, associations v4, properties, search) with HubSpot's documented
  * semantics, limits, faults and v3-signed webhooks, plus an admin surface for tests (not part of HubSpot).
@@ -84,13 +93,14 @@ export async function startHubSpotSimulator(
   const now = options.now ?? Date.now;
   const random = seededRandom(options.seed ?? 1);
   const accessToken = options.accessToken ?? 'pat-na1-simulator-token';
+  const portalId = options.portalId ?? 1234567;
   const store = new HubSpotStore(now, options.searchLagMs ?? 0);
   generateCompanies(store, options.companies ?? 0, options.seed ?? 1);
   const windowMs = options.windowMs ?? 10_000;
   const burst = createRateWindow(windowMs, now);
   const search = createRateWindow(1000, now);
   const faults = createFaults(options.faults ?? { rate: 0 }, random, faultKinds);
-  const webhooks = createHubSpotWebhookSender([...(options.webhooks ?? [])], random);
+  const webhooks = createHubSpotWebhookSender([...(options.webhooks ?? [])], random, portalId);
   const stats: HubSpotSimulatorStats = { requests: 0, searches: 0, rateLimited: 0, daily: 0, faults: {} };
   const limit = options.perTenSeconds ?? 100;
   const dailyLimit = options.dailyLimit ?? 250_000;
@@ -106,7 +116,11 @@ export async function startHubSpotSimulator(
       ...extra,
     });
 
-  const fault = (kind: FaultKind, request: IncomingMessage, response: ServerResponse): void => {
+  const fault = (
+    kind: Exclude<FaultKind, 'reset-after-write'>,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): void => {
     stats.faults[kind] = (stats.faults[kind] ?? 0) + 1;
     if (kind === '429') {
       sendError(response, 429, 'RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
@@ -210,7 +224,12 @@ export async function startHubSpotSimulator(
       response.setHeader('x-hubspot-ratelimit-remaining', String(allowed.remaining));
     }
     const drawn = faults.draw();
-    if (drawn !== null) return fault(drawn, request, response);
+    if (drawn === 'reset-after-write') {
+      if (changesData(parts, request.method ?? 'GET')) {
+        stats.faults[drawn] = (stats.faults[drawn] ?? 0) + 1;
+        dropAnswer(request, response);
+      }
+    } else if (drawn !== null) return fault(drawn, request, response);
     if (!body.ok) return sendError(response, 400, 'VALIDATION_ERROR', 'Invalid input JSON on line 1');
     if (options.responseDelayMs) await new Promise((resolve) => setTimeout(resolve, options.responseDelayMs));
     const json = (typeof body.value === 'object' && body.value !== null ? body.value : {}) as Record<
@@ -218,6 +237,23 @@ export async function startHubSpotSimulator(
       unknown
     >;
     const [crm, version, area, type, ...rest] = parts;
+    // Account details, date-based and legacy:
+    // https://developers.hubspot.com/docs/api-reference/latest/account/account-information/get-account-details
+    if (crm === 'account-info' && (version === '2026-03' || version === 'v3') && area === 'details') {
+      if (request.method !== 'GET' || parts.length !== 3)
+        return sendError(response, 404, 'OBJECT_NOT_FOUND', `No route ${request.method} ${url.pathname}`);
+      return sendJson(response, 200, {
+        portalId,
+        accountType: 'STANDARD',
+        timeZone: 'Europe/Oslo',
+        companyCurrency: 'NOK',
+        additionalCurrencies: [],
+        utcOffset: '+01:00',
+        utcOffsetMilliseconds: 3_600_000,
+        uiDomain: 'app-eu1.hubspot.com',
+        dataHostingLocation: 'eu1',
+      });
+    }
     if (crm !== 'crm') return sendError(response, 404, 'OBJECT_NOT_FOUND', `No route ${url.pathname}`);
     if (version === 'v3' && area === 'objects' && objectTypes.has(type as ObjectType)) {
       return handleObjects(
@@ -284,10 +320,16 @@ export async function startHubSpotSimulator(
         notify(objectType, 'deletion', record);
         return sendJson(response, 200, everything(record));
       }
+      // A merge "as a user in HubSpot": the same as the API's (a new record with a new id), event included.
       if (action === 'merge' && request.method === 'POST') {
-        const loser = store.records[objectType].get(String(json.objectIdToMerge));
-        if (loser === undefined) return sendJson(response, 404, { error: 'loser not found' });
-        return sendJson(response, 200, everything(store.merge(record, loser)));
+        const merged = mergeObjects(
+          { store, now, notify },
+          objectType,
+          record.id,
+          String(json.objectIdToMerge),
+        );
+        if (merged === null) return sendJson(response, 404, { error: 'both records must exist and be live' });
+        return sendJson(response, 200, everything(merged));
       }
       if (action === undefined && request.method === 'GET')
         return sendJson(response, 200, {
@@ -313,6 +355,7 @@ export async function startHubSpotSimulator(
   return {
     baseUrl: origin,
     accessToken,
+    portalId,
     adminUrl: `${origin}/admin`,
     store,
     stats,

@@ -17,12 +17,47 @@ export interface HubSpotRecord {
   searchableAt: number;
   /** For a merged-away record: the id of the record it was merged into. */
   mergedInto: string | null;
+  /** Each property's values, newest first (`propertiesWithHistory`); none for the modified dates. */
+  readonly history: Map<string, PropertyChange[]>;
+}
+
+/**
+ * Who set a value: `API` for writes through the API, `CRM_UI` for edits in-process (`store.create`/`update` called
+ * directly, the admin surface: "as a user in HubSpot"). HubSpot knows more source types; the simulator uses two.
+ */
+export type SourceType = 'API' | 'CRM_UI';
+
+/** One value in a property's history (the OpenAPI document's `ValueWithTimestamp`); `''` for a cleared value. */
+export interface PropertyChange {
+  readonly value: string;
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+  readonly sourceType: SourceType;
 }
 
 export type WriteProblem =
   | { readonly kind: 'unknown-property'; readonly name: string }
   | { readonly kind: 'read-only'; readonly name: string }
   | { readonly kind: 'unique'; readonly name: string; readonly existingId: string };
+
+/** What a merge made: the new record, and how many of its properties came from the non-primary record. */
+export interface MergeResult {
+  readonly record: HubSpotRecord;
+  readonly propertiesMoved: number;
+}
+
+// Set by HubSpot on every record, never taken over from a merged record.
+const systemProperties = new Set([
+  'hs_object_id',
+  'createdate',
+  'hs_lastmodifieddate',
+  'lastmodifieddate',
+  'hs_merged_object_ids',
+  'hs_additional_emails',
+]);
+
+// Change on every write: no history kept for them.
+const untracked = new Set(Object.values(modifiedProperty));
 
 /** HubSpot-defined association types the simulator knows (associations v4). */
 export const associationTypeIds = {
@@ -123,7 +158,11 @@ export class HubSpotStore {
     }
   }
 
-  create(type: ObjectType, properties: Readonly<Record<string, string>>): HubSpotRecord {
+  create(
+    type: ObjectType,
+    properties: Readonly<Record<string, string>>,
+    source: SourceType = 'CRM_UI',
+  ): HubSpotRecord {
     const id = String(this.nextId[type]++);
     const now = this.now();
     const record: HubSpotRecord = {
@@ -136,22 +175,29 @@ export class HubSpotStore {
       archivedAt: null,
       searchableAt: now + this.searchLagMs,
       mergedInto: null,
+      history: new Map(),
     };
     for (const [name, value] of Object.entries(properties))
       if (value !== '') record.properties.set(name, value);
     record.properties.set('hs_object_id', id);
     record.properties.set('createdate', new Date(now).toISOString());
     record.properties.set(modifiedProperty[type], new Date(now).toISOString());
+    for (const [name, value] of record.properties) remember(record, name, value, now, source);
     this.records[type].set(id, record);
     this.reindex(record, new Map());
     return record;
   }
 
-  /** Sets properties (`""` clears one) and moves the modified date. */
-  update(record: HubSpotRecord, properties: Readonly<Record<string, string>>): HubSpotRecord {
+  /** Sets properties (`""` clears one) and moves the modified date; a changed value goes into the history. */
+  update(
+    record: HubSpotRecord,
+    properties: Readonly<Record<string, string>>,
+    source: SourceType = 'CRM_UI',
+  ): HubSpotRecord {
     const now = Math.max(this.now(), record.updatedAt + 1);
     const before = new Map(record.properties);
     for (const [name, value] of Object.entries(properties)) {
+      if (value !== (before.get(name) ?? '')) remember(record, name, value, now, source);
       if (value === '') record.properties.delete(name);
       else record.properties.set(name, value);
     }
@@ -175,29 +221,97 @@ export class HubSpotStore {
     record.updatedAt = this.now();
   }
 
-  /** Merges `loser` into `primary`: the loser is archived, its id recorded on the survivor, associations moved. */
-  merge(primary: HubSpotRecord, loser: HubSpotRecord): HubSpotRecord {
-    const merged = new Set(
-      (primary.properties.get('hs_merged_object_ids') ?? '').split(';').filter((id) => id !== ''),
-    );
-    merged.add(loser.id);
-    for (const id of (loser.properties.get('hs_merged_object_ids') ?? '').split(';'))
-      if (id !== '') merged.add(id);
-    primary.properties.set('hs_merged_object_ids', [...merged].join(';'));
-    for (const [name, value] of loser.properties)
-      if (!primary.properties.has(name)) primary.properties.set(name, value);
-    const loserKey = `${loser.type}:${loser.id}`;
-    for (const [otherKey, types] of this.associations.get(loserKey) ?? []) {
-      const [otherType, otherId] = otherKey.split(':') as [ObjectType, string];
-      for (const typeId of types) this.associate(primary.type, primary.id, otherType, otherId, typeId);
+  /** Restores an archived record (HubSpot's recycle bin, within 90 days): live again, modified now. */
+  restore(record: HubSpotRecord): void {
+    // A merged-away record is not in the recycle bin: it lives on as the merged record.
+    if (record.mergedInto !== null) throw new Error(`${record.type} ${record.id} was merged, not archived`);
+    record.archived = false;
+    record.archivedAt = null;
+    this.update(record, {});
+  }
+
+  /**
+   * Merges two records the way HubSpot does now: a new record with a new id. HubSpot documents that "the primary's
+   * values win": it takes the primary's values, and the other's only where the primary has none; it takes the
+   * associations of both; `hs_merged_object_ids` names both old ids (and what they had merged before). Both old
+   * records leave lists and search, and their ids resolve to the new record. The new record keeps the property
+   * history of both ("The history of property values from both records will be in the property history of the
+   * resulting record", HubSpot's knowledge base): see `mergeHistory`.
+   */
+  merge(primary: HubSpotRecord, other: HubSpotRecord, source: SourceType = 'CRM_UI'): MergeResult {
+    const type = primary.type;
+    const id = String(this.nextId[type]++);
+    const now = Math.max(this.now(), primary.updatedAt + 1, other.updatedAt + 1);
+    const createdAt = Math.min(primary.createdAt, other.createdAt);
+    const properties = new Map(primary.properties);
+    let propertiesMoved = 0;
+    for (const [name, value] of other.properties) {
+      if (properties.has(name) || systemProperties.has(name)) continue;
+      properties.set(name, value);
+      propertiesMoved += 1;
     }
-    this.associations.delete(loserKey);
-    // The survivor took over values the loser held: rebuild the indexes of this type when next used.
-    for (const key of [...this.indexes.keys()])
-      if (key.startsWith(`${primary.type}:`)) this.indexes.delete(key);
-    this.archive(loser);
-    loser.mergedInto = primary.id;
-    return this.update(primary, {});
+    const mergedIds = new Set([...idList(primary), primary.id, ...idList(other), other.id]);
+    properties.set('hs_merged_object_ids', [...mergedIds].join(';'));
+    if (type === 'contacts') setAdditionalEmails(properties, [primary, other]);
+    properties.set('hs_object_id', id);
+    properties.set('createdate', new Date(createdAt).toISOString());
+    properties.set(modifiedProperty[type], new Date(now).toISOString());
+    const record: HubSpotRecord = {
+      id,
+      type,
+      properties,
+      createdAt,
+      updatedAt: now,
+      archived: false,
+      archivedAt: null,
+      searchableAt: now + this.searchLagMs,
+      mergedInto: null,
+      history: mergeHistory(primary, other, properties, now, source),
+    };
+    this.records[type].set(id, record);
+    for (const old of [primary, other]) {
+      old.archived = true;
+      old.archivedAt = now;
+      old.updatedAt = now;
+      old.mergedInto = id;
+    }
+    // The primary's associations first: its primary company stays the contact's primary company.
+    this.moveAssociations(type, [primary.id, other.id], id);
+    // The new record holds values the old ones held: rebuild the indexes of this type when next used.
+    for (const key of [...this.indexes.keys()]) if (key.startsWith(`${type}:`)) this.indexes.delete(key);
+    return { record, propertiesMoved };
+  }
+
+  /** Moves the associations of merged-away records to the new one: no duplicates, none to itself. */
+  private moveAssociations(type: ObjectType, fromIds: readonly string[], toId: string): void {
+    const gone = new Set(fromIds.map((id) => `${type}:${id}`));
+    for (const fromKey of gone) {
+      const associations = this.associations.get(fromKey) ?? new Map<string, Set<number>>();
+      this.associations.delete(fromKey);
+      for (const [otherKey, typeIds] of associations) {
+        this.associations.get(otherKey)?.delete(fromKey);
+        if (gone.has(otherKey) || otherKey === `${type}:${toId}`) continue;
+        const [otherType, otherId] = otherKey.split(':') as [ObjectType, string];
+        for (const typeId of typeIds) {
+          // A contact has one primary company: the other record's becomes a plain association.
+          const taken = typeId === 1 && type === 'contacts' && this.hasOtherPrimaryCompany(toId, otherId);
+          this.associate(
+            type,
+            toId,
+            otherType,
+            otherId,
+            taken ? associationTypeIds.contactToCompany : typeId,
+          );
+        }
+      }
+    }
+  }
+
+  private hasOtherPrimaryCompany(contactId: string, companyId: string): boolean {
+    for (const [key, typeIds] of this.associations.get(`contacts:${contactId}`) ?? [])
+      if (typeIds.has(associationTypeIds.contactToPrimaryCompany) && key !== `companies:${companyId}`)
+        return true;
+    return false;
   }
 
   /** Adds an association (a primary one implies the default one), in both directions. */
@@ -228,6 +342,65 @@ export class HubSpotStore {
       .filter(([key]) => key.startsWith(`${toType}:`))
       .map(([key, types]) => ({ toId: key.split(':')[1] ?? '', typeIds: [...types].sort((a, b) => a - b) }));
   }
+}
+
+/** Adds a value to the front of a property's history (not for the modified dates). */
+function remember(record: HubSpotRecord, name: string, value: string, at: number, source: SourceType): void {
+  if (untracked.has(name)) return;
+  const changes = record.history.get(name) ?? [];
+  changes.unshift({ value, timestamp: at, sourceType: source });
+  record.history.set(name, changes);
+}
+
+/**
+ * The history of a merged record: per property, the values of both records, newest first, with the current value
+ * first: the newest entry of the record the value came from (the primary's, or the other's where the primary had
+ * none), or, for a value the merge itself set (`hs_object_id`, `hs_merged_object_ids`…), a new entry.
+ */
+function mergeHistory(
+  primary: HubSpotRecord,
+  other: HubSpotRecord,
+  properties: ReadonlyMap<string, string>,
+  at: number,
+  source: SourceType,
+): Map<string, PropertyChange[]> {
+  const history = new Map<string, PropertyChange[]>();
+  const names = new Set([...primary.history.keys(), ...other.history.keys(), ...properties.keys()]);
+  for (const name of names) {
+    if (untracked.has(name)) continue;
+    const value = properties.get(name);
+    const from = [primary, other].find(
+      (record) => value !== undefined && record.properties.get(name) === value,
+    );
+    const newest = from?.history.get(name)?.[0];
+    const current = newest?.value === value ? newest : undefined;
+    const rest = [...(primary.history.get(name) ?? []), ...(other.history.get(name) ?? [])]
+      .filter((change) => change !== current)
+      .sort((a, b) => b.timestamp - a.timestamp);
+    const first = current ?? (value === undefined ? undefined : { value, timestamp: at, sourceType: source });
+    const changes = first ? [first, ...rest] : rest;
+    if (changes.length > 0) history.set(name, changes);
+  }
+  return history;
+}
+
+/** A `;`-separated id or email list property as a list. */
+function listOf(record: HubSpotRecord, name: string): string[] {
+  return (record.properties.get(name) ?? '').split(';').filter((value) => value !== '');
+}
+
+const idList = (record: HubSpotRecord) => listOf(record, 'hs_merged_object_ids');
+
+/** A contact merge keeps every email: the ones the new record does not have as `email` become additional. */
+function setAdditionalEmails(properties: Map<string, string>, merged: readonly HubSpotRecord[]): void {
+  const primaryEmail = (properties.get('email') ?? '').toLowerCase();
+  const additional = new Map<string, string>();
+  for (const record of merged) {
+    for (const email of [record.properties.get('email') ?? '', ...listOf(record, 'hs_additional_emails')])
+      if (email !== '' && email.toLowerCase() !== primaryEmail) additional.set(email.toLowerCase(), email);
+  }
+  if (additional.size > 0) properties.set('hs_additional_emails', [...additional.values()].join(';'));
+  else properties.delete('hs_additional_emails');
 }
 
 function uniqueKey(name: string, value: string): string {

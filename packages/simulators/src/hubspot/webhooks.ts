@@ -12,7 +12,11 @@ export interface HubSpotWebhookTarget {
  * `method + uri + body + timestamp` (https://developers.hubspot.com/docs/api/webhooks/validating-requests),
  * retried with backoff on failure (HubSpot tries up to 10 times), `attemptNumber` counting.
  */
-export function createHubSpotWebhookSender(targets: HubSpotWebhookTarget[], random: () => number) {
+export function createHubSpotWebhookSender(
+  targets: HubSpotWebhookTarget[],
+  random: () => number,
+  portalId: number,
+) {
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
   let nextEventId = 100;
@@ -53,7 +57,7 @@ export function createHubSpotWebhookSender(targets: HubSpotWebhookTarget[], rand
       const full = {
         eventId: nextEventId++,
         subscriptionId: 1,
-        portalId: 1234567,
+        portalId,
         appId: 7654321,
         occurredAt: Date.now(),
         changeSource: 'CRM',

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ExecutionResult, execute, GraphQLError, getOperationAST, parse, validate } from 'graphql';
-import { createFaults, type FaultKind, type FaultSettings, injectTransportFault } from '../shared/faults.js';
+import {
+  createFaults,
+  dropAnswer,
+  type FaultKind,
+  type FaultSettings,
+  injectTransportFault,
+} from '../shared/faults.js';
 import { parseJson, readBody, sendJson, sendText } from '../shared/http.js';
 import { seededRandom } from '../shared/random.js';
 import { createRateWindow } from '../shared/rate-window.js';
@@ -66,6 +72,20 @@ const unauthorizedHtml =
   '<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 const serviceScope = 'business-graphql-service-api:access-group-based';
 const maxBatch = 32;
+
+/** Whether a request (one operation or a batch) holds a mutation. */
+function hasMutation(body: unknown): boolean {
+  return (Array.isArray(body) ? body : [body]).some((operation) => {
+    const { query, operationName } = (operation ?? {}) as { query?: unknown; operationName?: unknown };
+    if (typeof query !== 'string') return false;
+    try {
+      const name = typeof operationName === 'string' ? operationName : null;
+      return getOperationAST(parse(query), name)?.operation === 'mutation';
+    } catch {
+      return false;
+    }
+  });
+}
 
 /**
  * A local Business NXT: Visma Connect's token endpoint and the GraphQL service, with the documented limits,
@@ -180,7 +200,11 @@ export async function startVismaNxtSimulator(
     };
   };
 
-  const injectFault = (kind: FaultKind, request: IncomingMessage, response: ServerResponse): void => {
+  const injectFault = (
+    kind: Exclude<FaultKind, 'reset-after-write'>,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): void => {
     stats.faults[kind] = (stats.faults[kind] ?? 0) + 1;
     if (kind === '429') {
       sendText(response, 429, 'Too Many Requests');
@@ -214,13 +238,17 @@ export async function startVismaNxtSimulator(
       return response.end('API rate limit exceeded');
     }
     const fault = faults.draw();
-    if (fault !== null) {
+    if (fault !== null && fault !== 'reset-after-write') {
       await readBody(request);
       return injectFault(fault, request, response);
     }
     const parsed = parseJson(await readBody(request));
     if (!parsed.ok)
       return sendJson(response, 400, { errors: [{ message: 'The request body is not JSON.' }] });
+    if (fault === 'reset-after-write' && hasMutation(parsed.value)) {
+      stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
+      dropAnswer(request, response);
+    }
     if (outstanding >= (options.maxOutstanding ?? 60)) {
       stats.outstandingRejected += 1;
       const limit = options.maxOutstanding ?? 60;
