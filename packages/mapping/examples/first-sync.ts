@@ -121,6 +121,7 @@ function describe(operation: SyncOperation): string {
     case 'baseline':
       return `HubSpot ${operation.crmId} ⇄ actor ${operation.associateNo}: already equal (state only)`;
     case 'orphan':
+    case 'restore':
     case 'relink':
       return JSON.stringify(operation);
   }

@@ -37,6 +37,7 @@ describe('public surface', () => {
         "hubSpotContactToContact",
         "joinPersonName",
         "mergeField",
+        "mergedActorNumbers",
         "normalizeCity",
         "normalizeCountryName",
         "normalizeEmail",

@@ -57,6 +57,7 @@ export { normalizePhone } from './normalize/phone.js';
 export { cityKey, normalizeCity, normalizePostalCode } from './normalize/postal.js';
 export { normalizeText } from './normalize/text.js';
 export type { LinkState } from './plan/context.js';
+export { mergedActorNumbers } from './plan/link-decisions.js';
 export { recordFingerprintField } from './plan/merge-pair.js';
 export type {
   BaselineOperation,
@@ -74,6 +75,7 @@ export type {
   OperationKind,
   OrphanOperation,
   RelinkOperation,
+  RestoreOperation,
   SkipOperation,
   SkipReason,
   SyncOperation,

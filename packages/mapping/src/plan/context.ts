@@ -29,6 +29,8 @@ export interface LinkState {
   readonly fingerprints: Readonly<Record<string, Fingerprint>>;
   /** `orphaned` once one side was archived or deleted; such links are left alone. */
   readonly status?: 'active' | 'orphaned' | undefined;
+  /** Why a link is orphaned (`archived-in-hubspot`, `deleted-in-business-nxt`). */
+  readonly statusReason?: string | null | undefined;
 }
 
 /** Active links by either side, and the records of orphaned links, which are never matched or created again. */
@@ -39,12 +41,13 @@ export interface LinkIndex {
   readonly retiredAssociateNos: ReadonlySet<number>;
 }
 
-export function indexLinks(links: readonly LinkState[]): LinkIndex {
+/** Indexes links; `held` associate numbers are left alone like those of orphaned links (never matched or created). */
+export function indexLinks(links: readonly LinkState[], held: Iterable<number> = []): LinkIndex {
   const index = {
     byCrm: new Map<string, LinkState>(),
     byErp: new Map<number, LinkState>(),
     retiredCrmIds: new Set<string>(),
-    retiredAssociateNos: new Set<number>(),
+    retiredAssociateNos: new Set<number>(held),
   };
   for (const link of links) {
     if (link.status === 'orphaned') {

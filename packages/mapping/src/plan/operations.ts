@@ -104,7 +104,8 @@ export type SkipReason =
   | 'company-not-synced'
   | 'customer-not-synced'
   | 'email-at-other-company'
-  | 'contact-customer-differs';
+  | 'contact-customer-differs'
+  | 'merged-in-hubspot';
 
 /** Nothing is written for this record this cycle, for the reason given. */
 export interface SkipOperation extends Base {
@@ -114,6 +115,8 @@ export interface SkipOperation extends Base {
   readonly reason: SkipReason;
   readonly message: string;
   readonly issues: readonly FieldIssue[];
+  /** The other record(s) involved (the contact holding the same email, …), when there are any. */
+  readonly related?: ReadonlyArray<{ readonly system: System; readonly recordId: string }>;
 }
 
 export interface Candidate {
@@ -149,6 +152,14 @@ export interface OrphanOperation extends Base {
   readonly reason: 'archived-in-hubspot' | 'deleted-in-business-nxt';
 }
 
+/** An orphaned link whose HubSpot record was restored (it is live again, and its Business NXT row is there). */
+export interface RestoreOperation extends Base {
+  readonly kind: 'restore';
+  readonly crmId: string;
+  readonly associateNo: number;
+  readonly reason: 'restored-in-hubspot';
+}
+
 /** A HubSpot merge: the link of the merged-away record moves to the surviving record. */
 export interface RelinkOperation extends Base {
   readonly kind: 'relink';
@@ -170,6 +181,7 @@ export type SyncOperation =
   | CandidatesOperation
   | BaselineOperation
   | OrphanOperation
+  | RestoreOperation
   | RelinkOperation;
 
 export type OperationKind = SyncOperation['kind'];

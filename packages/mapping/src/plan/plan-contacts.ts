@@ -23,6 +23,8 @@ import {
   type PlanContext,
   skipInvalid,
 } from './context.js';
+import { followMerges } from './follow-merges.js';
+import { linksWithDecisions, mergedActorNumbers } from './link-decisions.js';
 import { planLinkedPair } from './linked-pair.js';
 import type { CustomerRef, SkipReason, System } from './operations.js';
 
@@ -101,7 +103,22 @@ export function planContacts(context: PlanContext, input: ContactPlanInput): voi
       customer: parent === null ? undefined : context.customersByAssociateNo.get(parent),
     });
   }
-  const links = indexLinks(input.links);
+  const decided = linksWithDecisions(context, {
+    entity: 'contact',
+    links: input.links,
+    records: [...crmById.values()].map(({ input: record, mapped }) => ({
+      crmId: record.id,
+      archived: record.archived === true,
+      erpActorNo: mapped.record.erpActorNo,
+      mergedErpActorNos: mergedActorNumbers(record, names.erpActorNo),
+    })),
+    associateNos: new Set(erpByNo.keys()),
+    missingAssociateNos: input.missingAssociateNos,
+  });
+  const links = indexLinks(decided.links, decided.held);
+
+  // Before the linked pairs: a merge survivor that takes a link is then merged as a linked pair.
+  const held = followMerges(context, 'contact', input.contacts, links);
 
   for (const crmId of [...links.byCrm.keys()].sort(byNumericId)) {
     const link = links.byCrm.get(crmId);
@@ -115,12 +132,12 @@ export function planContacts(context: PlanContext, input: ContactPlanInput): voi
       crm?.input.archived === true,
       input.missingAssociateNos.has(link.associateNo),
     );
-    if (!gone && crm !== undefined && erp !== undefined) {
+    if (!gone && crm !== undefined && erp !== undefined && !held.has(crmId)) {
       mergeLinkedContact(context, crm, erp, link.fingerprints);
     }
   }
 
-  matchAndCreate(context, crmById, erpByNo, links);
+  matchAndCreate(context, crmById, erpByNo, links, held);
 }
 
 function mergeLinkedContact(
@@ -176,11 +193,13 @@ function matchAndCreate(
   crmById: ReadonlyMap<string, CrmContact>,
   erpByNo: ReadonlyMap<number, ErpContact>,
   links: LinkIndex,
+  held: ReadonlySet<string>,
 ): void {
   const { policy, operations } = context;
   const rules = policy.contacts.fields;
   const unlinkedCrm = [...crmById.values()].filter(
-    (contact) => !contact.input.archived && !isLinkedCrm(links, contact.input.id),
+    (contact) =>
+      !contact.input.archived && !isLinkedCrm(links, contact.input.id) && !held.has(contact.input.id),
   );
   const unlinkedErp = [...erpByNo.values()].filter((person) => !isLinkedErp(links, person.input.associateNo));
   if (unlinkedCrm.length === 0 && unlinkedErp.length === 0) return;
@@ -256,33 +275,36 @@ function matchAndCreate(
     if (policy.contacts.createInErp) createInErp(context, crm, crm.customer);
   }
 
+  const remaining = unlinkedErp.filter(
+    (person) => !matcher.isClaimed(person.input.associateNo) && !matcher.isHeld(person.input.associateNo),
+  );
+  createMissingInCrm(context, remaining, crmById);
+}
+
+/**
+ * Contact persons with no HubSpot contact, lowest associate number first. HubSpot allows one contact per email,
+ * also within one batch create: a person whose email a HubSpot contact has, or a contact this plan creates with
+ * it, is skipped naming that record.
+ */
+function createMissingInCrm(
+  context: PlanContext,
+  persons: readonly ErpContact[],
+  crmById: ReadonlyMap<string, CrmContact>,
+): void {
+  const rules = context.policy.contacts.fields;
   const crmByEmail = new Map<string, CrmContact[]>();
   for (const contact of crmById.values()) {
     const email = contact.mapped.record.email;
     if (email !== null && !contact.input.archived)
       crmByEmail.set(email, [...(crmByEmail.get(email) ?? []), contact]);
   }
-  const remaining = unlinkedErp.filter(
-    (person) => !matcher.isClaimed(person.input.associateNo) && !matcher.isHeld(person.input.associateNo),
-  );
-  remaining.sort((a, b) => a.input.associateNo - b.input.associateNo);
-  // HubSpot contact emails are unique, also within one batch create: the lowest associate number gets the email.
   const createdByEmail = new Map<string, number>();
-  for (const erp of remaining) {
+  for (const erp of [...persons].sort((a, b) => a.input.associateNo - b.input.associateNo)) {
     const recordId = String(erp.input.associateNo);
     if (skipInvalid(context, 'contact', 'visma-nxt', recordId, blockingIssues(erp.mapped.issues, rules)))
       continue;
     if (erp.customer === undefined) {
-      const parent = erp.mapped.record.customerActorNo;
-      skip(
-        context,
-        'visma-nxt',
-        recordId,
-        'customer-not-synced',
-        parent === null
-          ? 'is a contact person for no customer'
-          : `its customer (actor ${parent}) is not synced, so it has no HubSpot company to belong to`,
-      );
+      skipWithoutCustomer(context, erp);
       continue;
     }
     const email = erp.mapped.record.email;
@@ -309,11 +331,24 @@ function matchAndCreate(
       );
       continue;
     }
-    if (policy.contacts.createInCrm) {
-      createInCrm(context, erp, erp.customer);
-      if (email !== null) createdByEmail.set(email, erp.input.associateNo);
-    }
+    if (!context.policy.contacts.createInCrm) continue;
+    const written = createInCrm(context, erp, erp.customer);
+    // Only a create that writes the email takes it: one without (email not flowing to HubSpot) holds nobody back.
+    if (email !== null && written.email !== undefined) createdByEmail.set(email, erp.input.associateNo);
   }
+}
+
+function skipWithoutCustomer(context: PlanContext, erp: ErpContact): void {
+  const parent = erp.mapped.record.customerActorNo;
+  skip(
+    context,
+    'visma-nxt',
+    String(erp.input.associateNo),
+    'customer-not-synced',
+    parent === null
+      ? 'is a contact person for no customer'
+      : `its customer (actor ${parent}) is not synced, so it has no HubSpot company to belong to`,
+  );
 }
 
 function createInErp(context: PlanContext, crm: CrmContact, customer: CustomerRef): void {
@@ -339,7 +374,12 @@ function createInErp(context: PlanContext, crm: CrmContact, customer: CustomerRe
   });
 }
 
-function createInCrm(context: PlanContext, erp: ErpContact, customer: CustomerRef): void {
+/** Plans the HubSpot create of a contact person; returns the properties it writes. */
+function createInCrm(
+  context: PlanContext,
+  erp: ErpContact,
+  customer: CustomerRef,
+): Readonly<Record<string, string>> {
   const associateNo = erp.input.associateNo;
   const created = creationFields(
     context.syncedContactFields,
@@ -348,17 +388,19 @@ function createInCrm(context: PlanContext, erp: ErpContact, customer: CustomerRe
     'erp',
     context.fingerprint,
   );
+  const properties = {
+    ...contactToHubSpotProperties(created.values),
+    ...erpNumbersToHubSpotProperties({ erpActorNo: associateNo }, context.policy.hubspotProperties),
+  };
   context.operations.push({
     id: `contact:create-crm:${associateNo}`,
     entity: 'contact',
     kind: 'create-crm',
     associateNo,
-    properties: {
-      ...contactToHubSpotProperties(created.values),
-      ...erpNumbersToHubSpotProperties({ erpActorNo: associateNo }, context.policy.hubspotProperties),
-    },
+    properties,
     changes: created.changes,
     fingerprints: created.fingerprints,
     customer,
   });
+  return properties;
 }

@@ -22,6 +22,8 @@ import {
   type PlanContext,
   skipInvalid,
 } from './context.js';
+import { followMerges } from './follow-merges.js';
+import { linksWithDecisions, mergedActorNumbers } from './link-decisions.js';
 import { planLinkedPair } from './linked-pair.js';
 import type { Candidate } from './operations.js';
 
@@ -39,16 +41,6 @@ export interface CustomerPlanInput {
   readonly customers: readonly AssociateInput[];
   readonly links: readonly LinkState[];
   readonly missingAssociateNos: ReadonlySet<number>;
-}
-
-function mergedIds(company: HubSpotObjectInput): string[] {
-  const raw = company.properties.hs_merged_object_ids;
-  return raw
-    ? raw
-        .split(';')
-        .filter((id) => id.trim() !== '')
-        .map((id) => id.trim())
-    : [];
 }
 
 function isEligible(context: PlanContext, company: HubSpotObjectInput): boolean {
@@ -72,9 +64,21 @@ export function planCustomers(context: PlanContext, input: CustomerPlanInput): v
   for (const customer of input.customers) {
     erpByNo.set(customer.associateNo, { input: customer, mapped: associateToCustomer(customer) });
   }
-  const links = indexLinks(input.links);
+  const decided = linksWithDecisions(context, {
+    entity: 'customer',
+    links: input.links,
+    records: [...crmById.values()].map(({ input: record, mapped }) => ({
+      crmId: record.id,
+      archived: record.archived === true,
+      erpActorNo: mapped.record.erpActorNo,
+      mergedErpActorNos: mergedActorNumbers(record, names.erpActorNo),
+    })),
+    associateNos: new Set(erpByNo.keys()),
+    missingAssociateNos: input.missingAssociateNos,
+  });
+  const links = indexLinks(decided.links, decided.held);
 
-  followMerges(context, [...crmById.values()], links);
+  const held = followMerges(context, 'customer', input.companies, links);
 
   const linkedCrmIds = [...links.byCrm.keys()].sort(byNumericId);
   for (const crmId of linkedCrmIds) {
@@ -92,65 +96,12 @@ export function planCustomers(context: PlanContext, input: CustomerPlanInput): v
       crm?.input.archived === true,
       input.missingAssociateNos.has(link.associateNo),
     );
-    if (!gone && crm !== undefined && erp !== undefined) {
+    if (!gone && crm !== undefined && erp !== undefined && !held.has(crmId)) {
       mergeLinkedCustomer(context, crm, erp, link.fingerprints);
     }
   }
 
-  matchAndCreate(context, crmById, erpByNo, links);
-}
-
-/**
- * A HubSpot merge leaves the survivor with `hs_merged_object_ids`. A link of a merged-away record moves to the
- * survivor; if the records involved were linked to different Business NXT customers, that is a conflict.
- */
-function followMerges(context: PlanContext, companies: readonly CrmCompany[], links: LinkIndex): void {
-  const survivors = companies.filter(
-    (company) => !company.input.archived && mergedIds(company.input).length > 0,
-  );
-  survivors.sort((a, b) => byNumericId(a.input.id, b.input.id));
-  for (const survivor of survivors) {
-    const survivorId = survivor.input.id;
-    const loserLinks = mergedIds(survivor.input)
-      .map((id) => links.byCrm.get(id))
-      .filter((link): link is LinkState => link !== undefined);
-    if (loserLinks.length === 0) continue;
-    const own = links.byCrm.get(survivorId);
-    const associateNos = new Set([...loserLinks, ...(own ? [own] : [])].map((link) => link.associateNo));
-    if (associateNos.size > 1) {
-      const [first, second] = [...associateNos].sort((a, b) => a - b);
-      context.operations.push({
-        id: `customer:conflict:${survivorId}:merge`,
-        entity: 'customer',
-        kind: 'conflict',
-        crmId: survivorId,
-        associateNo: first ?? 0,
-        field: 'link',
-        crmValue: survivorId,
-        erpValue: `${first} / ${second}`,
-        reason: 'merged-records-linked-differently',
-        base: undefined,
-      });
-      continue;
-    }
-    for (const loser of loserLinks) {
-      links.byCrm.delete(loser.crmId);
-      if (own === undefined) {
-        const moved: LinkState = { ...loser, crmId: survivorId };
-        links.byCrm.set(survivorId, moved);
-        links.byErp.set(moved.associateNo, moved);
-      }
-      context.operations.push({
-        id: `customer:relink:${loser.crmId}`,
-        entity: 'customer',
-        kind: 'relink',
-        fromCrmId: loser.crmId,
-        toCrmId: survivorId,
-        associateNo: loser.associateNo,
-        reason: 'hubspot-merge',
-      });
-    }
-  }
+  matchAndCreate(context, crmById, erpByNo, links, held);
 }
 
 function syncValues(record: CanonicalCustomer): Record<CustomerSyncField, string | null> {
@@ -215,12 +166,16 @@ function matchAndCreate(
   crmById: ReadonlyMap<string, CrmCompany>,
   erpByNo: ReadonlyMap<number, ErpCustomer>,
   links: LinkIndex,
+  held: ReadonlySet<string>,
 ): void {
   const { policy, operations } = context;
   const rules = policy.customers.fields;
   const allCrm = [...crmById.values()].filter((company) => !company.input.archived);
   const allErp = [...erpByNo.values()];
-  const unlinkedCrm = allCrm.filter((company) => !isLinkedCrm(links, company.input.id));
+  // A survivor held by a merge conflict stays in view for matching others, but is neither matched nor created.
+  const unlinkedCrm = allCrm.filter(
+    (company) => !isLinkedCrm(links, company.input.id) && !held.has(company.input.id),
+  );
   const anyUnlinkedErp = allErp.some((customer) => !isLinkedErp(links, customer.input.associateNo));
   // Most cycles only see linked records: then there is nothing to match.
   if (unlinkedCrm.length === 0 && !anyUnlinkedErp) return;

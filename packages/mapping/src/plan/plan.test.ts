@@ -502,3 +502,53 @@ describe('planSync: matching and bad input', () => {
     expect(contactOperations[1]).toMatchObject({ message: expect.stringContaining('contact person 8') });
   });
 });
+
+describe('planSync: contact persons sharing an email', () => {
+  function sharingOneEmail(count: number): InMemorySystems {
+    const systems = new InMemorySystems();
+    systems.addCompany('1', { name: 'A AS', visma_actor_no: '7' });
+    systems.addAssociate({ associateNo: 7, customerNo: 1, name: 'A AS' });
+    for (let index = 0; index < count; index += 1)
+      systems.addAssociate({
+        associateNo: 10 + index,
+        name: `Person ${index}`,
+        emailAddress: 'post@a.no',
+        contactPersonForAssociateNo: 7,
+      });
+    return systems;
+  }
+  const createdInCrm = (operations: readonly SyncOperation[]) =>
+    operations.flatMap((operation) =>
+      operation.entity === 'contact' && operation.kind === 'create-crm' ? [operation.associateNo] : [],
+    );
+
+  it('settles all of them in the first plan when HubSpot gets the email: one contact, the others name it', () => {
+    const systems = sharingOneEmail(6);
+    const first = planSync(systems.input(policy));
+    expect(createdInCrm(first.operations)).toEqual([10]);
+    const skips = first.operations.filter((operation) => operation.kind === 'skip');
+    expect(skips.map((operation) => operation.message)).toEqual(
+      Array(5).fill(expect.stringContaining('contact person 10 ')),
+    );
+    systems.apply(first);
+    expect(writes(planSync(systems.input(policy)).operations)).toEqual([]);
+    expect(systems.contacts.size).toBe(1);
+  });
+
+  for (const direction of ['crm-to-erp', 'none'] as const) {
+    it(`creates all of them in one plan when the email does not go to HubSpot (email ${direction})`, () => {
+      const oneWay = policyWith({ contacts: { fields: { email: { direction, clearOnEmpty: true } } } });
+      const systems = sharingOneEmail(6);
+      const first = planSync(systems.input(oneWay));
+      // Without the email HubSpot has nothing to refuse: holding five back would take five more cycles.
+      expect(createdInCrm(first.operations)).toEqual([10, 11, 12, 13, 14, 15]);
+      systems.apply(first);
+      // At most one more plan writes: the one-way email clears the Business NXT emails, all at once.
+      const second = planSync(systems.input(oneWay));
+      expect(createdInCrm(second.operations)).toEqual([]);
+      systems.apply(second);
+      expect(writes(planSync(systems.input(oneWay)).operations)).toEqual([]);
+      expect(systems.contacts.size).toBe(6);
+    });
+  }
+});

@@ -20,6 +20,11 @@ export interface HubSpotObjectInput {
   /** ISO 8601; mirrors `hs_lastmodifieddate` / `lastmodifieddate`. */
   readonly updatedAt?: string | undefined;
   readonly archived?: boolean | undefined;
+  /**
+   * Earlier values of some properties, newest first (HubSpot's `propertiesWithHistory`). A HubSpot merge keeps the
+   * values of both records here, so the actor number of a merged-away record is still known.
+   */
+  readonly propertyHistory?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 /** A HubSpot contact with the ids of its associated companies (associations v4). */
