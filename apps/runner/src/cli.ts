@@ -9,9 +9,11 @@ import {
   type GlobalOptions,
   openRuntime,
   type Runtime,
+  requireBinding,
 } from './commands/runtime.js';
 import { setupCommand } from './commands/setup.js';
 import { formatStatus, readStatus } from './commands/status.js';
+import { LockHeldError } from './engine/cycle-lock.js';
 import { resolveConflict } from './engine/resolve-conflict.js';
 import { table } from './output/table.js';
 
@@ -24,28 +26,26 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
-/** Runs a command with the runtime open; configuration errors print every problem and exit 2. */
+/**
+ * Runs a command with the runtime open; configuration errors (opening it, or a state bound to another account)
+ * print every problem and exit 2.
+ */
 async function withRuntime(
   options: GlobalOptions,
   action: (runtime: Runtime) => Promise<number>,
 ): Promise<void> {
-  let runtime: Runtime;
+  let runtime: Runtime | undefined;
   try {
     runtime = await openRuntime(options);
-  } catch (error) {
-    if (error instanceof ConfigurationError) {
-      process.stderr.write(
-        `crm-sync: ${error.message}\n(see docs/CONFIGURATION.md; \`crm-sync doctor\` checks a setup)\n`,
-      );
-      process.exitCode = exitCodes.configuration;
-      return;
-    }
-    throw error;
-  }
-  try {
     process.exitCode = await action(runtime);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    process.stderr.write(
+      `crm-sync: ${error.message}\n(see docs/CONFIGURATION.md; \`crm-sync doctor\` checks a setup)\n`,
+    );
+    process.exitCode = exitCodes.configuration;
   } finally {
-    await runtime.close();
+    await runtime?.close();
   }
 }
 
@@ -152,7 +152,19 @@ conflicts
         write(`No open conflict ${id} (see \`crm-sync conflicts list\`).`);
         return exitCodes.configuration;
       }
-      const resolved = await resolveConflict(runtime, conflict, options.take);
+      const binding = await requireBinding(runtime, true);
+      if (binding.isErr()) {
+        write(`Could not resolve ${id}: ${binding.error}`);
+        return exitCodes.cycleFailed;
+      }
+      let resolved: Awaited<ReturnType<typeof resolveConflict>>;
+      try {
+        resolved = await resolveConflict(runtime, conflict, options.take);
+      } catch (error) {
+        if (!(error instanceof LockHeldError)) throw error;
+        write(`crm-sync: ${error.message}`);
+        return exitCodes.locked;
+      }
       if (!resolved.ok) {
         write(
           `Could not resolve ${id}: ${typeof resolved.error === 'string' ? resolved.error : resolved.error.message}`,
@@ -176,7 +188,7 @@ program
 program
   .command('doctor')
   .description(
-    'check configuration, credentials, company access, HubSpot scopes and properties, Business NXT schema',
+    'check configuration, the state and the account it is bound to, credentials, company access, HubSpot scopes and properties, Business NXT schema',
   )
   .action(async () => {
     process.exitCode = await doctorCommand(globals(), write);

@@ -1,11 +1,12 @@
 import { syncPropertySpecs } from '@port-service/hubspot';
 import { loadConfig } from '../config/config.js';
 import { nodeConfigSources } from '../config/node-sources.js';
-import { exitCodes, type GlobalOptions, openRuntime, type Runtime } from './runtime.js';
+import { checkBinding } from '../engine/binding.js';
+import { ConfigurationError, exitCodes, type GlobalOptions, openRuntime, type Runtime } from './runtime.js';
 
 /**
- * `crm-sync doctor`: checks configuration, state, credentials, company access, HubSpot scopes and properties and
- * the Business NXT schema, one line each: `ok` or `FAIL` with what to do.
+ * `crm-sync doctor`: checks configuration, state and the account and company it is bound to, credentials, company
+ * access, HubSpot scopes and properties and the Business NXT schema, one line each: `ok` or `FAIL` with what to do.
  */
 export async function doctorCommand(options: GlobalOptions, write: (text: string) => void): Promise<number> {
   const loaded = loadConfig(nodeConfigSources());
@@ -27,17 +28,42 @@ export async function doctorCommand(options: GlobalOptions, write: (text: string
   try {
     runtime = await openRuntime(options);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    line(
-      false,
-      `state store ${config.statePath}: ${message}`,
-      'check CRM_SYNC_STATE points at a writable place',
-    );
-    return exitCodes.cycleFailed;
+    // A configuration error names the path and what to do already.
+    if (error instanceof ConfigurationError) for (const problem of error.problems) line(false, problem);
+    else
+      line(
+        false,
+        `state store ${config.statePath}: ${error instanceof Error ? error.message : String(error)}`,
+        'check CRM_SYNC_STATE points at a writable place',
+      );
+    return exitCodes.configuration;
   }
+  let misbound = false;
   try {
     line(true, `state store ${config.statePath} (fingerprint key: ${config.hashKeySource})`);
     const { hubspot, visma } = runtime.clients;
+
+    const binding = await checkBinding(runtime, { record: false });
+    if (binding.isErr()) {
+      misbound = binding.error.kind === 'mismatch';
+      line(
+        false,
+        `state binding: ${binding.error.message}`,
+        binding.error.kind === 'hubspot' ? 'check HUBSPOT_ACCESS_TOKEN and HUBSPOT_BASE_URL' : undefined,
+      );
+    } else {
+      const { current, account } = binding.value;
+      line(
+        true,
+        `HubSpot account: portal ${current.hubspotPortalId}${account.accountType ? ` (${account.accountType}${account.uiDomain ? `, ${account.uiDomain}` : ''})` : ''}`,
+      );
+      line(
+        true,
+        binding.value.kind === 'unbound'
+          ? `state binding: not bound yet: the first run records HubSpot portal ${current.hubspotPortalId} and Business NXT company ${current.vismaCompanyNo}`
+          : `state binding: bound to HubSpot portal ${binding.value.binding.hubspotPortalId} and Business NXT company ${binding.value.binding.vismaCompanyNo} since ${binding.value.binding.boundAt}`,
+      );
+    }
 
     const companies = await visma.availableCompanies();
     if (companies.isErr()) {
@@ -109,5 +135,7 @@ export async function doctorCommand(options: GlobalOptions, write: (text: string
   } finally {
     await runtime.close();
   }
+  // A state bound to another account or company is a configuration error, as every other command reports it.
+  if (misbound) return exitCodes.configuration;
   return failed ? exitCodes.cycleFailed : exitCodes.clean;
 }

@@ -1,3 +1,4 @@
+import { describeBinding } from '../engine/binding.js';
 import { type CycleOptions, runCycle } from '../engine/cycle.js';
 import { LockHeldError } from '../engine/cycle-lock.js';
 import type { CycleReport } from '../engine/report.js';
@@ -5,7 +6,7 @@ import { maskPersonalData } from '../logging/mask.js';
 import { formatPlan, type PlannedOperation } from '../output/format-plan.js';
 import { formatReport } from '../output/format-report.js';
 import { createProgress } from '../output/progress.js';
-import { exitCodes, type Runtime } from './runtime.js';
+import { exitCodes, type Runtime, requireBinding } from './runtime.js';
 
 export interface RunOptions {
   readonly dryRun?: boolean | undefined;
@@ -29,11 +30,23 @@ export async function runCommand(
   write: (text: string) => void,
   showPlan = false,
 ): Promise<RunOutcome> {
+  const dryRun = showPlan || options.dryRun === true;
+  const binding = await requireBinding(runtime, !dryRun);
+  if (binding.isErr()) {
+    write(
+      options.json
+        ? JSON.stringify({ exitCode: exitCodes.cycleFailed, failure: binding.error }, null, 2)
+        : `crm-sync: ${binding.error}`,
+    );
+    return { exitCode: exitCodes.cycleFailed, report: null };
+  }
+  const note = describeBinding(binding.value);
+  if (note !== null && !options.json) write(note);
   const progress = options.json ? null : createProgress();
   const planned: PlannedOperation[] = [];
   const cycleOptions: CycleOptions = {
     full: options.full === true,
-    dryRun: showPlan || options.dryRun === true,
+    dryRun,
     only: options.only,
     linkOnly: options.linkOnly,
     onProgress: progress ? (event) => progress.update(event) : undefined,

@@ -1,7 +1,9 @@
+import { err, ok, type Result } from 'neverthrow';
 import type { Logger } from 'pino';
 import { loadConfig, type RunnerConfig } from '../config/config.js';
 import { nodeConfigSources } from '../config/node-sources.js';
 import { type ApiUsage, emptyApiUsage } from '../engine/api-usage.js';
+import { type BindingOutcome, checkBinding } from '../engine/binding.js';
 import { type ClientTuning, createSyncClients, type SyncClients } from '../engine/sync-clients.js';
 import { createLogger } from '../logging/logger.js';
 import { openSqliteStateStore } from '../state/sqlite-state-store.js';
@@ -53,11 +55,53 @@ export async function openRuntime(
   if (!loaded.ok) throw new ConfigurationError(loaded.errors);
   const { config } = loaded;
   const logger = createCliLogger(options);
-  const store = openSqliteStateStore(config.statePath);
-  await store.migrate();
+  const store = await openStateStore(config.statePath);
   const usage = emptyApiUsage();
   const clients = createSyncClients(config, usage, logger, tuning);
   if (config.hashKeySource === 'generated')
     logger.info(`generated a fingerprint key beside the state (${config.statePath}); keep it with the state`);
   return { config, store, clients, usage, logger, close: () => store.close() };
+}
+
+/** The state store, opened and migrated; a place it cannot be opened or written is a configuration error. */
+async function openStateStore(path: string): Promise<StateStore> {
+  const problem = (error: unknown) =>
+    new ConfigurationError([
+      `CRM_SYNC_STATE: cannot open or write the state store ${path} (${error instanceof Error ? error.message : String(error)}): point CRM_SYNC_STATE at a file in a directory this user can create and write`,
+    ]);
+  let store: StateStore;
+  try {
+    store = openSqliteStateStore(path);
+  } catch (error) {
+    throw problem(error);
+  }
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw problem(error);
+  }
+  return store;
+}
+
+/**
+ * Refuses a state that belongs to another HubSpot account or Business NXT company (`ConfigurationError`, exit 2);
+ * a command that `writes` binds a state not bound yet. Call it before anything else reads or writes either
+ * system. A HubSpot failure comes back as the message to print (the command exits 1).
+ */
+export async function requireBinding(
+  runtime: Runtime,
+  writes: boolean,
+): Promise<Result<BindingOutcome, string>> {
+  const checked = await checkBinding(runtime, { record: writes });
+  if (checked.isOk()) {
+    if (checked.value.kind === 'recorded')
+      runtime.logger.info(
+        checked.value.current,
+        'bound the state to this HubSpot account and Business NXT company',
+      );
+    return ok(checked.value);
+  }
+  if (checked.error.kind === 'mismatch') throw new ConfigurationError([checked.error.message]);
+  return err(checked.error.message);
 }

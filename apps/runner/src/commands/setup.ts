@@ -1,8 +1,14 @@
 import { syncPropertyGroup, syncPropertySpecs } from '@port-service/hubspot';
-import type { Runtime } from './runtime.js';
+import { type Runtime, requireBinding } from './runtime.js';
 
 /** `crm-sync setup`: creates the sync's HubSpot custom properties (ERP numbers, org number, company email). */
 export async function setupCommand(runtime: Runtime, write: (text: string) => void): Promise<number> {
+  // Setup records no binding (the first cycle does), but refuses a state that belongs to another account.
+  const binding = await requireBinding(runtime, false);
+  if (binding.isErr()) {
+    write(`FAIL ${binding.error}`);
+    return 1;
+  }
   const specs = syncPropertySpecs(runtime.config.policy.hubspotProperties);
   let exitCode = 0;
   for (const type of ['companies', 'contacts'] as const) {

@@ -91,6 +91,22 @@ describe('loadConfig', () => {
     }
   });
 
+  it('names the state path when the key cannot be written beside it', () => {
+    const { value } = sources({ ...complete, CRM_SYNC_STATE: '/srv/file/state.db' });
+    const result = loadConfig({
+      ...value,
+      writeSecretFile: () => {
+        throw new Error("ENOTDIR: not a directory, mkdir '/srv/file'");
+      },
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        "CRM_SYNC_STATE: cannot write the fingerprint key /srv/file/hash-key beside the state /srv/file/state.db (ENOTDIR: not a directory, mkdir '/srv/file'): point CRM_SYNC_STATE at a file in a directory this user can create and write",
+      ],
+    });
+  });
+
   it('writes no key file when the configuration is wrong anyway', () => {
     const { value, written } = sources({ VISMA_CLIENT_ID: 'x' });
     expect(loadConfig(value).ok).toBe(false);

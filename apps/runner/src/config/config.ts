@@ -154,9 +154,15 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       hashKey = sources.randomKey();
       hashKeySource = 'generated';
       if (errors.length === 0) {
-        sources.writeSecretFile(keyFile, `${hashKey}\n`);
-        // Two runners started together: whichever wrote first, both use what the file holds.
-        hashKey = sources.readFile(keyFile)?.trim() || hashKey;
+        try {
+          sources.writeSecretFile(keyFile, `${hashKey}\n`);
+          // Two runners started together: whichever wrote first, both use what the file holds.
+          hashKey = sources.readFile(keyFile)?.trim() || hashKey;
+        } catch (error) {
+          errors.push(
+            `CRM_SYNC_STATE: cannot write the fingerprint key ${keyFile} beside the state ${statePath} (${error instanceof Error ? error.message : String(error)}): point CRM_SYNC_STATE at a file in a directory this user can create and write`,
+          );
+        }
       }
     }
   }

@@ -1,9 +1,12 @@
+import { hostname } from 'node:os';
 import { planSync, type SyncPolicy } from '@port-service/mapping';
+import type { Logger } from 'pino';
 import type { RunnerConfig } from '../config/config.js';
 import type { Conflict, StateStore } from '../state/state-store.js';
 import type { ApiUsage } from './api-usage.js';
 import { applyPlan } from './apply-plan.js';
 import type { CycleError } from './cycle-error.js';
+import { takeCycleLock } from './cycle-lock.js';
 import { createHubSpotKeys } from './hubspot-keys.js';
 import { type CycleReport, newReport } from './report.js';
 import { sweepSlice } from './slices.js';
@@ -36,15 +39,49 @@ function choosing(policy: SyncPolicy, conflict: Conflict, take: 'crm' | 'erp'): 
   };
 }
 
+type Resolution = { ok: true; report: CycleReport } | { ok: false; error: CycleError | string };
+
 /**
- * `crm-sync conflicts resolve <id> --take crm|erp`: reads the pair as it is now, plans it with the chosen side
- * winning that field, applies the plan (the other fields follow their usual policies) and closes the conflict.
+ * `crm-sync conflicts resolve <id> --take crm|erp`: under the cycle lock (throws `LockHeldError` naming the
+ * holder while a cycle runs), reads the pair as it is now, plans it with the chosen side winning that field,
+ * applies the plan (the other fields follow their usual policies) and closes the conflict.
  */
 export async function resolveConflict(
+  dependencies: {
+    config: RunnerConfig;
+    store: StateStore;
+    clients: SyncClients;
+    usage: ApiUsage;
+    logger: Logger;
+  },
+  conflict: Conflict,
+  take: 'crm' | 'erp',
+): Promise<Resolution> {
+  const startedAt = new Date().toISOString();
+  const lock = await takeCycleLock(
+    dependencies.store,
+    {
+      id: `${hostname()}/${process.pid}/resolve-${conflict.id}`,
+      description: `crm-sync conflicts resolve ${conflict.id}, pid ${process.pid} on ${hostname()} since ${startedAt}`,
+    },
+    dependencies.logger,
+  );
+  try {
+    // A cycle that ran before the lock was ours may have settled it.
+    const open = await dependencies.store.conflicts('open');
+    if (!open.some((candidate) => candidate.id === conflict.id))
+      return { ok: false, error: `conflict ${conflict.id} is no longer open` };
+    return await resolveUnderLock(dependencies, conflict, take);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function resolveUnderLock(
   dependencies: { config: RunnerConfig; store: StateStore; clients: SyncClients; usage: ApiUsage },
   conflict: Conflict,
   take: 'crm' | 'erp',
-): Promise<{ ok: true; report: CycleReport } | { ok: false; error: CycleError | string }> {
+): Promise<Resolution> {
   const { config, store, clients } = dependencies;
   const [link] = await store.linksByCrmIds(conflict.entity, [conflict.crmId]);
   if (link === undefined || link.status !== 'active')

@@ -66,4 +66,19 @@ export const migrations: ReadonlyArray<{ readonly version: number; readonly stat
         'CREATE TABLE locks (name TEXT PRIMARY KEY, holder_id TEXT NOT NULL, holder TEXT NOT NULL, expires_at TEXT NOT NULL)',
       ],
     },
+    {
+      version: 2,
+      statements: [
+        // The HubSpot account and Business NXT company the state belongs to, one row each, recorded once.
+        'CREATE TABLE bindings (name TEXT PRIMARY KEY, value TEXT NOT NULL, bound_at TEXT NOT NULL)',
+      ],
+    },
+    {
+      version: 3,
+      statements: [
+        // Held records name the other record(s) involved and the system where a person should fix the cause.
+        'ALTER TABLE record_errors ADD COLUMN related TEXT',
+        'ALTER TABLE record_errors ADD COLUMN fix_in TEXT',
+      ],
+    },
   ];

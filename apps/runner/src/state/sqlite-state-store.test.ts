@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStateStore } from './sqlite-state-store.js';
 import type { StateStore } from './state-store.js';
@@ -68,7 +69,7 @@ describe('SQLite state store', () => {
     const state = await store();
     await state.insertLink('customer', { crmId: '101', associateNo: 7, fingerprints: {} });
     await state.insertLink('customer', { crmId: '102', associateNo: 8, fingerprints: {} });
-    await state.markOrphaned('customer', '102', 'archived-in-hubspot');
+    await state.markOrphaned('customer', { crmId: '102', associateNo: 8 }, 'archived-in-hubspot');
     await state.moveLink('customer', '101', '103');
     const links = await state.allLinks('customer', null, 10);
     expect(links.map((link) => [link.crmId, link.associateNo, link.status, link.statusReason])).toEqual([
@@ -76,6 +77,20 @@ describe('SQLite state store', () => {
       ['103', 7, 'active', null],
     ]);
     expect(await state.allLinks('customer', '102', 10)).toHaveLength(1);
+  });
+
+  it('records an orphaned link read back from the systems, reactivates a restored one, never takes a linked row', async () => {
+    const state = await store();
+    await state.insertLink('customer', { crmId: '101', associateNo: 7, fingerprints: {} });
+    await state.markOrphaned('customer', { crmId: '201', associateNo: 9 }, 'deleted-in-business-nxt');
+    await state.markOrphaned('customer', { crmId: '202', associateNo: 7 }, 'archived-in-hubspot');
+    await state.markOrphaned('customer', { crmId: '101', associateNo: 7 }, 'archived-in-hubspot');
+    await state.reactivateLink('customer', '101');
+    const links = await state.allLinks('customer', null, 10);
+    expect(links.map((link) => [link.crmId, link.associateNo, link.status, link.statusReason])).toEqual([
+      ['101', 7, 'active', null],
+      ['201', 9, 'orphaned', 'deleted-in-business-nxt'],
+    ]);
   });
 
   it('keeps create intents until they are resolved', async () => {
@@ -156,6 +171,26 @@ describe('SQLite state store', () => {
       { id: 'r2', finishedAt: null },
       { id: 'r1', exitCode: 0, counts: { 'create-erp': 2 }, apiCalls: { hubspot: 4, 'visma-nxt': 3 } },
     ]);
+  });
+
+  it('records the binding once, keeps the first one, and adds its table to a state made before it', async () => {
+    const first = await store();
+    expect(await first.binding()).toBeNull();
+    const binding = { hubspotPortalId: 111, vismaCompanyNo: 9112233, boundAt: '2026-11-24T10:00:00.000Z' };
+    expect(await first.bind(binding)).toEqual(binding);
+    const two = await store();
+    expect(
+      await two.bind({ hubspotPortalId: 222, vismaCompanyNo: 2, boundAt: '2026-11-25T10:00:00.000Z' }),
+    ).toEqual(binding);
+    expect(await two.binding()).toEqual(binding);
+
+    // A state from before version 2: the next migrate adds the table, and nothing is bound yet.
+    await Promise.all(open.splice(0).map((opened) => opened.close()));
+    const raw = new Database(path);
+    raw.exec('DROP TABLE bindings');
+    raw.exec('DELETE FROM schema_migrations WHERE version = 2');
+    raw.close();
+    expect(await (await store()).binding()).toBeNull();
   });
 
   it('lets one holder take the cycle lock at a time, across connections, until it is released or expires', async () => {

@@ -12,6 +12,7 @@ import type {
   NewIntent,
   RecordError,
   Run,
+  StateBinding,
   StateStore,
   StoredLink,
 } from './state-store.js';
@@ -65,6 +66,8 @@ const errorRow = z.object({
   message: z.string(),
   first_seen_at: z.string(),
   last_seen_at: z.string(),
+  related: z.string().nullish(),
+  fix_in: z.enum(['hubspot', 'visma-nxt', 'either']).nullish(),
 });
 const runRow = z.object({
   id: z.string(),
@@ -75,6 +78,12 @@ const runRow = z.object({
   counts,
   api_calls: counts,
 });
+
+const bindingRow = z.object({ name: z.string(), value: z.string().regex(/^\d+$/u), bound_at: z.string() });
+const bindingNames = {
+  hubspotPortalId: 'hubspot.portal-id',
+  vismaCompanyNo: 'visma-nxt.company-no',
+} as const;
 
 const toConflict = (row: z.infer<typeof conflictRow>): Conflict => ({
   id: row.id,
@@ -116,6 +125,17 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
   // One transaction per call, or part of the caller's when `transaction()` already opened one (SQLite cannot nest).
   const atomically = <T>(work: () => T): T => (db.inTransaction ? work() : db.transaction(work)());
   const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+  const readBinding = (): StateBinding | null => {
+    const rows = all(bindingRow, 'SELECT name, value, bound_at FROM bindings');
+    const portal = rows.find((row) => row.name === bindingNames.hubspotPortalId);
+    const company = rows.find((row) => row.name === bindingNames.vismaCompanyNo);
+    if (portal === undefined || company === undefined) return null;
+    return {
+      hubspotPortalId: Number(portal.value),
+      vismaCompanyNo: Number(company.value),
+      boundAt: portal.bound_at,
+    };
+  };
 
   return {
     async migrate() {
@@ -221,10 +241,25 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
         );
       });
     },
-    async markOrphaned(kind: Entity, crmId: string, reason: string) {
+    async markOrphaned(kind: Entity, link: { crmId: string; associateNo: number }, reason: string) {
+      atomically(() => {
+        const updated = db
+          .prepare(
+            "UPDATE links SET status = 'orphaned', status_reason = ?, updated_at = ? WHERE entity = ? AND crm_id = ?",
+          )
+          .run(reason, stamp(), kind, link.crmId);
+        if (updated.changes > 0) return;
+        // A decision read back from the systems (no link yet): recorded unless the row is linked elsewhere.
+        db.prepare(
+          `INSERT INTO links (entity, crm_id, associate_no, status, status_reason, fingerprints, updated_at)
+           VALUES (?, ?, ?, 'orphaned', ?, '{}', ?) ON CONFLICT DO NOTHING`,
+        ).run(kind, link.crmId, link.associateNo, reason, stamp());
+      });
+    },
+    async reactivateLink(kind: Entity, crmId: string) {
       db.prepare(
-        "UPDATE links SET status = 'orphaned', status_reason = ?, updated_at = ? WHERE entity = ? AND crm_id = ?",
-      ).run(reason, stamp(), kind, crmId);
+        "UPDATE links SET status = 'active', status_reason = NULL, updated_at = ? WHERE entity = ? AND crm_id = ?",
+      ).run(stamp(), kind, crmId);
     },
     async moveLink(kind: Entity, fromCrmId: string, toCrmId: string) {
       atomically(() => {
@@ -243,6 +278,26 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
             fromCrmId,
           );
       });
+    },
+
+    async binding() {
+      return readBinding();
+    },
+    async bind(binding: StateBinding) {
+      // Immediate: two first runs started together read and record one after the other, and agree.
+      const record = db.transaction((): StateBinding => {
+        const existing = readBinding();
+        if (existing !== null) return existing;
+        db.prepare('DELETE FROM bindings WHERE name IN (?, ?)').run(
+          bindingNames.hubspotPortalId,
+          bindingNames.vismaCompanyNo,
+        );
+        const insert = db.prepare('INSERT INTO bindings (name, value, bound_at) VALUES (?, ?, ?)');
+        insert.run(bindingNames.hubspotPortalId, String(binding.hubspotPortalId), binding.boundAt);
+        insert.run(bindingNames.vismaCompanyNo, String(binding.vismaCompanyNo), binding.boundAt);
+        return binding;
+      });
+      return record.immediate();
     },
 
     async getWatermark(name: string) {
@@ -338,11 +393,13 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       atomically(() => {
         const updated = db
           .prepare(
-            'UPDATE record_errors SET message = ?, last_seen_at = ? WHERE entity = ? AND system = ? AND record_id = ? AND field = ? AND rule = ?',
+            'UPDATE record_errors SET message = ?, last_seen_at = ?, related = ?, fix_in = ? WHERE entity = ? AND system = ? AND record_id = ? AND field = ? AND rule = ?',
           )
           .run(
             error.message,
             error.seenAt,
+            error.related ?? null,
+            error.fixIn ?? null,
             error.entity,
             error.system,
             error.recordId,
@@ -351,7 +408,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
           );
         if (updated.changes === 0) {
           db.prepare(
-            'INSERT INTO record_errors (entity, system, record_id, field, rule, message, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO record_errors (entity, system, record_id, field, rule, message, first_seen_at, last_seen_at, related, fix_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
           ).run(
             error.entity,
             error.system,
@@ -361,16 +418,23 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
             error.message,
             error.seenAt,
             error.seenAt,
+            error.related ?? null,
+            error.fixIn ?? null,
           );
         }
       });
     },
-    async clearErrors(kind: Entity, system: string, recordId: string) {
-      db.prepare('DELETE FROM record_errors WHERE entity = ? AND system = ? AND record_id = ?').run(
-        kind,
-        system,
-        recordId,
-      );
+    async clearErrors(kind: Entity, system: string, recordId: string, seenBefore?: string) {
+      if (seenBefore === undefined)
+        db.prepare('DELETE FROM record_errors WHERE entity = ? AND system = ? AND record_id = ?').run(
+          kind,
+          system,
+          recordId,
+        );
+      else
+        db.prepare(
+          'DELETE FROM record_errors WHERE entity = ? AND system = ? AND record_id = ? AND last_seen_at < ?',
+        ).run(kind, system, recordId, seenBefore);
     },
     async errors() {
       return all(errorRow, 'SELECT * FROM record_errors ORDER BY entity, system, record_id, field').map(
@@ -382,6 +446,8 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
           rule: row.rule,
           message: row.message,
           seenAt: row.last_seen_at,
+          related: row.related ?? null,
+          fixIn: row.fix_in ?? null,
           firstSeenAt: row.first_seen_at,
           lastSeenAt: row.last_seen_at,
         }),

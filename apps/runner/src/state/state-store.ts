@@ -34,9 +34,17 @@ export interface StateStore {
     crmId: string,
     fingerprints: Readonly<Record<string, Fingerprint>>,
   ): Promise<void>;
-  markOrphaned(entity: Entity, crmId: string, reason: string): Promise<void>;
+  /** Marks a link orphaned (one side archived or deleted); records it orphaned when there was no link yet. */
+  markOrphaned(entity: Entity, link: { crmId: string; associateNo: number }, reason: string): Promise<void>;
+  /** An orphaned link whose HubSpot record was restored: active again. */
+  reactivateLink(entity: Entity, crmId: string): Promise<void>;
   /** A HubSpot merge: the link moves to the surviving record. */
   moveLink(entity: Entity, fromCrmId: string, toCrmId: string): Promise<void>;
+
+  /** The HubSpot account and Business NXT company this state belongs to, or `null` before the first cycle. */
+  binding(): Promise<StateBinding | null>;
+  /** Records the binding unless one is recorded already; answers the one that is (compare it: a race may win). */
+  bind(binding: StateBinding): Promise<StateBinding>;
 
   getWatermark(name: string): Promise<string | null>;
   setWatermark(name: string, value: string): Promise<void>;
@@ -55,7 +63,8 @@ export interface StateStore {
 
   /** Per-record errors: kept until the record syncs, with when they were first and last seen. */
   recordError(error: RecordError): Promise<void>;
-  clearErrors(entity: Entity, system: string, recordId: string): Promise<void>;
+  /** Forgets a record's errors (those last seen before `seenBefore` only, when given: stale ones). */
+  clearErrors(entity: Entity, system: string, recordId: string, seenBefore?: string): Promise<void>;
   errors(): Promise<Array<RecordError & { firstSeenAt: string; lastSeenAt: string }>>;
 
   startRun(run: { id: string; startedAt: string; mode: string }): Promise<void>;
@@ -75,6 +84,14 @@ export interface LockHolder {
   readonly id: string;
   /** For the message a second runner prints: host and process. */
   readonly description: string;
+}
+
+/** Which HubSpot account and Business NXT company a state's links, watermarks and fingerprints are about. */
+export interface StateBinding {
+  readonly hubspotPortalId: number;
+  readonly vismaCompanyNo: number;
+  /** When it was recorded (ISO 8601). */
+  readonly boundAt: string;
 }
 
 export interface StoredLink extends LinkState {
@@ -124,6 +141,10 @@ export interface RecordError {
   readonly rule: string;
   readonly message: string;
   readonly seenAt: string;
+  /** The other record(s) involved, as `system id` (a candidate, the record holding the same email, …). */
+  readonly related?: string | null | undefined;
+  /** Where a person should fix the cause: `hubspot`, `visma-nxt`, or `either`. */
+  readonly fixIn?: 'hubspot' | 'visma-nxt' | 'either' | null | undefined;
 }
 
 export interface Run {
