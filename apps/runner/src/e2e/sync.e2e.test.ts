@@ -265,7 +265,10 @@ describe('crm-sync run against both simulators', () => {
     await admin(`${w.crm.adminUrl}/companies/${archivedId}/archive`, 'POST');
     await admin(`${w.erp.adminUrl}/associates/${deleted?.associateNo}`, 'DELETE');
     const survivor = w.crm.store.create('companies', { name: 'Overlevende AS', lifecyclestage: 'lead' });
-    await admin(`${w.crm.adminUrl}/companies/${survivor.id}/merge`, 'POST', { objectIdToMerge: mergedId });
+    // HubSpot's merges create a new record with a new id: that one takes the link.
+    const { id: mergedInto } = (await admin(`${w.crm.adminUrl}/companies/${survivor.id}/merge`, 'POST', {
+      objectIdToMerge: mergedId,
+    })) as { id: string };
 
     const cycle = await run(w, ['--full']);
     expect(cycle.code).toBe(0);
@@ -279,7 +282,7 @@ describe('crm-sync run against both simulators', () => {
         }),
         expect.objectContaining({
           outcome: 'relinked',
-          crmId: survivor.id,
+          crmId: mergedInto,
           associateNo: merged?.associateNo,
         }),
       ]),

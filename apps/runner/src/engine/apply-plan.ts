@@ -5,6 +5,7 @@ import {
   type CustomerRef,
   type Entity,
   erpNumbersToHubSpotProperties,
+  type SkipOperation,
   type SyncOperation,
   type SyncPlan,
   type SyncPolicy,
@@ -42,12 +43,14 @@ export interface ApplyContext {
 
 type ClientError = HubSpotError | VismaNxtError;
 
-// Skips a person should look at; the others (not a customer by the filter, a company not synced) are by design.
+// Skips a person should look at; the others (not a customer by the filter, a lead's contact) are by design.
 const attentionSkips = new Set([
   'invalid-data',
   'email-at-other-company',
   'contact-customer-differs',
   'no-company',
+  'customer-not-synced',
+  'merged-in-hubspot',
 ]);
 
 /**
@@ -122,7 +125,7 @@ async function applyStateOnly(context: ApplyContext, operation: SyncOperation): 
         context.newCustomerLinks.push({ crmId: operation.crmId, associateNo: operation.associateNo });
       break;
     case 'orphan':
-      await store.markOrphaned(operation.entity, operation.crmId, operation.reason);
+      await store.markOrphaned(operation.entity, operation, operation.reason);
       report.items.push({
         ...item,
         outcome: 'orphaned',
@@ -134,6 +137,18 @@ async function applyStateOnly(context: ApplyContext, operation: SyncOperation): 
           operation.side === 'crm'
             ? `archived in HubSpot; Business NXT actor ${operation.associateNo} is kept and no longer synced`
             : `deleted in Business NXT; HubSpot record ${operation.crmId} is kept and no longer synced`,
+      });
+      break;
+    case 'restore':
+      await store.reactivateLink(operation.entity, operation.crmId);
+      report.items.push({
+        ...item,
+        outcome: 'restored',
+        system: 'hubspot',
+        crmId: operation.crmId,
+        associateNo: operation.associateNo,
+        reason: operation.reason,
+        message: `restored in HubSpot: the link to Business NXT actor ${operation.associateNo} is active again`,
       });
       break;
     case 'baseline':
@@ -157,7 +172,10 @@ async function applyStateOnly(context: ApplyContext, operation: SyncOperation): 
         crmId: operation.crmId,
         associateNo: operation.associateNo,
         reason: operation.reason,
-        message: `${operation.field} changed differently on both sides; queued for \`crm-sync conflicts\``,
+        message:
+          operation.reason === 'merged-records-linked-differently'
+            ? `HubSpot merged records that were linked to different Business NXT records (${operation.erpValue}); nothing is synced for ${operation.crmId} until a person decides (\`crm-sync conflicts\`)`
+            : `${operation.field} changed differently on both sides; queued for \`crm-sync conflicts\``,
       });
       break;
     case 'skip': {
@@ -174,18 +192,16 @@ async function applyStateOnly(context: ApplyContext, operation: SyncOperation): 
         message: operation.message,
         issues: operation.issues,
       });
-      for (const issue of operation.issues) {
-        await store.recordError({
-          entity: operation.entity,
-          system: operation.system,
-          recordId: operation.recordId,
-          field: issue.field,
-          rule: issue.rule,
-          message: issue.message,
-          seenAt: context.now().toISOString(),
+      const held =
+        operation.issues.length > 0
+          ? operation.issues
+          : [{ field: '*', rule: operation.reason, message: operation.message }];
+      for (const issue of held)
+        await holdRecord(context, operation.entity, operation.system, operation.recordId, {
+          ...issue,
+          related: operation.related?.map((record) => `${record.system} ${record.recordId}`).join(', '),
+          fixIn: fixInFor(operation.reason, operation.system),
         });
-      }
-      if (operation.issues.length > 0) context.failedRecords.add(`${operation.system}:${operation.recordId}`);
       break;
     }
     case 'candidates': {
@@ -199,12 +215,62 @@ async function applyStateOnly(context: ApplyContext, operation: SyncOperation): 
         reason: operation.candidates.map((candidate) => candidate.reason).join(','),
         message: `${operation.message} (candidates: ${operation.candidates.map((candidate) => `${candidate.system} ${candidate.recordId}`).join(', ')})`,
       });
+      await holdRecord(context, operation.entity, operation.system, operation.recordId, {
+        field: '*',
+        rule: `candidates:${[...new Set(operation.candidates.map((candidate) => candidate.reason))].join(',')}`,
+        message: operation.message,
+        related: operation.candidates
+          .map((candidate) => `${candidate.system} ${candidate.recordId}`)
+          .join(', '),
+        fixIn: 'hubspot',
+      });
       break;
     }
     default:
       return;
   }
   bump(counts.applied, operation.kind);
+}
+
+/**
+ * Keeps a record that needs a person in the state store (DESIGN §4, "held records are state"): listed by
+ * `crm-sync status` with since when, until the record syncs or is held for another reason.
+ */
+async function holdRecord(
+  context: ApplyContext,
+  entity: Entity,
+  system: 'hubspot' | 'visma-nxt',
+  recordId: string,
+  held: {
+    field: string;
+    rule: string;
+    message: string;
+    related?: string | undefined;
+    fixIn: 'hubspot' | 'visma-nxt' | 'either';
+  },
+): Promise<void> {
+  context.failedRecords.add(`${system}:${recordId}`);
+  await context.store.recordError({
+    entity,
+    system,
+    recordId,
+    field: held.field,
+    rule: held.rule,
+    message: held.message,
+    related: held.related || null,
+    fixIn: held.fixIn,
+    seenAt: context.now().toISOString(),
+  });
+}
+
+/** Where a person fixes what a skip reports: the record's own data, or the data of either record involved. */
+function fixInFor(
+  reason: SkipOperation['reason'],
+  system: 'hubspot' | 'visma-nxt',
+): 'hubspot' | 'visma-nxt' | 'either' {
+  if (reason === 'invalid-data') return system;
+  if (reason === 'no-company') return 'hubspot';
+  return 'either';
 }
 
 /** Reports a failed write and keeps it for the next cycle, which reads the record again and retries. */
@@ -218,6 +284,9 @@ async function failRecord(
 ): Promise<void> {
   const crmId = 'crmId' in operation ? operation.crmId : null;
   const associateNo = 'associateNo' in operation ? operation.associateNo : null;
+  // HubSpot's 409: another record has the unique value (an email). Not a conflict between the two systems.
+  const taken = error.kind === 'conflict' ? ('existingId' in error ? error.existingId : null) : undefined;
+  const reason = taken === undefined ? error.kind : 'already-exists';
   context.report.entities[operation.entity].failed += 1;
   context.failedRecords.add(`${system}:${recordId}`);
   context.report.items.push({
@@ -226,7 +295,7 @@ async function failRecord(
     system,
     crmId,
     associateNo,
-    reason: error.kind,
+    reason,
     message: pending
       ? `${operation.kind}: no clear answer (${error.message}); the next cycle looks the record up before creating again`
       : `${operation.kind}: ${error.message}`,
@@ -236,9 +305,12 @@ async function failRecord(
     system,
     recordId,
     field: '*',
-    rule: 'write-failed',
+    rule: taken === undefined ? 'write-failed' : 'already-exists',
     message: `${operation.kind} failed: ${error.message}`,
     seenAt: context.now().toISOString(),
+    ...(taken === undefined
+      ? {}
+      : { related: taken === null ? null : `hubspot ${taken}`, fixIn: 'either' as const }),
   });
 }
 
@@ -348,11 +420,13 @@ async function createInErp(
     for (const [index, { operation, intentId }] of ready.entries()) {
       const result = created.value[index];
       if (result === undefined || result.isErr()) {
+        // A row whose answer says nothing clear may have been stored: its intent stays for a lookup.
         await failCreate(
           context,
           operation,
           intentId,
           result?.error ?? { kind: 'unanswered', message: 'Business NXT did not answer for this row' },
+          result !== undefined && mayHaveApplied(result.error),
         );
         continue;
       }

@@ -32,9 +32,15 @@ describe('cycle errors', () => {
     });
   });
 
-  it('treats a write without a clear answer as possibly applied (creates are looked up before any retry)', () => {
-    expect(mayHaveApplied({ kind: 'timeout', message: 't', retryable: true })).toBe(true);
-    expect(mayHaveApplied({ kind: 'http', message: 'bad gateway', status: 502, retryable: true })).toBe(true);
+  it('treats exactly the clients’ outcome-unknown as possibly applied (creates are looked up before any retry)', () => {
+    const unknown = { kind: 'outcome-unknown', message: 'reset', status: null, retryable: false } as const;
+    expect(mayHaveApplied({ ...unknown, cause: 'network', correlationId: null })).toBe(true);
+    expect(mayHaveApplied({ ...unknown, cause: 'server-error', status: 502 })).toBe(true);
+    // A create ends in these kinds only when it was not applied; unclear reads and updates are retried instead.
+    expect(mayHaveApplied({ kind: 'timeout', message: 't', retryable: true })).toBe(false);
+    expect(mayHaveApplied({ kind: 'http', message: 'bad gateway', status: 502, retryable: true })).toBe(
+      false,
+    );
     expect(mayHaveApplied({ kind: 'http', message: 'bad request', status: 400, retryable: false })).toBe(
       false,
     );

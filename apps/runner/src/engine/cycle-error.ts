@@ -25,9 +25,10 @@ export function fromVisma(error: VismaNxtError, doing: string): CycleError {
   return { side: 'visma-nxt', kind: error.kind, message: `Business NXT, ${doing}: ${error.message}`, fatal };
 }
 
-/** Whether a failed write may have happened anyway (sent, then no clear answer): creates must be looked up. */
+/**
+ * Whether a failed create may have happened anyway: the client sent it and got no clear answer, which both clients
+ * report as `outcome-unknown` (a create failing with any other kind was not applied). It is looked up first.
+ */
 export function mayHaveApplied(error: HubSpotError | VismaNxtError): boolean {
-  return (
-    error.kind === 'network' || error.kind === 'timeout' || (error.kind === 'http' && error.status >= 500)
-  );
+  return error.kind === 'outcome-unknown';
 }

@@ -6,6 +6,7 @@ import type { StoredLink } from '../state/state-store.js';
 import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
 import { type CycleRun, type EntityRun, planAndApply } from './entity-run.js';
 import { createHubSpotKeys } from './hubspot-keys.js';
+import { resolvePendingIntents } from './intents.js';
 import { companyProperties, contactProperties, toObjectInput } from './record-properties.js';
 import { onePage, type Page, runSlices } from './slice-pipeline.js';
 import {
@@ -56,8 +57,11 @@ export async function syncEntity(cycle: CycleRun, entity: Entity): Promise<Cycle
   const beforeErp =
     (await contactsOfNewCustomers(run, marks)) ??
     (await retryFailedRecords(run)) ??
+    (await archivedRecords(run, marks)) ??
     (await hubspotPass(run, marks));
   if (beforeErp !== null) return beforeErp;
+  const settled = await settleLostAnswers(run);
+  if (settled !== null) return settled;
   const erpReadStart = cycle.now();
   const failure = (await erpPass(run, marks)) ?? (await sweepPass(run, marks));
   if (failure !== null) return failure;
@@ -167,6 +171,38 @@ async function retryFailedRecords(run: EntityRun): Promise<CycleError | null> {
   return listSource(run, associateNos, 'visma-nxt', String, (nos) =>
     sliceOfAssociateNos(slices, run.entity, nos, run.known),
   );
+}
+
+/**
+ * A full cycle lists HubSpot's archived records that carry an ERP actor number: what people archived stays
+ * archived, even when the state store that knew it was lost (DESIGN §4). HubSpot keeps archived records 90 days.
+ */
+async function archivedRecords(run: EntityRun, marks: Marks): Promise<CycleError | null> {
+  if (marks.hubspot !== null) return null;
+  const { clients, config } = run.cycle.dependencies;
+  const isCustomer = run.entity === 'customer';
+  const api = isCustomer ? clients.hubspot.companies : clients.hubspot.contacts;
+  const actorNo = config.policy.hubspotProperties.erpActorNo;
+  for await (const page of api.pages({ properties: [actorNo], archived: true })) {
+    if (page.isErr())
+      return fromHubSpot(page.error, `listing archived ${isCustomer ? 'companies' : 'contacts'}`);
+    for (const record of page.value.results) run.known.addArchived(toObjectInput(record));
+  }
+  return null;
+}
+
+/**
+ * A create in this cycle whose answer was lost (`outcome-unknown`) may have happened: settled before the Business
+ * NXT pass, which would otherwise read the created row as an unlinked one and create its twin in HubSpot.
+ */
+async function settleLostAnswers(run: EntityRun): Promise<CycleError | null> {
+  const { report, slices, dependencies } = run.cycle;
+  if (!report.items.some((item) => item.entity === run.entity && item.outcome === 'pending')) return null;
+  const settled = await resolvePendingIntents(
+    { ...slices, fingerprintKey: dependencies.config.hashKey },
+    report,
+  );
+  return settled.isErr() ? settled.error : null;
 }
 
 /** HubSpot's side: its changed (or, in a full cycle, all) records, with their Business NXT counterparts. */

@@ -84,15 +84,16 @@ export async function planAndApply(run: EntityRun, slice: Slice): Promise<CycleE
       : plan,
   );
   if (applied.isErr()) return applied.error;
-  const synced = [
+  // Planned again: what the record had that this cycle did not find again is gone (synced, or fixed).
+  const replanned = [
     ...records.map((record) => `hubspot:${record.id}`),
     ...rows.map((row) => `visma-nxt:${row.associateNo}`),
-  ].filter((key) => run.erroredKeys.has(key) && !apply.failedRecords.has(key));
-  if (synced.length === 0) return null;
+  ].filter((key) => run.erroredKeys.has(key));
+  if (replanned.length === 0) return null;
   await store.transaction(async () => {
-    for (const key of synced) {
+    for (const key of replanned) {
       const [system, recordId] = key.split(':') as [string, string];
-      await store.clearErrors(entity, system, recordId);
+      await store.clearErrors(entity, system, recordId, cycle.report.startedAt);
       run.erroredKeys.delete(key);
     }
   });

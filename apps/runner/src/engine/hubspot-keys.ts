@@ -9,6 +9,7 @@ import {
   type HubSpotObjectInput,
   hubSpotCompanyToCustomer,
   hubSpotContactToContact,
+  mergedActorNumbers,
   personNameKey,
   type SyncPolicy,
 } from '@port-service/mapping';
@@ -23,6 +24,12 @@ import {
 
 /** The keys a HubSpot record or Business NXT row can be matched by, for one entity. */
 function keysOfRecord(entity: Entity, record: HubSpotObjectInput, policy: SyncPolicy): string[] {
+  // A merge survivor also stands for the actor numbers of the records merged into it.
+  const merged = mergedActorNumbers(record, policy.hubspotProperties.erpActorNo).map((no) => `actor:${no}`);
+  return [...ownKeys(entity, record, policy), ...merged];
+}
+
+function ownKeys(entity: Entity, record: HubSpotObjectInput, policy: SyncPolicy): string[] {
   if (entity === 'customer') {
     const customer = hubSpotCompanyToCustomer(record, policy.hubspotProperties).record;
     return present([
@@ -67,6 +74,13 @@ function present(keys: ReadonlyArray<string | false | null>): string[] {
 }
 
 export interface HubSpotKeys {
+  /**
+   * Remembers an archived HubSpot record that carries an ERP actor number (a full cycle lists them): people archived
+   * it, so its Business NXT row is held, not created in HubSpot again.
+   */
+  addArchived(record: HubSpotObjectInput): void;
+  /** The archived records that carry these rows' actor numbers. */
+  archivedFor(rows: readonly AssociateInput[]): HubSpotObjectInput[];
   /** Indexes a HubSpot record this cycle read (with its companies, for a contact) or created. */
   add(record: HubSpotObjectInput | HubSpotContactInput): void;
   /**
@@ -78,7 +92,16 @@ export interface HubSpotKeys {
 
 export function createHubSpotKeys(entity: Entity, policy: SyncPolicy): HubSpotKeys {
   const byKey = new Map<string, Set<string>>();
+  const archivedByActorNo = new Map<number, HubSpotObjectInput>();
   return {
+    addArchived(record) {
+      const actorNo = Number(record.properties[policy.hubspotProperties.erpActorNo] ?? '');
+      if (Number.isInteger(actorNo) && actorNo > 0)
+        archivedByActorNo.set(actorNo, { ...record, archived: true });
+    },
+    archivedFor(rows) {
+      return rows.flatMap((row) => archivedByActorNo.get(row.associateNo) ?? []);
+    },
     add(record) {
       if (record.archived === true) return;
       for (const key of keysOfRecord(entity, record, policy)) {

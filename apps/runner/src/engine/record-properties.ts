@@ -38,7 +38,20 @@ export function contactProperties(policy: SyncPolicy): string[] {
 
 /** A client record as the planner's input (the planner reads `updatedAt` for newest-wins). */
 export function toObjectInput(record: HubSpotObject): HubSpotObjectInput {
-  return { id: record.id, properties: record.properties, updatedAt: record.updatedAt, archived: false };
+  const input = {
+    id: record.id,
+    properties: record.properties,
+    updatedAt: record.updatedAt,
+    archived: false,
+  };
+  if (!record.propertiesWithHistory) return input;
+  const propertyHistory = Object.fromEntries(
+    Object.entries(record.propertiesWithHistory).map(([name, values]) => [
+      name,
+      values.map((entry) => entry.value),
+    ]),
+  );
+  return { ...input, propertyHistory };
 }
 
 /** A linked HubSpot record that HubSpot no longer returns: archived (or deleted) there. */

@@ -4,7 +4,15 @@ import type { ApiUsage } from './api-usage.js';
 /** One record the report names: why it was not synced this cycle, or what happened to its link. */
 export interface ReportItem {
   readonly entity: Entity;
-  readonly outcome: 'failed' | 'skipped' | 'conflict' | 'candidates' | 'orphaned' | 'relinked' | 'pending';
+  readonly outcome:
+    | 'failed'
+    | 'skipped'
+    | 'conflict'
+    | 'candidates'
+    | 'orphaned'
+    | 'restored'
+    | 'relinked'
+    | 'pending';
   /** The system the record is in (for a skip: where it was read). */
   readonly system: 'hubspot' | 'visma-nxt' | null;
   readonly crmId: string | null;

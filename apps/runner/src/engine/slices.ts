@@ -99,16 +99,24 @@ function missingOf(links: readonly StoredLink[], rows: readonly AssociateInput[]
     .map((link) => link.associateNo);
 }
 
+/** Actor numbers HubSpot records carry that Business NXT did not return: deleted there (DESIGN §4). */
+function notFound(claimed: readonly number[], rows: readonly AssociateInput[]): number[] {
+  const found = new Set(rows.map((row) => row.associateNo));
+  return claimed.filter((associateNo) => !found.has(associateNo));
+}
+
 /**
  * HubSpot records by id. A linked id HubSpot no longer returns is archived (or deleted) there, unless a returned
  * record lists it in `hs_merged_object_ids`: then the survivor stands for it and the planner moves the link.
  */
 async function hubSpotByIds(
-  api: HubSpotClient['companies'] | HubSpotClient['contacts'],
+  { hubspot, policy }: Pick<SliceDependencies, 'hubspot' | 'policy'>,
+  entity: Entity,
   ids: readonly string[],
-  properties: readonly string[],
 ): Promise<Result<HubSpotObjectInput[], CycleError>> {
   if (ids.length === 0) return ok([]);
+  const api = entity === 'customer' ? hubspot.companies : hubspot.contacts;
+  const properties = entity === 'customer' ? companyProperties(policy) : contactProperties(policy);
   const read = await api.batchRead(ids, { properties });
   if (read.isErr()) return err(fromHubSpot(read.error, 'reading linked records'));
   const found = new Map<string, HubSpotObject>();
@@ -116,7 +124,40 @@ async function hubSpotByIds(
   const mergedAway = new Set([...found.values()].flatMap(mergedObjectIds));
   const records: HubSpotObjectInput[] = [...found.values()].map(toObjectInput);
   for (const id of ids) if (!found.has(id) && !mergedAway.has(id)) records.push(goneObjectInput(id));
-  return ok(records);
+  return withMergeHistory(api, records, properties, policy.hubspotProperties.erpActorNo);
+}
+
+/**
+ * The survivors of HubSpot merges among these records, read again with the history of the ERP actor number: a
+ * merge keeps both records' values there, so the customer or contact person of a merged-away record is known even
+ * when no state store remembers the link (DESIGN §4). Merges are rare: most slices make no request here.
+ */
+async function withMergeHistory(
+  api: HubSpotClient['companies'] | HubSpotClient['contacts'],
+  records: readonly HubSpotObjectInput[],
+  properties: readonly string[],
+  actorProperty: string,
+): Promise<Result<HubSpotObjectInput[], CycleError>> {
+  const merged = records.filter(
+    (record) =>
+      record.archived !== true &&
+      record.propertyHistory === undefined &&
+      (record.properties.hs_merged_object_ids ?? '').trim() !== '',
+  );
+  if (merged.length === 0) return ok([...records]);
+  const read = await api.batchRead(
+    merged.map((record) => record.id),
+    { properties, propertiesWithHistory: [actorProperty] },
+  );
+  if (read.isErr()) return err(fromHubSpot(read.error, "reading merged records' history"));
+  return ok(
+    records.map((record) => {
+      const again = read.value.get(record.id);
+      return again?.isOk() && again.value.id === record.id
+        ? { ...record, ...toObjectInput(again.value) }
+        : record;
+    }),
+  );
 }
 
 /** HubSpot records found by a unique property (e.g. the ERP actor number, or a contact's email). */
@@ -173,7 +214,7 @@ export async function customerSliceFromCompanies(
     contacts: [],
     customers: mergeRows(byLink.value, byOrg.value, byActor.value, byName.value),
     contactPersons: [],
-    missingAssociateNos: missingOf(links, byLink.value),
+    missingAssociateNos: [...missingOf(links, byLink.value), ...notFound(claimed, byActor.value)],
     customerLinks: mergeLinks(links, others),
     contactLinks: [],
   });
@@ -207,12 +248,12 @@ export async function customerSliceFromAssociates(
   const allUnlinked = rows.filter((row) => !linkedNos.has(row.associateNo));
   const unlinked = lookUp ? allUnlinked : [];
   const byLink = await hubSpotByIds(
-    hubspot.companies,
+    dependencies,
+    'customer',
     unique([
       ...links.filter((link) => link.status === 'active').map((link) => link.crmId),
       ...(known?.idsFor(allUnlinked) ?? []),
     ]),
-    properties,
   );
   if (byLink.isErr()) return err(byLink.error);
   const byActor = await hubSpotByUniqueProperty(
@@ -240,7 +281,9 @@ export async function customerSliceFromAssociates(
   for (const record of byName.value) found.set(record.id, record);
   for (const record of [...byActor.value, ...byOrg.value]) found.set(record.id, toObjectInput(record));
   for (const record of byLink.value) found.set(record.id, record);
-  const others = await store.linksByCrmIds('customer', [...found.keys()]);
+  for (const record of known?.archivedFor(allUnlinked) ?? []) found.set(record.id, record);
+  // With the links of what HubSpot merged into them: a merge is judged on all of its records' links.
+  const others = await store.linksByCrmIds('customer', idsWithMerged([...found.values()]));
   return ok({
     companies: [...found.values()],
     contacts: [],
@@ -337,7 +380,7 @@ export async function contactSliceFromContacts(
     contacts: contacts.value,
     customers: [],
     contactPersons: persons,
-    missingAssociateNos: missingOf(links, byLink.value),
+    missingAssociateNos: [...missingOf(links, byLink.value), ...notFound(claimed, byActor.value)],
     customerLinks: await customerLinksFor(store, contacts.value, persons),
     contactLinks: mergeLinks(links, others),
   });
@@ -364,12 +407,12 @@ export async function contactSliceFromAssociates(
   );
   const companyOfCustomer = new Map(activeLinks(parentLinks).map((link) => [link.associateNo, link.crmId]));
   const byLink = await hubSpotByIds(
-    hubspot.contacts,
+    dependencies,
+    'contact',
     unique([
       ...links.filter((link) => link.status === 'active').map((link) => link.crmId),
       ...(known?.idsFor(allUnlinked, companyOfCustomer) ?? []),
     ]),
-    properties,
   );
   if (byLink.isErr()) return err(byLink.error);
   const byActor = await hubSpotByUniqueProperty(
@@ -402,8 +445,10 @@ export async function contactSliceFromAssociates(
   const read = await withCompanies(hubspot, [...found.values()]);
   if (read.isErr()) return err(read.error);
   // Candidates come with their companies already, and are unlinked: none of them is among the records above.
-  const contacts = [...read.value, ...byName.value];
-  const others = await store.linksByCrmIds('contact', [...found.keys()]);
+  const archived = (known?.archivedFor(allUnlinked) ?? []).filter((record) => !found.has(record.id));
+  const contacts = [...read.value, ...byName.value, ...archived];
+  for (const record of archived) found.set(record.id, record);
+  const others = await store.linksByCrmIds('contact', idsWithMerged([...found.values()]));
   return ok({
     companies: [],
     contacts,
@@ -424,12 +469,12 @@ export async function sweepSlice(
   entity: 'customer' | 'contact',
   links: readonly StoredLink[],
 ): SliceResult {
-  const { hubspot, visma, policy } = dependencies;
+  const { hubspot, visma } = dependencies;
   const isCustomer = entity === 'customer';
   const records = await hubSpotByIds(
-    isCustomer ? hubspot.companies : hubspot.contacts,
+    dependencies,
+    entity,
     links.map((link) => link.crmId),
-    isCustomer ? companyProperties(policy) : contactProperties(policy),
   );
   if (records.isErr()) return err(records.error);
   const nos = links.map((link) => link.associateNo);
@@ -460,14 +505,22 @@ export async function sweepSlice(
 }
 
 /** HubSpot records changed (or all, or to retry), with their Business NXT counterparts. */
-export function sliceFromHubSpot(
+export async function sliceFromHubSpot(
   dependencies: SliceDependencies,
   entity: Entity,
-  records: readonly HubSpotObjectInput[],
+  read: readonly HubSpotObjectInput[],
 ): SliceResult {
+  const { hubspot, policy } = dependencies;
+  const records = await withMergeHistory(
+    entity === 'customer' ? hubspot.companies : hubspot.contacts,
+    read,
+    entity === 'customer' ? companyProperties(policy) : contactProperties(policy),
+    policy.hubspotProperties.erpActorNo,
+  );
+  if (records.isErr()) return err(records.error);
   return entity === 'customer'
-    ? customerSliceFromCompanies(dependencies, records)
-    : contactSliceFromContacts(dependencies, records);
+    ? customerSliceFromCompanies(dependencies, records.value)
+    : contactSliceFromContacts(dependencies, records.value);
 }
 
 /** Business NXT rows changed (or all, or to retry), with their HubSpot counterparts. */
@@ -488,13 +541,7 @@ export async function sliceOfCrmIds(
   entity: Entity,
   crmIds: readonly string[],
 ): SliceResult {
-  const { hubspot, policy } = dependencies;
-  const isCustomer = entity === 'customer';
-  const records = await hubSpotByIds(
-    isCustomer ? hubspot.companies : hubspot.contacts,
-    crmIds,
-    isCustomer ? companyProperties(policy) : contactProperties(policy),
-  );
+  const records = await hubSpotByIds(dependencies, entity, crmIds);
   if (records.isErr()) return err(records.error);
   return sliceFromHubSpot(dependencies, entity, records.value);
 }
@@ -522,11 +569,11 @@ export async function contactSliceOfCompanies(
   dependencies: SliceDependencies,
   companyIds: readonly string[],
 ): SliceResult {
-  const { hubspot, policy } = dependencies;
+  const { hubspot } = dependencies;
   const associated = await hubspot.associations.batchRead('companies', 'contacts', companyIds);
   if (associated.isErr()) return err(fromHubSpot(associated.error, "reading new customers' contacts"));
   const ids = unique([...associated.value.values()].flat().map((record) => record.toObjectId));
-  const records = await hubSpotByIds(hubspot.contacts, ids, contactProperties(policy));
+  const records = await hubSpotByIds(dependencies, 'contact', ids);
   if (records.isErr()) return err(records.error);
   return contactSliceFromContacts(dependencies, records.value);
 }

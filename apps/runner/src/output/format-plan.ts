@@ -55,6 +55,7 @@ function lines(operation: SyncOperation, reveal: boolean): Array<[string, string
     case 'candidates':
       return [['', operation.message]];
     case 'orphan':
+    case 'restore':
       return [['', operation.reason]];
     case 'relink':
       return [['', operation.reason]];

@@ -120,4 +120,5 @@ it('reruns after a SIGKILL at a random point without duplicates, lost updates or
   expect(problems).toEqual([]);
   expect(pending).toEqual([]);
   expect(killedMidway).toBeGreaterThan(trials / 2);
-});
+  // 20 trials of two CLI runs each: bounded work, with room for a busy 2-core machine.
+}, 300_000);
