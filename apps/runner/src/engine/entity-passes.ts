@@ -8,7 +8,7 @@ import { type CycleRun, type EntityRun, planAndApply } from './entity-run.js';
 import { createHubSpotKeys } from './hubspot-keys.js';
 import { resolvePendingIntents } from './intents.js';
 import { companyProperties, contactProperties, toObjectInput } from './record-properties.js';
-import { onePage, type Page, runSlices } from './slice-pipeline.js';
+import { onePage, type Page, runSlices, type SliceSource } from './slice-pipeline.js';
 import {
   contactSliceOfCompanies,
   contactSliceOfCustomers,
@@ -103,13 +103,13 @@ function newEntityRun(cycle: CycleRun, entity: Entity): EntityRun {
   };
 }
 
-/** A pass that reads a list of records by id on one side: one chunk, no overlap needed. */
-function listSource<Item>(
+/** A pass over records known by id on one side (records to retry). */
+function byIdPass<Item>(
   run: EntityRun,
   items: readonly Item[],
   system: 'hubspot' | 'visma-nxt',
   id: (item: Item) => string,
-  toSlice: Parameters<typeof runSlices<Item>>[1]['toSlice'],
+  toSlice: SliceSource<Item>['toSlice'],
 ) {
   return runSlices(run, {
     side: system,
@@ -162,13 +162,13 @@ async function retryFailedRecords(run: EntityRun): Promise<CycleError | null> {
   ];
   const { slices } = run.cycle;
   if (crmIds.length > 0) {
-    const failure = await listSource(run, crmIds, 'hubspot', String, (ids) =>
+    const failure = await byIdPass(run, crmIds, 'hubspot', String, (ids) =>
       sliceOfCrmIds(slices, run.entity, ids),
     );
     if (failure !== null) return failure;
   }
   if (associateNos.length === 0) return null;
-  return listSource(run, associateNos, 'visma-nxt', String, (nos) =>
+  return byIdPass(run, associateNos, 'visma-nxt', String, (nos) =>
     sliceOfAssociateNos(slices, run.entity, nos, run.known),
   );
 }
