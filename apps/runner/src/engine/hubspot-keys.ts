@@ -91,7 +91,8 @@ export interface HubSpotKeys {
 }
 
 export function createHubSpotKeys(entity: Entity, policy: SyncPolicy): HubSpotKeys {
-  const byKey = new Map<string, Set<string>>();
+  // One id per key almost always: a string, and a list only when records share a key (memory is per key).
+  const byKey = new Map<string, string | string[]>();
   const archivedByActorNo = new Map<number, HubSpotObjectInput>();
   return {
     addArchived(record) {
@@ -106,15 +107,16 @@ export function createHubSpotKeys(entity: Entity, policy: SyncPolicy): HubSpotKe
       if (record.archived === true) return;
       for (const key of keysOfRecord(entity, record, policy)) {
         const ids = byKey.get(key);
-        if (ids) ids.add(record.id);
-        else byKey.set(key, new Set([record.id]));
+        if (ids === undefined || ids === record.id) byKey.set(key, record.id);
+        else if (typeof ids === 'string') byKey.set(key, [ids, record.id]);
+        else if (!ids.includes(record.id)) ids.push(record.id);
       }
     },
     idsFor(rows, companyOfCustomer = new Map()) {
       const ids = new Set<string>();
       for (const row of rows)
         for (const key of keysOfRow(entity, row, companyOfCustomer))
-          for (const id of byKey.get(key) ?? []) ids.add(id);
+          for (const id of [byKey.get(key) ?? []].flat()) ids.add(id);
       return [...ids];
     },
   };

@@ -225,6 +225,14 @@ export class HubSpotStore {
   restore(record: HubSpotRecord): void {
     // A merged-away record is not in the recycle bin: it lives on as the merged record.
     if (record.mergedInto !== null) throw new Error(`${record.type} ${record.id} was merged, not archived`);
+    // HubSpot keeps unique values unique: a record whose email (or other unique value) is taken meanwhile stays.
+    for (const [name, definition] of this.properties[record.type]) {
+      const value = record.properties.get(name);
+      if (!definition.hasUniqueValue || value === undefined || value === '') continue;
+      const holder = this.findByUnique(record.type, name, value);
+      if (holder !== undefined && holder.id !== record.id)
+        throw new Error(`${record.type} ${record.id} cannot be restored: ${holder.id} has its ${name} now`);
+    }
     record.archived = false;
     record.archivedAt = null;
     this.update(record, {});
