@@ -1,5 +1,5 @@
 import type { HubSpotObjectInput } from '../sources/hubspot.js';
-import type { LinkState, PlanContext } from './context.js';
+import { indexLinks, type LinkIndex, type LinkState, type PlanContext } from './context.js';
 import type { Entity } from './operations.js';
 
 /** What the planner needs of a HubSpot record to read the decisions it carries. */
@@ -123,6 +123,33 @@ function heldByMerges(
     }
   }
   return held;
+}
+
+/** A planner's records as `linksWithDecisions` reads them, indexed with the decisions applied. */
+export function decidedLinkIndex(
+  context: PlanContext,
+  entity: Entity,
+  input: { readonly links: readonly LinkState[]; readonly missingAssociateNos: ReadonlySet<number> },
+  crm: Iterable<{
+    readonly input: HubSpotObjectInput;
+    readonly mapped: { readonly record: { readonly erpActorNo: number | null } };
+  }>,
+  associateNos: Iterable<number>,
+): LinkIndex {
+  const actorProperty = context.policy.hubspotProperties.erpActorNo;
+  const decided = linksWithDecisions(context, {
+    entity,
+    links: input.links,
+    records: [...crm].map(({ input: record, mapped }) => ({
+      crmId: record.id,
+      archived: record.archived === true,
+      erpActorNo: mapped.record.erpActorNo,
+      mergedErpActorNos: mergedActorNumbers(record, actorProperty),
+    })),
+    associateNos: new Set(associateNos),
+    missingAssociateNos: input.missingAssociateNos,
+  });
+  return indexLinks(decided.links, decided.held);
 }
 
 /** The actor numbers a merge survivor's history holds (`visma_actor_no` values of both merged records). */

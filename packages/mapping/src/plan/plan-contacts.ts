@@ -14,7 +14,6 @@ import {
   blockingIssues,
   byNumericId,
   creationFields,
-  indexLinks,
   isLinkedCrm,
   isLinkedErp,
   type LinkIndex,
@@ -24,7 +23,7 @@ import {
   skipInvalid,
 } from './context.js';
 import { followMerges } from './follow-merges.js';
-import { linksWithDecisions, mergedActorNumbers } from './link-decisions.js';
+import { decidedLinkIndex } from './link-decisions.js';
 import { planLinkedPair } from './linked-pair.js';
 import type { CustomerRef, SkipReason, System } from './operations.js';
 
@@ -103,19 +102,7 @@ export function planContacts(context: PlanContext, input: ContactPlanInput): voi
       customer: parent === null ? undefined : context.customersByAssociateNo.get(parent),
     });
   }
-  const decided = linksWithDecisions(context, {
-    entity: 'contact',
-    links: input.links,
-    records: [...crmById.values()].map(({ input: record, mapped }) => ({
-      crmId: record.id,
-      archived: record.archived === true,
-      erpActorNo: mapped.record.erpActorNo,
-      mergedErpActorNos: mergedActorNumbers(record, names.erpActorNo),
-    })),
-    associateNos: new Set(erpByNo.keys()),
-    missingAssociateNos: input.missingAssociateNos,
-  });
-  const links = indexLinks(decided.links, decided.held);
+  const links = decidedLinkIndex(context, 'contact', input, crmById.values(), erpByNo.keys());
 
   // Before the linked pairs: a merge survivor that takes a link is then merged as a linked pair.
   const held = followMerges(context, 'contact', input.contacts, links);

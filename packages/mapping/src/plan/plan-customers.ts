@@ -13,7 +13,6 @@ import {
   blockingIssues,
   byNumericId,
   creationFields,
-  indexLinks,
   isLinkedCrm,
   isLinkedErp,
   type LinkIndex,
@@ -23,7 +22,7 @@ import {
   skipInvalid,
 } from './context.js';
 import { followMerges } from './follow-merges.js';
-import { linksWithDecisions, mergedActorNumbers } from './link-decisions.js';
+import { decidedLinkIndex } from './link-decisions.js';
 import { planLinkedPair } from './linked-pair.js';
 import type { Candidate } from './operations.js';
 
@@ -64,19 +63,7 @@ export function planCustomers(context: PlanContext, input: CustomerPlanInput): v
   for (const customer of input.customers) {
     erpByNo.set(customer.associateNo, { input: customer, mapped: associateToCustomer(customer) });
   }
-  const decided = linksWithDecisions(context, {
-    entity: 'customer',
-    links: input.links,
-    records: [...crmById.values()].map(({ input: record, mapped }) => ({
-      crmId: record.id,
-      archived: record.archived === true,
-      erpActorNo: mapped.record.erpActorNo,
-      mergedErpActorNos: mergedActorNumbers(record, names.erpActorNo),
-    })),
-    associateNos: new Set(erpByNo.keys()),
-    missingAssociateNos: input.missingAssociateNos,
-  });
-  const links = indexLinks(decided.links, decided.held);
+  const links = decidedLinkIndex(context, 'customer', input, crmById.values(), erpByNo.keys());
 
   const held = followMerges(context, 'customer', input.companies, links);
 
