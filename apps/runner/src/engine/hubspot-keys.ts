@@ -29,7 +29,7 @@ function keysOfRecord(entity: Entity, record: HubSpotObjectInput, policy: SyncPo
   return [...ownKeys(entity, record, policy), ...merged];
 }
 
-function ownKeys(entity: Entity, record: HubSpotObjectInput, policy: SyncPolicy): string[] {
+function ownKeys(entity: Entity, record: HubSpotContactInput, policy: SyncPolicy): string[] {
   if (entity === 'customer') {
     const customer = hubSpotCompanyToCustomer(record, policy.hubspotProperties).record;
     return present([
@@ -39,7 +39,7 @@ function ownKeys(entity: Entity, record: HubSpotObjectInput, policy: SyncPolicy)
     ]);
   }
   const contact = hubSpotContactToContact(record, policy.hubspotProperties).record;
-  const company = contactCompanyId(record as HubSpotContactInput);
+  const company = contactCompanyId(record);
   return present([
     contact.email && `email:${contact.email}`,
     contact.erpActorNo !== null && `actor:${contact.erpActorNo}`,

@@ -61,7 +61,7 @@ export async function runSlices<Item>(run: EntityRun, source: SliceSource<Item>)
   return (await inFlight) ?? (await flush(chunk));
 }
 
-/** A list as one page (records to retry, contacts of new customers). */
+/** A list as one page (the records to retry). */
 export async function* onePage<Item>(items: readonly Item[]): AsyncGenerator<Result<Page<Item>, CycleError>> {
   yield ok({ items, total: items.length });
 }

@@ -115,8 +115,7 @@ async function hubSpotByIds(
   ids: readonly string[],
 ): Promise<Result<HubSpotObjectInput[], CycleError>> {
   if (ids.length === 0) return ok([]);
-  const api = entity === 'customer' ? hubspot.companies : hubspot.contacts;
-  const properties = entity === 'customer' ? companyProperties(policy) : contactProperties(policy);
+  const { api, properties } = recordsOf({ hubspot, policy }, entity);
   const read = await api.batchRead(ids, { properties });
   if (read.isErr()) return err(fromHubSpot(read.error, 'reading linked records'));
   const found = new Map<string, HubSpotObject>();
@@ -124,7 +123,14 @@ async function hubSpotByIds(
   const mergedAway = new Set([...found.values()].flatMap(mergedObjectIds));
   const records: HubSpotObjectInput[] = [...found.values()].map(toObjectInput);
   for (const id of ids) if (!found.has(id) && !mergedAway.has(id)) records.push(goneObjectInput(id));
-  return withMergeHistory(api, records, properties, policy.hubspotProperties.erpActorNo);
+  return withMergeHistory({ hubspot, policy }, entity, records);
+}
+
+/** The HubSpot objects API of an entity, and the properties a cycle reads from it. */
+function recordsOf({ hubspot, policy }: Pick<SliceDependencies, 'hubspot' | 'policy'>, entity: Entity) {
+  return entity === 'customer'
+    ? { api: hubspot.companies, properties: companyProperties(policy) }
+    : { api: hubspot.contacts, properties: contactProperties(policy) };
 }
 
 /**
@@ -133,10 +139,9 @@ async function hubSpotByIds(
  * when no state store remembers the link (DESIGN §4). Merges are rare: most slices make no request here.
  */
 async function withMergeHistory(
-  api: HubSpotClient['companies'] | HubSpotClient['contacts'],
+  { hubspot, policy }: Pick<SliceDependencies, 'hubspot' | 'policy'>,
+  entity: Entity,
   records: readonly HubSpotObjectInput[],
-  properties: readonly string[],
-  actorProperty: string,
 ): Promise<Result<HubSpotObjectInput[], CycleError>> {
   const merged = records.filter(
     (record) =>
@@ -145,9 +150,10 @@ async function withMergeHistory(
       (record.properties.hs_merged_object_ids ?? '').trim() !== '',
   );
   if (merged.length === 0) return ok([...records]);
+  const { api, properties } = recordsOf({ hubspot, policy }, entity);
   const read = await api.batchRead(
     merged.map((record) => record.id),
-    { properties, propertiesWithHistory: [actorProperty] },
+    { properties, propertiesWithHistory: [policy.hubspotProperties.erpActorNo] },
   );
   if (read.isErr()) return err(fromHubSpot(read.error, "reading merged records' history"));
   return ok(
@@ -510,13 +516,7 @@ export async function sliceFromHubSpot(
   entity: Entity,
   read: readonly HubSpotObjectInput[],
 ): SliceResult {
-  const { hubspot, policy } = dependencies;
-  const records = await withMergeHistory(
-    entity === 'customer' ? hubspot.companies : hubspot.contacts,
-    read,
-    entity === 'customer' ? companyProperties(policy) : contactProperties(policy),
-    policy.hubspotProperties.erpActorNo,
-  );
+  const records = await withMergeHistory(dependencies, entity, read);
   if (records.isErr()) return err(records.error);
   return entity === 'customer'
     ? customerSliceFromCompanies(dependencies, records.value)
