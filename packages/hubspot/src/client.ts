@@ -4,7 +4,12 @@ import pLimit from 'p-limit';
 import { createAccountApi } from './account.js';
 import { createAssociationsApi } from './associations.js';
 import { createObjectsApi, type ObjectType } from './objects/objects.js';
-import { type ChangedSinceOptions, searchByValues, searchChangedSince } from './objects/search.js';
+import {
+  type ChangedSinceOptions,
+  searchByValues,
+  searchChangedSince,
+  searchLatestModified,
+} from './objects/search.js';
 import { createPropertiesApi } from './properties.js';
 import {
   createTransport,
@@ -95,6 +100,8 @@ export function createHubSpotClient(settings: HubSpotClientSettings) {
     ...createObjectsApi(transport, type, pathPrefix),
     /** Records changed since a watermark (search on the modified date), page by page, each record once. */
     changedSince: (options: ChangedSinceOptions) => searchChangedSince(transport, pathPrefix, type, options),
+    /** The latest modified date of any record (epoch ms, HubSpot's clock), or `null` when there is none. */
+    latestModified: () => new ResultAsync(searchLatestModified(transport, pathPrefix, type)),
     /** Records whose `property` has one of `values` (search `IN`; subject to search-index lag). */
     findByValues: (property: string, values: readonly string[], properties: readonly string[]) =>
       new ResultAsync(searchByValues(transport, pathPrefix, type, property, values, properties)),

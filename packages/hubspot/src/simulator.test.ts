@@ -29,6 +29,17 @@ describe('the client against the HubSpot simulator', () => {
     expect((await client({ accessToken: 'wrong' }).account.details())._unsafeUnwrapErr().kind).toBe('auth');
   });
 
+  it("reads the latest modified date of an object type, by HubSpot's own clock", async () => {
+    const hubspot = client();
+    const companies = [...simulator.store.records.companies.values()];
+    const newest = Math.max(...companies.map((record) => record.updatedAt));
+    expect((await hubspot.companies.latestModified())._unsafeUnwrap()).toBe(newest);
+    const [first] = companies;
+    if (first === undefined) throw new Error('the simulator has no companies');
+    const edited = simulator.store.update(first, { city: 'Moss' });
+    expect((await hubspot.companies.latestModified())._unsafeUnwrap()).toBe(edited.updatedAt);
+  });
+
   it('creates the sync properties for both object types, and nothing the second time', async () => {
     const hubspot = client();
     for (const type of ['companies', 'contacts'] as const) {
@@ -78,6 +89,47 @@ describe('the client against the HubSpot simulator', () => {
       await hubspot.associations.batchRead('contacts', 'companies', [created?.id ?? ''])
     )._unsafeUnwrap();
     expect(companies.get(created?.id ?? '')).toEqual([{ toObjectId: company?.id, typeIds: [1, 279] }]);
+  });
+
+  it('moves a contact’s primary company: one primary, the old company stays associated, no modified-date change', async () => {
+    const hubspot = client();
+    const [first, second] = [...simulator.store.records.companies.values()];
+    const created = (
+      await hubspot.contacts.batchCreate([
+        {
+          properties: { email: 'flytter@port-service.no', firstname: 'Flytter' },
+          associations: [{ toId: first?.id ?? '', typeId: associationTypes.contactToPrimaryCompany }],
+        },
+      ])
+    )
+      ._unsafeUnwrap()[0]
+      ?._unsafeUnwrap();
+    const id = created?.id ?? '';
+    const before = (await hubspot.contacts.get(id, { properties: ['lastmodifieddate'] }))._unsafeUnwrap();
+    const moved = await hubspot.associations.setPrimaryCompanies([
+      { contactId: id, companyId: second?.id ?? '', previousCompanyId: first?.id ?? null },
+    ]);
+    expect(moved.isOk()).toBe(true);
+    const companies = (await hubspot.associations.batchRead('contacts', 'companies', [id]))._unsafeUnwrap();
+    expect(companies.get(id)).toEqual([
+      { toObjectId: first?.id, typeIds: [279] },
+      { toObjectId: second?.id, typeIds: [1, 279] },
+    ]);
+    // A primary association made without removing the old label still leaves one primary company.
+    expect(
+      (
+        await hubspot.associations.batchCreate('contacts', 'companies', [
+          { fromId: id, toId: first?.id ?? '', typeId: associationTypes.contactToPrimaryCompany },
+        ])
+      ).isOk(),
+    ).toBe(true);
+    const again = (await hubspot.associations.batchRead('contacts', 'companies', [id]))._unsafeUnwrap();
+    expect(again.get(id)?.filter((record) => record.typeIds.includes(1))).toEqual([
+      { toObjectId: first?.id, typeIds: [1, 279] },
+    ]);
+    // Associations are not properties: the contact's modified date stays (see docs/ARCHITECTURE.md).
+    const after = (await hubspot.contacts.get(id, { properties: ['lastmodifieddate'] }))._unsafeUnwrap();
+    expect(after.updatedAt).toBe(before.updatedAt);
   });
 
   it('finds changes through search from a watermark, and follows a merge', async () => {

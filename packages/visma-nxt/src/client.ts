@@ -7,6 +7,7 @@ import {
   associatePages,
   contactPersonFilter,
   customerFilter,
+  latestChange,
   lookupAssociates,
   type PagesOptions,
   type ReadContext,
@@ -173,6 +174,8 @@ export function createVismaNxtClient(settings: VismaNxtClientSettings) {
       byAssociateNos: byField('associateNo', null) as (
         values: readonly number[],
       ) => ResultAsync<Associate[], VismaNxtError>,
+      /** The largest `changedTimestamp` of any associate (Business NXT's clock), or `null` when none has one. */
+      latestChange: () => latestChange(context),
     },
     availableCompanies: () => availableCompanies(transport),
     checkSchema: () => checkSchema(transport, names),

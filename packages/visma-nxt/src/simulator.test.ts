@@ -29,6 +29,19 @@ describe('the client against the Business NXT simulator', () => {
     ]);
   });
 
+  it("reads the latest change of any associate, by Business NXT's own clock", async () => {
+    const visma = client();
+    const latest = (await visma.associates.latestChange())._unsafeUnwrap();
+    const stamps = [...simulator.store.rows.values()]
+      .map((row) => row.changedTimestamp)
+      .filter((stamp): stamp is string => stamp !== null)
+      .sort();
+    expect(latest).toBe(stamps.at(-1) ?? null);
+    const [first] = simulator.store.rows.keys();
+    const edited = simulator.store.update(first ?? 0, { phone: '22334455' });
+    expect((await visma.associates.latestChange())._unsafeUnwrap()).toBe(edited?.changedTimestamp);
+  });
+
   it('reads all customers and contact persons page by page, each exactly once', async () => {
     const visma = client();
     const customers: number[] = [];

@@ -70,7 +70,7 @@ export async function* searchChangedSince(
     return /^\d+$/u.test(value) ? Number(value) : Date.parse(value);
   };
 
-  let from = options.since - (options.lookBackMs ?? 5 * 60_000);
+  let from = Math.max(0, options.since - (options.lookBackMs ?? 5 * 60_000));
   let inclusive = true;
   for (;;) {
     // One window: everything modified after `from`, ascending, until the result cap is near.
@@ -138,6 +138,41 @@ export async function* searchChangedSince(
 
 /** HubSpot accepts at most 100 values in one `IN` filter. https://developers.hubspot.com/docs/api-reference/search/guide#filter-search-results */
 const inValuesCap = 100;
+
+/**
+ * The latest modified date of any record of `type` (epoch ms, HubSpot's own clock), or `null` when there is none:
+ * one search sorted descending. Read before a pass, it is a watermark no later than any change the pass may miss.
+ * https://developers.hubspot.com/docs/api-reference/search/guide#sorting
+ */
+export async function searchLatestModified(
+  transport: Transport,
+  pathPrefix: string,
+  type: ObjectType,
+): Promise<Result<number | null, HubSpotError>> {
+  const modified = modifiedDateProperty[type];
+  const path = `${pathPrefix}/objects/${type}/search`;
+  const response = await transport.send({
+    method: 'POST',
+    path,
+    safety: 'read',
+    search: true,
+    json: {
+      filterGroups: [],
+      sorts: [{ propertyName: modified, direction: 'DESCENDING' }],
+      properties: [modified],
+      limit: 1,
+    },
+  });
+  return response
+    .andThen((value) => parseBody(searchResponse, value.body, `POST ${path}`))
+    .map((page) => {
+      const record = page.results[0];
+      if (record === undefined) return null;
+      const value = record.properties[modified] ?? record.updatedAt;
+      const stamp = /^\d+$/u.test(value) ? Number(value) : Date.parse(value);
+      return Number.isNaN(stamp) ? null : stamp;
+    });
+}
 
 /**
  * Records whose `property` has one of `values` (search with `IN`, 100 values per query, every page), e.g.

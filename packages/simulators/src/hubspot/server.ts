@@ -62,6 +62,8 @@ export interface HubSpotSimulator {
   readonly store: HubSpotStore;
   readonly stats: HubSpotSimulatorStats;
   setFaults(settings: FaultSettings): void;
+  /** Revokes the token (a key rotated or deleted in HubSpot): every call with the old one answers 401 from now on. */
+  rotateToken(next: string): void;
   close(): Promise<void>;
 }
 
@@ -92,7 +94,7 @@ export async function startHubSpotSimulator(
 ): Promise<HubSpotSimulator> {
   const now = options.now ?? Date.now;
   const random = seededRandom(options.seed ?? 1);
-  const accessToken = options.accessToken ?? 'pat-na1-simulator-token';
+  let accessToken = options.accessToken ?? 'pat-na1-simulator-token';
   const portalId = options.portalId ?? 1234567;
   const store = new HubSpotStore(now, options.searchLagMs ?? 0);
   generateCompanies(store, options.companies ?? 0, options.seed ?? 1);
@@ -360,6 +362,9 @@ export async function startHubSpotSimulator(
     store,
     stats,
     setFaults: (settings) => faults.set(settings),
+    rotateToken: (next) => {
+      accessToken = next;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         webhooks.stop();

@@ -19,6 +19,18 @@ export function associatePageDocument(names: FieldNames, orderBy: string): strin
 }`;
 }
 
+/**
+ * The most recently changed associate's `changedTimestamp`: Business NXT's own time, for the next incremental
+ * read's watermark. https://docs.vismasoftware.no/businessnxtapi/apireference/features/sorting/
+ */
+export const latestChangeDocument = `query LatestChange($companyNo: Int!, $filter: FilterExpression_Associate) {
+  useCompany(no: $companyNo) {
+    associate(first: 1, filter: $filter, orderBy: [{changedTimestamp: DESC}]) {
+      items { changedTimestamp }
+    }
+  }
+}`;
+
 /** Inserts associates; the result lists the created rows. https://docs.vismasoftware.no/businessnxtapi/schema/mutations/inserts */
 export function createAssociatesDocument(names: FieldNames): string {
   return `mutation CreateAssociates($companyNo: Int!, $values: [Associate_Input!]!) {

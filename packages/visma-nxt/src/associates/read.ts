@@ -7,9 +7,9 @@ import {
   maxBatch,
   type Transport,
 } from '../transport/graphql-transport.js';
-import type { FieldNames } from '../unconfirmed.js';
+import { type FieldNames, toDateTimeFilterValue } from '../unconfirmed.js';
 import { type Associate, associateSchema, liveName } from './associate.js';
-import { associatePageDocument } from './documents.js';
+import { associatePageDocument, latestChangeDocument } from './documents.js';
 
 export interface AssociatePage {
   readonly items: readonly Associate[];
@@ -133,6 +133,38 @@ export async function* associatePages(
     if (result.isErr() || !result.value.hasNextPage || result.value.endCursor === null) return;
     after = result.value.endCursor;
   }
+}
+
+const latestChangeSchema = z.object({
+  useCompany: z
+    .object({
+      associate: z.object({
+        items: z.array(z.object({ changedTimestamp: z.string().nullish() })).nullish(),
+      }),
+    })
+    .nullish(),
+});
+
+/**
+ * The largest `changedTimestamp` of any associate, as Business NXT wrote it (its own clock and zone), or `null`
+ * when no row has one. Read before a pass, it is a watermark no later than any change the pass may miss.
+ */
+export function latestChange(context: ReadContext): ResultAsync<string | null, VismaNxtError> {
+  return context.transport
+    .request(
+      {
+        query: latestChangeDocument,
+        // Rows never changed since October 2024 have no changedTimestamp; they are left out of the sort.
+        variables: {
+          companyNo: context.companyNo,
+          filter: { changedTimestamp: { _gt: toDateTimeFilterValue(Date.UTC(1900, 0, 1)) } },
+        },
+        operationName: 'LatestChange',
+      },
+      'read',
+    )
+    .andThen((response) => expectData(response, latestChangeSchema, 'the latest change'))
+    .map((data) => data.useCompany?.associate.items?.[0]?.changedTimestamp ?? null);
 }
 
 /** The filter that selects customers: associates with a customer number. */
