@@ -114,6 +114,74 @@ describe('associations v4', () => {
   });
 });
 
+describe('associations v4: moving a contact’s primary company', () => {
+  const done = {
+    status: 201,
+    body: {
+      status: 'COMPLETE',
+      startedAt: '2026-11-24T10:00:00Z',
+      completedAt: '2026-11-24T10:00:00Z',
+      results: [],
+    },
+  };
+
+  it('creates the new primary association, then removes only the primary label of the previous company', async () => {
+    const { client } = testClient();
+    expectCall('POST', '/crm/v4/associations/contacts/companies/batch/create', done);
+    expectCall('POST', '/crm/v4/associations/contacts/companies/batch/labels/archive', {
+      status: 204,
+      body: null,
+    });
+    const moved = await client.associations.setPrimaryCompanies([
+      { contactId: '201', companyId: '102', previousCompanyId: '101' },
+      { contactId: '202', companyId: '102', previousCompanyId: null },
+    ]);
+    expect(moved.isOk()).toBe(true);
+    expect(sentBodies[0]?.body).toEqual({
+      inputs: ['201', '202'].map((id) => ({
+        from: { id },
+        to: { id: '102' },
+        types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }],
+      })),
+    });
+    expect(sentBodies[1]?.body).toEqual({
+      inputs: [
+        {
+          from: { id: '201' },
+          to: { id: '101' },
+          types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }],
+        },
+      ],
+    });
+  });
+
+  it('fails when HubSpot rejects an input (207), and removes no label then', async () => {
+    const { client } = testClient();
+    expectCall('POST', '/crm/v4/associations/contacts/companies/batch/create', {
+      status: 207,
+      body: {
+        ...done.body,
+        numErrors: 1,
+        errors: [
+          {
+            status: 'error',
+            category: 'VALIDATION_ERROR',
+            message: 'No company with id 999',
+            context: {},
+            errors: [],
+            links: {},
+          },
+        ],
+      },
+    });
+    const moved = await client.associations.setPrimaryCompanies([
+      { contactId: '201', companyId: '999', previousCompanyId: '101' },
+    ]);
+    expect(moved._unsafeUnwrapErr()).toMatchObject({ kind: 'validation' });
+    expect(sentBodies).toHaveLength(1);
+  });
+});
+
 describe('properties', () => {
   const specs = [
     {

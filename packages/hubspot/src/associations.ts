@@ -48,6 +48,37 @@ const readResponse = z.object({
 const readLimit = 1000;
 const createLimit = 2000;
 
+// A batch create or label archive answers 200/201, or 207 with the inputs that failed under `errors`.
+const writeAnswer = z
+  .object({
+    errors: z
+      .array(z.object({ message: z.string().nullish(), category: z.string().nullish() }).loose())
+      .nullish(),
+  })
+  .loose()
+  .nullish();
+
+/** The inputs a 207 answer says failed, as one error (the batch is then retried record by record by callers). */
+function partialFailure(body: unknown, what: string): Result<void, HubSpotError> {
+  const parsed = parseBody(writeAnswer, body, what);
+  if (parsed.isErr()) return err(parsed.error);
+  const errors = parsed.value?.errors ?? [];
+  if (errors.length === 0) return ok(undefined);
+  return err({
+    kind: 'validation',
+    message: `HubSpot rejected ${errors.length} input(s) of ${what}`,
+    issues: errors.map((error) => `${error.category ?? 'ERROR'}: ${error.message ?? ''}`.trim()),
+    retryable: false,
+  });
+}
+
+/** A contact's new primary company, and the one it replaces (which stays associated, without the primary label). */
+export interface PrimaryCompanyMove {
+  readonly contactId: string;
+  readonly companyId: string;
+  readonly previousCompanyId: string | null;
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
@@ -60,7 +91,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  */
 export function createAssociationsApi(transport: Transport, pathPrefix: string) {
   const v4 = pathPrefix.replace(/\/v3$/u, '/v4');
-  return {
+  const api = {
     /** For each `from` id, the records of `to` type it is associated with, and with which type ids. */
     batchRead(
       from: ObjectType,
@@ -129,6 +160,98 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
       );
     },
 
+    /**
+     * Removes only the given labels (type ids) between pairs (`batch/labels/archive`); the unlabelled association
+     * stays, unless it is the one removed (that removes every label between the pair).
+     */
+    batchArchiveLabels(
+      from: ObjectType,
+      to: ObjectType,
+      links: ReadonlyArray<{
+        fromId: string;
+        toId: string;
+        typeId: number;
+        category?: 'HUBSPOT_DEFINED' | 'USER_DEFINED';
+      }>,
+    ): ResultAsync<void, HubSpotError> {
+      return new ResultAsync(
+        (async (): Promise<Result<void, HubSpotError>> => {
+          for (const chunk of chunks(links, createLimit)) {
+            const response = await transport.send({
+              method: 'POST',
+              path: `${v4}/associations/${from}/${to}/batch/labels/archive`,
+              safety: 'idempotent',
+              json: {
+                inputs: chunk.map((link) => ({
+                  from: { id: link.fromId },
+                  to: { id: link.toId },
+                  types: [
+                    {
+                      associationCategory: link.category ?? 'HUBSPOT_DEFINED',
+                      associationTypeId: link.typeId,
+                    },
+                  ],
+                })),
+              },
+            });
+            if (response.isErr()) return err(response.error);
+            const answered = partialFailure(response.value.body, 'an association label archive');
+            if (answered.isErr()) return err(answered.error);
+          }
+          return ok(undefined);
+        })(),
+      );
+    },
+
+    /**
+     * Moves contacts' primary company (association type 1, contact → company): the new primary association first,
+     * then the primary label of the previous company is removed, so a contact never has none. The previous company
+     * stays associated (unlabelled): a move removes no association. HubSpot allows one primary company per
+     * contact; where it already demoted the previous one, the label removal changes nothing. Either step failing
+     * fails the whole call (idempotent: safe to repeat).
+     */
+    setPrimaryCompanies(moves: readonly PrimaryCompanyMove[]): ResultAsync<void, HubSpotError> {
+      return new ResultAsync(
+        (async (): Promise<Result<void, HubSpotError>> => {
+          for (const chunk of chunks(moves, createLimit)) {
+            const created = await transport.send({
+              method: 'POST',
+              path: `${v4}/associations/contacts/companies/batch/create`,
+              safety: 'idempotent',
+              json: {
+                inputs: chunk.map((move) => ({
+                  from: { id: move.contactId },
+                  to: { id: move.companyId },
+                  types: [
+                    {
+                      associationCategory: 'HUBSPOT_DEFINED',
+                      associationTypeId: associationTypes.contactToPrimaryCompany,
+                    },
+                  ],
+                })),
+              },
+            });
+            if (created.isErr()) return err(created.error);
+            const answered = partialFailure(created.value.body, 'a primary company association create');
+            if (answered.isErr()) return err(answered.error);
+          }
+          const demoted = moves.flatMap((move) =>
+            move.previousCompanyId === null || move.previousCompanyId === move.companyId
+              ? []
+              : [
+                  {
+                    fromId: move.contactId,
+                    toId: move.previousCompanyId,
+                    typeId: associationTypes.contactToPrimaryCompany,
+                  },
+                ],
+          );
+          if (demoted.length === 0) return ok(undefined);
+          return api.batchArchiveLabels('contacts', 'companies', demoted);
+        })(),
+      );
+    },
+
     /** Creates associations with the given type ids (e.g. 1 for a contact's primary company; it implies the default one). */
     batchCreate(
       from: ObjectType,
@@ -167,4 +290,5 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
       );
     },
   };
+  return api;
 }

@@ -1,5 +1,5 @@
 export type { AccountDetails } from './account.js';
-export type { AssociatedRecord } from './associations.js';
+export type { AssociatedRecord, PrimaryCompanyMove } from './associations.js';
 export { associationTypes } from './associations.js';
 export type { HubSpotClient, HubSpotClientSettings } from './client.js';
 export { createHubSpotClient } from './client.js';

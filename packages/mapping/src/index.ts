@@ -1,5 +1,6 @@
 export type {
   ConflictPolicy,
+  CustomerRelationRule,
   Direction,
   FieldRule,
   HubSpotPropertyNames,
@@ -35,6 +36,8 @@ export { createCustomerMatcher, customerCandidateKey } from './match/customer-ma
 export type { Match } from './match/match.js';
 export { companyNameKey, personNameKey } from './match/name-key.js';
 export { compareKey } from './merge/compare-key.js';
+export type { LinkedRecords } from './merge/field-times.js';
+export { mayNeedFieldTimes, newestWinsProperties } from './merge/field-times.js';
 export type { Fingerprint, Fingerprinter } from './merge/fingerprint.js';
 export { createFingerprinter } from './merge/fingerprint.js';
 export type { FieldDecision, FieldMergeInput, MergeReason } from './merge/merge-field.js';
@@ -96,7 +99,7 @@ export {
   customerToAssociateValues,
 } from './sources/associate.js';
 export type { Mapped } from './sources/collect.js';
-export type { HubSpotContactInput, HubSpotObjectInput } from './sources/hubspot.js';
+export type { HubSpotContactInput, HubSpotObjectInput, HubSpotPropertyChange } from './sources/hubspot.js';
 export {
   companyPropertyNames,
   contactCompanyId,
@@ -105,4 +108,5 @@ export {
   erpNumbersToHubSpotProperties,
   hubSpotCompanyToCustomer,
   hubSpotContactToContact,
+  hubSpotFieldProperties,
 } from './sources/hubspot.js';

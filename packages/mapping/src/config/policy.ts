@@ -46,6 +46,27 @@ export const defaultContactFieldRules: Readonly<Record<ContactSyncField, FieldRu
 
 const fieldRuleOverrideSchema = fieldRuleSchema.partial().strict();
 
+/** How a tie is settled for the contact–customer relation: a side wins, or a person decides. */
+export const relationPolicies = ['erp-wins', 'crm-wins', 'manual'] as const;
+
+/**
+ * Which customer a contact belongs to: the HubSpot contact's primary company (association type 1) ⇄ the Business
+ * NXT contact person's customer ("Kontaktpers. for"). A move on one side since the last sync follows on the other
+ * as `direction` allows (`none`: the relation is not synced, a difference is left alone). When both sides moved
+ * differently, or the pair was never synced together with its customer (no stored base, e.g. links made before
+ * this rule existed), `policy` decides; the default `manual` never guesses: the contact is held, naming both
+ * customers, until a person moves it in one system. A move to a company or customer that is not synced is always
+ * held (never followed, never reverted). See docs/ARCHITECTURE.md, "Contacts and their customer".
+ */
+const customerRelationSchema = z
+  .object({
+    direction: z.enum(directions).default('both'),
+    policy: z.enum(relationPolicies).default('manual'),
+  })
+  .strict();
+
+export type CustomerRelationRule = z.output<typeof customerRelationSchema>;
+
 function fieldRulesSchema<Field extends string>(
   fields: readonly [Field, ...Field[]],
   defaults: Readonly<Record<Field, FieldRule>>,
@@ -92,6 +113,8 @@ export const syncPolicySchema = z
     contacts: z
       .object({
         fields: fieldRulesSchema(contactSyncFields, defaultContactFieldRules),
+        /** The contact's customer (HubSpot primary company ⇄ Business NXT contact person's customer). */
+        customer: customerRelationSchema.prefault({}),
         createInErp: z.boolean().default(true),
         createInCrm: z.boolean().default(true),
       })

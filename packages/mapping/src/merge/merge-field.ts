@@ -12,8 +12,12 @@ export interface FieldMergeInput {
   /** `undefined` when the pair has never been synced (a first link). */
   readonly base: Fingerprint | undefined;
   readonly rule: FieldRule;
-  /** Which record changed last, by record timestamps (`null` when unknown or equal); asked only when needed. */
-  readonly newer: () => 'crm' | 'erp' | null;
+  /**
+   * Which side set this field's value last (`null` when unknown or equal), asked only when `newest-wins` has to
+   * decide: HubSpot's time of the property's current value when its history was read, else the record's
+   * `updatedAt`; Business NXT's row `changedTimestamp` (it keeps no time per column).
+   */
+  readonly newer: (field: string) => 'crm' | 'erp' | null;
 }
 
 export type MergeReason =
@@ -97,7 +101,7 @@ export function mergeField(input: FieldMergeInput, fingerprint: Fingerprinter): 
     case 'crm-wins':
       return toErp('crm-wins');
     case 'newest-wins': {
-      const newer = input.newer();
+      const newer = input.newer(input.field);
       if (newer === 'crm') return toErp('crm-newer');
       return newer === 'erp' ? toCrm('erp-newer') : toCrm('tie-erp-wins');
     }

@@ -11,6 +11,11 @@ interface Side<Field extends string> {
   readonly issues: readonly FieldIssue[];
   /** HubSpot `updatedAt` / Business NXT `changedTimestamp`, for `newest-wins`. */
   readonly timestamp: string | null | undefined;
+  /**
+   * When each field's value was set, where the system keeps a time per value (HubSpot's property history);
+   * `newest-wins` prefers it to `timestamp`, so an edit of another field does not decide this one.
+   */
+  readonly fieldTimestamps?: Partial<Record<Field, string>> | undefined;
 }
 
 export interface LinkedPairInput<Field extends string> {
@@ -56,8 +61,12 @@ export function planLinkedPair<Field extends string>(
       crm: input.crm.values,
       erp: input.erp.values,
       base,
-      newer: () =>
-        newerSide(context.readTimestamp(input.crm.timestamp), context.readTimestamp(input.erp.timestamp)),
+      // HubSpot keeps a time per property value; Business NXT one `changedTimestamp` per row.
+      newer: (field) =>
+        newerSide(
+          context.readTimestamp(input.crm.fieldTimestamps?.[field] ?? input.crm.timestamp),
+          context.readTimestamp(input.erp.fieldTimestamps?.[field] ?? input.erp.timestamp),
+        ),
     },
     context.fingerprint,
   );

@@ -14,7 +14,8 @@ export interface PairMergeInput<Field extends string> {
   readonly crm: Readonly<Record<Field, string | null>>;
   readonly erp: Readonly<Record<Field, string | null>>;
   readonly base: Readonly<Record<string, Fingerprint>>;
-  readonly newer: () => 'crm' | 'erp' | null;
+  /** Which side set this field's value last (`newest-wins`), see `FieldMergeInput.newer`. */
+  readonly newer: (field: Field) => 'crm' | 'erp' | null;
 }
 
 export interface PairMerge<Field extends string> {
@@ -104,7 +105,7 @@ export function mergePair<Field extends string>(
         erpKey: erpKeys[index] ?? null,
         base: input.base[field],
         rule: input.rules[field],
-        newer: input.newer,
+        newer: () => input.newer(field),
       },
       fingerprint,
     );

@@ -37,6 +37,11 @@ export interface CreateErpOperation extends Base {
   readonly fingerprints: FingerprintUpdate;
   /** Contacts: the customer they are a contact person for. */
   readonly customer?: CustomerRef;
+  /**
+   * Fingerprints the new link stores besides `fingerprints` (which also identify the create after a crash): a
+   * contact's customer, when it is linked already.
+   */
+  readonly relationFingerprints?: FingerprintUpdate;
 }
 
 /** Create the record in HubSpot (ERP numbers included), associate a contact with its company, record the link. */
@@ -47,12 +52,15 @@ export interface CreateCrmOperation extends Base {
   readonly changes: readonly FieldChange[];
   readonly fingerprints: FingerprintUpdate;
   readonly customer?: CustomerRef;
+  /** As for `create-erp`. */
+  readonly relationFingerprints?: FingerprintUpdate;
 }
 
 export interface UpdateErpOperation extends Base {
   readonly kind: 'update-erp';
   readonly crmId: string;
   readonly associateNo: number;
+  /** Contacts: `contactPersonForAssociateNo` moves the contact person to another (linked) customer. */
   readonly values: AssociateValues;
   readonly changes: readonly FieldChange[];
   readonly fingerprints: FingerprintUpdate;
@@ -62,9 +70,15 @@ export interface UpdateCrmOperation extends Base {
   readonly kind: 'update-crm';
   readonly crmId: string;
   readonly associateNo: number;
+  /** May be empty when only the primary company moves. */
   readonly properties: Readonly<Record<string, string>>;
   readonly changes: readonly FieldChange[];
   readonly fingerprints: FingerprintUpdate;
+  /**
+   * Contacts: make `crmId` (a linked customer's company) the contact's primary company, because its Business NXT
+   * contact person moved to that customer. `previousCrmId` loses the primary label and stays associated.
+   */
+  readonly primaryCompany?: { readonly crmId: string; readonly previousCrmId: string | null };
 }
 
 export type LinkReason = 'erp-number' | 'org-number' | 'email' | 'name-and-postal-code' | 'name';

@@ -1,5 +1,7 @@
+import type { FieldIssue } from '../issues.js';
 import { createContactMatcher } from '../match/contact-matcher.js';
 import type { Match } from '../match/match.js';
+import { mergeField } from '../merge/merge-field.js';
 import type { CanonicalContact, ContactSyncField } from '../model/contact.js';
 import { type AssociateInput, associateToContact, contactToAssociateValues } from '../sources/associate.js';
 import type { Mapped } from '../sources/collect.js';
@@ -9,6 +11,7 @@ import {
   erpNumbersToHubSpotProperties,
   type HubSpotContactInput,
   hubSpotContactToContact,
+  hubSpotFieldTimestamps,
 } from '../sources/hubspot.js';
 import {
   blockingIssues,
@@ -25,7 +28,7 @@ import {
 import { followMerges } from './follow-merges.js';
 import { decidedLinkIndex } from './link-decisions.js';
 import { planLinkedPair } from './linked-pair.js';
-import type { CustomerRef, SkipReason, System } from './operations.js';
+import type { CustomerRef, FieldChange, SkipReason, SyncOperation, System } from './operations.js';
 
 interface CrmContact {
   readonly input: HubSpotContactInput;
@@ -49,12 +52,6 @@ function syncValues(record: CanonicalContact): Record<ContactSyncField, string |
   return { name: record.name, email: record.email, phone: record.phone, mobile: record.mobile };
 }
 
-function sameCustomer(a: CustomerRef | undefined, b: CustomerRef | undefined): boolean {
-  if (a === undefined || b === undefined) return false;
-  if (a.kind === 'linked' && b.kind === 'linked') return a.associateNo === b.associateNo;
-  return a.kind === 'planned' && b.kind === 'planned' && a.operationId === b.operationId;
-}
-
 function customerKey(ref: CustomerRef | undefined): string | null {
   if (ref === undefined) return null;
   return ref.kind === 'linked' ? `linked:${ref.associateNo}` : `planned:${ref.operationId}`;
@@ -66,7 +63,8 @@ function skip(
   recordId: string,
   reason: SkipReason,
   message: string,
-  issues: ReturnType<typeof blockingIssues> = [],
+  issues: readonly FieldIssue[] = [],
+  related?: ReadonlyArray<{ readonly system: System; readonly recordId: string }>,
 ): void {
   context.operations.push({
     id: `contact:skip:${system}:${recordId}`,
@@ -77,6 +75,7 @@ function skip(
     reason,
     message,
     issues,
+    ...(related === undefined ? {} : { related }),
   });
 }
 
@@ -136,11 +135,17 @@ function mergeLinkedContact(
   const { policy, operations } = context;
   const crmId = crm.input.id;
   const associateNo = erp.input.associateNo;
+  const first = operations.length;
   const planned = planLinkedPair(context, {
     entity: 'contact',
     crmId,
     associateNo,
-    crm: { values: syncValues(crm.mapped.record), issues: crm.mapped.issues, timestamp: crm.input.updatedAt },
+    crm: {
+      values: syncValues(crm.mapped.record),
+      issues: crm.mapped.issues,
+      timestamp: crm.input.updatedAt,
+      fieldTimestamps: hubSpotFieldTimestamps(crm.input, 'contact', policy.hubspotProperties),
+    },
     erp: {
       values: syncValues(erp.mapped.record),
       issues: erp.mapped.issues,
@@ -153,15 +158,7 @@ function mergeLinkedContact(
     toHubSpotProperties: contactToHubSpotProperties,
   });
   if (!planned) return;
-  if (crm.customer !== undefined && erp.customer !== undefined && !sameCustomer(crm.customer, erp.customer)) {
-    skip(
-      context,
-      'hubspot',
-      crmId,
-      'contact-customer-differs',
-      `its primary company in HubSpot is not the customer it is a contact person for in Business NXT (actor ${erp.mapped.record.customerActorNo}); fields still sync, the company is not moved`,
-    );
-  }
+  planCustomerRelation(context, crm, erp, base, first);
   const id = `contact:${crmId}:${associateNo}`;
   if (crm.mapped.record.erpActorNo !== associateNo) {
     operations.push({
@@ -173,6 +170,225 @@ function mergeLinkedContact(
       properties: erpNumbersToHubSpotProperties({ erpActorNo: associateNo }, policy.hubspotProperties),
     });
   }
+}
+
+/** The fingerprint key under which a contact link keeps the customer (its actor number) it was last synced with. */
+export const customerRelationField = 'customer';
+
+/**
+ * Which customer a linked contact belongs to: the HubSpot contact's company (primary, else the lowest associated)
+ * through its customer link, against the Business NXT contact person's customer, three-way against the customer
+ * last synced (`customer` fingerprint), under `contacts.customer` of the policy. A move on one side follows on the
+ * other (an `update-erp` of `contactPersonForAssociateNo`, or an `update-crm` of the primary company, folded into
+ * the pair's field update when there is one). A move to a company or customer that is not a synced customer is
+ * held, naming the contact, the `customer` field, the rule and the company: nothing moves either way until it is
+ * synced or the contact moves back. A side with no company at all moves nothing. Fields sync in every case.
+ */
+function planCustomerRelation(
+  context: PlanContext,
+  crm: CrmContact,
+  erp: ErpContact,
+  base: LinkState['fingerprints'],
+  first: number,
+): void {
+  const rule = context.policy.contacts.customer;
+  if (rule.direction === 'none') return;
+  const companyId = contactCompanyId(crm.input);
+  const parent = erp.mapped.record.customerActorNo;
+  if (companyId === null || parent === null) return;
+  const crmId = crm.input.id;
+  const associateNo = erp.input.associateNo;
+  const crmCustomer = crm.customer?.kind === 'linked' ? crm.customer : undefined;
+  const erpCustomer = erp.customer?.kind === 'linked' ? erp.customer : undefined;
+  const contactPerson = { system: 'visma-nxt', recordId: String(associateNo) } as const;
+  const hubSpotContact = { system: 'hubspot', recordId: crmId } as const;
+  if (crmCustomer === undefined) {
+    const message = `its company ${companyId} in HubSpot is not a synced customer: Business NXT contact person ${associateNo} stays with customer actor ${parent} until the company is synced or the contact is moved back; its fields still sync`;
+    skip(
+      context,
+      'hubspot',
+      crmId,
+      'customer-not-synced',
+      message,
+      [
+        {
+          system: 'hubspot',
+          recordId: crmId,
+          field: customerRelationField,
+          rule: 'customer-not-synced',
+          message,
+        },
+      ],
+      [{ system: 'hubspot', recordId: companyId }, contactPerson],
+    );
+  }
+  if (erpCustomer === undefined) {
+    const message = `its customer (actor ${parent}) in Business NXT is not a synced customer: HubSpot contact ${crmId} keeps its company until that customer is synced or the contact person is moved back; its fields still sync`;
+    skip(
+      context,
+      'visma-nxt',
+      String(associateNo),
+      'customer-not-synced',
+      message,
+      [
+        {
+          system: 'visma-nxt',
+          recordId: String(associateNo),
+          field: customerRelationField,
+          rule: 'customer-not-synced',
+          message,
+        },
+      ],
+      [{ system: 'visma-nxt', recordId: String(parent) }, hubSpotContact],
+    );
+  }
+  if (crmCustomer === undefined || erpCustomer === undefined) return;
+
+  const crmNo = String(crmCustomer.associateNo);
+  const erpNo = String(erpCustomer.associateNo);
+  const decision = mergeField(
+    {
+      field: customerRelationField,
+      crm: crmNo,
+      erp: erpNo,
+      crmKey: crmNo,
+      erpKey: erpNo,
+      base: base[customerRelationField],
+      rule: { direction: rule.direction, policy: rule.policy, clearOnEmpty: false },
+      // Record timestamps say nothing about the relation: HubSpot keeps associations apart from properties.
+      newer: () => null,
+    },
+    context.fingerprint,
+  );
+  const id = `contact:${crmId}:${associateNo}`;
+  switch (decision.action) {
+    case 'baseline':
+      amend(context, first, {
+        id: `${id}:baseline`,
+        entity: 'contact',
+        kind: 'baseline',
+        crmId,
+        associateNo,
+        fingerprints: { [customerRelationField]: decision.fingerprint },
+      });
+      return;
+    case 'write-erp': {
+      const change: FieldChange = {
+        field: customerRelationField,
+        before: erpNo,
+        after: crmNo,
+        reason: decision.reason,
+      };
+      amend(context, first, {
+        id: `${id}:update-erp`,
+        entity: 'contact',
+        kind: 'update-erp',
+        crmId,
+        associateNo,
+        values: { contactPersonForAssociateNo: crmCustomer.associateNo },
+        changes: [change],
+        fingerprints: { [customerRelationField]: decision.fingerprint },
+      });
+      return;
+    }
+    case 'write-crm': {
+      const change: FieldChange = {
+        field: customerRelationField,
+        before: companyId,
+        after: erpCustomer.crmId,
+        reason: decision.reason,
+      };
+      amend(context, first, {
+        id: `${id}:update-crm`,
+        entity: 'contact',
+        kind: 'update-crm',
+        crmId,
+        associateNo,
+        properties: {},
+        changes: [change],
+        fingerprints: { [customerRelationField]: decision.fingerprint },
+        primaryCompany: { crmId: erpCustomer.crmId, previousCrmId: companyId },
+      });
+      return;
+    }
+    case 'conflict': {
+      const message = `its company in HubSpot (${companyId}) and its customer in Business NXT (actor ${parent}) differ, and which one moved is not known (both moved, or the pair was never synced with its customer); its fields still sync: move it in one system to match the other`;
+      skip(
+        context,
+        'hubspot',
+        crmId,
+        'contact-customer-differs',
+        message,
+        [
+          {
+            system: 'hubspot',
+            recordId: crmId,
+            field: customerRelationField,
+            rule: 'contact-customer-differs',
+            message,
+          },
+        ],
+        [
+          { system: 'hubspot', recordId: companyId },
+          { system: 'visma-nxt', recordId: String(parent) },
+          contactPerson,
+        ],
+      );
+      return;
+    }
+    case 'none':
+    case 'hold':
+      return;
+  }
+}
+
+/** A new contact link's base for its customer, when the customer is linked already (else the next plan stores it). */
+function relationFingerprints(
+  context: PlanContext,
+  customer: CustomerRef,
+): { relationFingerprints?: Record<string, string> } {
+  if (customer.kind !== 'linked') return {};
+  return {
+    relationFingerprints: {
+      [customerRelationField]: context.fingerprint(customerRelationField, String(customer.associateNo)),
+    },
+  };
+}
+
+type Amendable = Extract<SyncOperation, { kind: 'baseline' | 'update-erp' | 'update-crm' }>;
+
+/**
+ * Adds an operation for the pair, or folds it into the one of the same id the pair's field merge planned (searched
+ * among the operations planned since `first` only): one write per side and record.
+ */
+function amend(context: PlanContext, first: number, operation: Amendable): void {
+  const { operations } = context;
+  for (let index = first; index < operations.length; index += 1) {
+    const existing = operations[index];
+    if (existing?.id !== operation.id || existing.kind !== operation.kind) continue;
+    operations[index] = merged(existing, operation);
+    return;
+  }
+  operations.push(operation);
+}
+
+function merged(existing: Amendable, added: Amendable): Amendable {
+  const fingerprints = { ...existing.fingerprints, ...added.fingerprints };
+  if (existing.kind === 'update-erp' && added.kind === 'update-erp')
+    return {
+      ...existing,
+      values: { ...existing.values, ...added.values },
+      changes: [...existing.changes, ...added.changes],
+      fingerprints,
+    };
+  if (existing.kind === 'update-crm' && added.kind === 'update-crm')
+    return {
+      ...existing,
+      changes: [...existing.changes, ...added.changes],
+      fingerprints,
+      ...(added.primaryCompany === undefined ? {} : { primaryCompany: added.primaryCompany }),
+    };
+  return { ...existing, fingerprints };
 }
 
 function matchAndCreate(
@@ -358,6 +574,7 @@ function createInErp(context: PlanContext, crm: CrmContact, customer: CustomerRe
     changes: created.changes,
     fingerprints: created.fingerprints,
     customer,
+    ...relationFingerprints(context, customer),
   });
 }
 
@@ -388,6 +605,7 @@ function createInCrm(
     changes: created.changes,
     fingerprints: created.fingerprints,
     customer,
+    ...relationFingerprints(context, customer),
   });
   return properties;
 }

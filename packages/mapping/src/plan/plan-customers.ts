@@ -8,6 +8,7 @@ import {
   erpNumbersToHubSpotProperties,
   type HubSpotObjectInput,
   hubSpotCompanyToCustomer,
+  hubSpotFieldTimestamps,
 } from '../sources/hubspot.js';
 import {
   blockingIssues,
@@ -118,7 +119,12 @@ function mergeLinkedCustomer(
     entity: 'customer',
     crmId,
     associateNo,
-    crm: { values: syncValues(crm.mapped.record), issues: crm.mapped.issues, timestamp: crm.input.updatedAt },
+    crm: {
+      values: syncValues(crm.mapped.record),
+      issues: crm.mapped.issues,
+      timestamp: crm.input.updatedAt,
+      fieldTimestamps: hubSpotFieldTimestamps(crm.input, 'customer', policy.hubspotProperties),
+    },
     erp: {
       values: syncValues(erp.mapped.record),
       issues: erp.mapped.issues,

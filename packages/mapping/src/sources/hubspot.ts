@@ -25,6 +25,22 @@ export interface HubSpotObjectInput {
    * values of both records here, so the actor number of a merged-away record is still known.
    */
   readonly propertyHistory?: Readonly<Record<string, readonly string[]>> | undefined;
+  /**
+   * When each current value was set, by property name, for the properties read with their history (the newest
+   * entry of `propertiesWithHistory`, kept only when it is the value in `properties`). `newest-wins` compares a
+   * field by these times when they are known, else by `updatedAt`.
+   */
+  readonly latestChanges?: Readonly<Record<string, HubSpotPropertyChange>> | undefined;
+}
+
+/** The newest value of a HubSpot property as `propertiesWithHistory` reports it (`ValueWithTimestamp`). */
+export interface HubSpotPropertyChange {
+  /** ISO 8601, UTC. */
+  readonly timestamp: string;
+  /** Who set it: `CRM_UI` (a user), `API`, `INTEGRATION`, `IMPORT`, `MERGE`, … */
+  readonly sourceType?: string | undefined;
+  readonly sourceId?: string | null | undefined;
+  readonly updatedByUserId?: number | null | undefined;
 }
 
 /** A HubSpot contact with the ids of its associated companies (associations v4). */
@@ -47,6 +63,65 @@ export function companyPropertyNames(names: HubSpotPropertyNames): Record<Custom
     phone: 'phone',
     email: names.companyEmail,
   };
+}
+
+/** HubSpot contact properties by canonical contact field (the full name is two properties). */
+export const contactPropertyNames: Readonly<Record<ContactSyncField, readonly string[]>> = {
+  name: ['firstname', 'lastname'],
+  email: ['email'],
+  phone: ['phone'],
+  mobile: ['mobilephone'],
+};
+
+/** The HubSpot properties each canonical field of an entity is read from. */
+export function hubSpotFieldProperties(
+  entity: 'customer' | 'contact',
+  names: HubSpotPropertyNames,
+): Readonly<Record<string, readonly string[]>> {
+  if (entity === 'contact') return contactPropertyNames;
+  return Object.fromEntries(
+    Object.entries(companyPropertyNames(names)).map(([field, name]) => [field, [name]]),
+  );
+}
+
+/**
+ * The newest change of each field's properties (a field read from two properties takes the later one), for the
+ * fields whose properties were read with history; `undefined` when the record was not (the common case).
+ */
+export function hubSpotFieldChanges<Field extends string>(
+  record: HubSpotObjectInput,
+  properties: Readonly<Record<Field, readonly string[]>>,
+): Partial<Record<Field, HubSpotPropertyChange>> | undefined {
+  const changes = record.latestChanges;
+  if (changes === undefined) return undefined;
+  const byField: Partial<Record<Field, HubSpotPropertyChange>> = {};
+  for (const field of Object.keys(properties) as Field[]) {
+    for (const name of properties[field]) {
+      const change = changes[name];
+      if (change === undefined) continue;
+      const known = byField[field];
+      if (known === undefined || Date.parse(change.timestamp) > Date.parse(known.timestamp))
+        byField[field] = change;
+    }
+  }
+  return byField;
+}
+
+/**
+ * Per field, when HubSpot's current value was set (see `hubSpotFieldChanges`): what `newest-wins` compares.
+ * `undefined`, at no cost, for a record read without history.
+ */
+export function hubSpotFieldTimestamps(
+  record: HubSpotObjectInput,
+  entity: 'customer' | 'contact',
+  names: HubSpotPropertyNames,
+): Partial<Record<string, string>> | undefined {
+  if (record.latestChanges === undefined) return undefined;
+  const changes = hubSpotFieldChanges(record, hubSpotFieldProperties(entity, names)) ?? {};
+  const times: Partial<Record<string, string>> = {};
+  for (const [field, change] of Object.entries(changes))
+    if (change !== undefined) times[field] = change.timestamp;
+  return times;
 }
 
 export function hubSpotCompanyToCustomer(

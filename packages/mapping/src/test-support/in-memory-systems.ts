@@ -87,7 +87,7 @@ export class InMemorySystems {
         links.set(operation.crmId, {
           crmId: operation.crmId,
           associateNo,
-          fingerprints: { ...operation.fingerprints },
+          fingerprints: { ...operation.fingerprints, ...operation.relationFingerprints },
         });
         const target = record(operation.crmId);
         if (target) {
@@ -104,7 +104,7 @@ export class InMemorySystems {
         links.set(crmId, {
           crmId,
           associateNo: operation.associateNo,
-          fingerprints: { ...operation.fingerprints },
+          fingerprints: { ...operation.fingerprints, ...operation.relationFingerprints },
         });
         created.set(operation.id, { crmId, associateNo: operation.associateNo });
         return;
@@ -120,6 +120,13 @@ export class InMemorySystems {
         Object.assign(record(operation.crmId)?.properties ?? {}, operation.properties);
         if (operation.kind === 'update-crm') {
           Object.assign(links.get(operation.crmId)?.fingerprints ?? {}, operation.fingerprints);
+          const contact = this.contacts.get(operation.crmId);
+          if (operation.primaryCompany && contact) {
+            // The new primary company; the previous one stays associated (HubSpot allows one primary).
+            const { crmId } = operation.primaryCompany;
+            contact.primaryCompanyId = crmId;
+            contact.companyIds = [...new Set([...(contact.companyIds ?? []), crmId])];
+          }
         }
         return;
       }

@@ -79,6 +79,17 @@ export function handleAssociations(
       });
       return sendJson(response, operation === 'create' ? 201 : 200, batchEnvelope(results));
     }
+    if (operation === 'labels/archive') {
+      // Removes only the given labels; removing the unlabelled type removes every label between the pair.
+      for (const input of inputs) {
+        const fromId = String((input.from as Json | undefined)?.id ?? '');
+        const toId = String((input.to as Json | undefined)?.id ?? '');
+        for (const spec of (input.types as Json[] | undefined) ?? [])
+          store.removeAssociationType(from, fromId, to, toId, Number(spec.associationTypeId));
+      }
+      response.writeHead(204).end();
+      return;
+    }
     if (operation === 'archive') {
       for (const input of inputs) {
         const fromId = String((input.from as Json | undefined)?.id ?? '');

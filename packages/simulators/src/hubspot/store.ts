@@ -322,8 +322,50 @@ export class HubSpotStore {
     return false;
   }
 
+  /**
+   * Removes one association type between a pair, in both directions. Removing the unlabelled type (279/280) removes
+   * the association with all its labels; removing a primary label (1/2) keeps the unlabelled association.
+   */
+  removeAssociationType(
+    fromType: ObjectType,
+    fromId: string,
+    toType: ObjectType,
+    toId: string,
+    typeId: number,
+  ): void {
+    const inverse = ({ 279: 280, 280: 279, 1: 2, 2: 1 } as Record<number, number>)[typeId] ?? typeId;
+    const unlabelled = typeId === 279 || typeId === 280;
+    for (const [aKey, bKey, type] of [
+      [`${fromType}:${fromId}`, `${toType}:${toId}`, typeId],
+      [`${toType}:${toId}`, `${fromType}:${fromId}`, inverse],
+    ] as const) {
+      const map = this.associations.get(aKey);
+      const types = map?.get(bKey);
+      if (map === undefined || types === undefined) continue;
+      if (unlabelled) map.delete(bKey);
+      else {
+        types.delete(type);
+        if (types.size === 0) map.delete(bKey);
+      }
+    }
+  }
+
   /** Adds an association (a primary one implies the default one), in both directions. */
   associate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string, typeId: number): void {
+    // One primary company per contact: a new primary replaces the old one, which stays associated unlabelled.
+    const primaryOf =
+      typeId === 1 && fromType === 'contacts' && toType === 'companies'
+        ? { contactId: fromId, companyId: toId }
+        : typeId === 2 && fromType === 'companies' && toType === 'contacts'
+          ? { contactId: toId, companyId: fromId }
+          : null;
+    if (primaryOf !== null) {
+      for (const [key, typeIds] of this.associations.get(`contacts:${primaryOf.contactId}`) ?? []) {
+        if (key === `companies:${primaryOf.companyId}` || !typeIds.has(1)) continue;
+        const companyId = key.slice('companies:'.length);
+        this.removeAssociationType('contacts', primaryOf.contactId, 'companies', companyId, 1);
+      }
+    }
     const add = (aType: ObjectType, aId: string, bType: ObjectType, bId: string, type: number) => {
       const key = `${aType}:${aId}`;
       const map = this.associations.get(key) ?? new Map<string, Set<number>>();
