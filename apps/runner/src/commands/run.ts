@@ -7,6 +7,7 @@ import { formatPlan, type PlannedOperation } from '../output/format-plan.js';
 import { formatReport } from '../output/format-report.js';
 import { createProgress } from '../output/progress.js';
 import { exitCodes, type Runtime, requireBinding } from './runtime.js';
+import { stopOnSignals } from './stop-signals.js';
 
 export interface RunOptions {
   readonly dryRun?: boolean | undefined;
@@ -43,12 +44,14 @@ export async function runCommand(
   const note = describeBinding(binding.value);
   if (note !== null && !options.json) write(note);
   const progress = options.json ? null : createProgress();
+  const stop = stopOnSignals(runtime.logger);
   const planned: PlannedOperation[] = [];
   const cycleOptions: CycleOptions = {
     full: options.full === true,
     dryRun,
     only: options.only,
     linkOnly: options.linkOnly,
+    signal: stop.signal,
     onProgress: progress ? (event) => progress.update(event) : undefined,
     onPlan: showPlan
       ? (entity, plan) => planned.push(...plan.operations.map((operation) => ({ entity, operation })))
@@ -59,6 +62,7 @@ export async function runCommand(
     report = await runCycle(runtime, cycleOptions);
   } catch (error) {
     progress?.done();
+    stop.dispose();
     if (error instanceof LockHeldError) {
       write(`crm-sync: ${error.message}`);
       return { exitCode: exitCodes.locked, report: null };
@@ -66,6 +70,7 @@ export async function runCommand(
     throw error;
   }
   progress?.done();
+  stop.dispose();
   if (options.json) {
     const operations = planned.map(({ entity, operation }) => ({ ...operation, entity }));
     const shown = options.logPersonalData === true ? operations : maskPersonalData(operations);

@@ -102,6 +102,7 @@ export async function requireBinding(
       );
     return ok(checked.value);
   }
-  if (checked.error.kind === 'mismatch') throw new ConfigurationError([checked.error.message]);
+  if (checked.error.kind === 'mismatch' || checked.error.kind === 'company')
+    throw new ConfigurationError([checked.error.message]);
   return err(checked.error.message);
 }

@@ -123,7 +123,7 @@ export function formatStatus(status: StatusSnapshot): string {
       ? '  none yet'
       : table(
           ['started', 'mode', 'exit', 'created', 'updated', 'failed', 'HubSpot calls', 'NXT calls'],
-          status.runs.map((run) => {
+          status.runs.map((run, index) => {
             const sum = (suffix: string) =>
               Object.entries(run.counts)
                 .filter(([key]) => key.endsWith(suffix))
@@ -131,7 +131,7 @@ export function formatStatus(status: StatusSnapshot): string {
             return [
               run.startedAt,
               run.mode,
-              run.exitCode === null ? 'running or killed' : String(run.exitCode),
+              runOutcome(run.exitCode, index > 0),
               sum('.create-erp') + sum('.create-crm'),
               sum('.update-erp') + sum('.update-crm'),
               sum('.failed'),
@@ -165,4 +165,15 @@ export function formatStatus(status: StatusSnapshot): string {
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * A run's exit as `status` shows it. A run without an exit code never finished: killed, when a later run started
+ * (the lock was free again), else running now or killed.
+ */
+function runOutcome(exitCode: number | null, laterRunStarted: boolean): string {
+  if (exitCode === null) return laterRunStarted ? 'killed' : 'running or killed';
+  if (exitCode === 130) return '130 interrupted (SIGINT)';
+  if (exitCode === 143) return '143 interrupted (SIGTERM)';
+  return String(exitCode);
 }

@@ -1,4 +1,9 @@
-import { associationTypes, type HubSpotClient, type HubSpotError } from '@port-service/hubspot';
+import {
+  associationTypes,
+  type HubSpotClient,
+  type HubSpotError,
+  type PrimaryCompanyMove,
+} from '@port-service/hubspot';
 import {
   type CreateCrmOperation,
   type CreateErpOperation,
@@ -16,7 +21,9 @@ import {
 import type { VismaNxtClient, VismaNxtError } from '@port-service/visma-nxt';
 import { err, ok, type Result } from 'neverthrow';
 import type { StateStore } from '../state/state-store.js';
+import { type ConflictOrigin, conflictOrigins, conflictSides } from './conflict-origins.js';
 import { type CycleError, fromHubSpot, fromVisma, mayHaveApplied } from './cycle-error.js';
+import type { DryRunOverlay } from './dry-run-overlay.js';
 import type { HubSpotKeys } from './hubspot-keys.js';
 import { erpIntentKey, hubSpotIntentKey } from './intents.js';
 import { bump, type CycleReport } from './report.js';
@@ -37,8 +44,6 @@ export interface ApplyContext {
   readonly createdCrmIds: Set<string>;
   /** HubSpot's records by match key: creates are added, so a later slice holds their twins instead of creating. */
   readonly known: HubSpotKeys;
-  /** Customer links made in this cycle: their contacts are read next, even if the contacts did not change. */
-  readonly newCustomerLinks: Array<{ crmId: string; associateNo: number }>;
 }
 
 type ClientError = HubSpotError | VismaNxtError;
@@ -60,8 +65,10 @@ const attentionSkips = new Set([
  * HubSpot's daily limit) stops the plan.
  */
 export async function applyPlan(context: ApplyContext, plan: SyncPlan): Promise<Result<void, CycleError>> {
+  // Read before the state transaction, which holds calls to the store only.
+  const origins = await conflictOrigins(context, plan.operations);
   await context.store.transaction(async () => {
-    for (const operation of plan.operations) await applyStateOnly(context, operation);
+    for (const operation of plan.operations) await applyStateOnly(context, operation, origins);
   });
   const byKind = <K extends SyncOperation['kind']>(kind: K) =>
     plan.operations.filter(
@@ -97,7 +104,58 @@ export async function applyPlan(context: ApplyContext, plan: SyncPlan): Promise<
   return ok(undefined);
 }
 
-async function applyStateOnly(context: ApplyContext, operation: SyncOperation): Promise<void> {
+/**
+ * A dry run (`crm-sync plan`): applies the plan to the dry run's overlay (`context.store` is its store) and to the
+ * report only, with no API call. Held records, links and failures are reported as a run would report them; each
+ * create becomes a link to a placeholder record (dry-run-overlay.ts), so the slices planned after it see it as the
+ * run's would see the created record.
+ */
+export async function applyPlanDry(
+  context: ApplyContext,
+  plan: SyncPlan,
+  overlay: DryRunOverlay,
+): Promise<void> {
+  for (const operation of plan.operations) await applyStateOnly(context, operation);
+  for (const operation of plan.operations) {
+    if (operation.kind !== 'create-erp' && operation.kind !== 'create-crm') continue;
+    const { entity } = operation;
+    const customer = customerOf(operation.customer);
+    if (entity === 'contact' && customer === null) {
+      const [system, id] =
+        operation.kind === 'create-erp'
+          ? (['hubspot', operation.crmId] as const)
+          : (['visma-nxt', String(operation.associateNo)] as const);
+      await failRecord(context, operation, system, id, customerNotLinked);
+      continue;
+    }
+    const link =
+      operation.kind === 'create-erp'
+        ? {
+            crmId: operation.crmId,
+            associateNo: overlay.newAssociateNo(entity, operation.values, customer?.associateNo ?? null),
+          }
+        : {
+            crmId: overlay.newCrmId(entity, operation.properties, customer?.crmId ?? null),
+            associateNo: operation.associateNo,
+          };
+    await context.store.insertLink(entity, { ...link, fingerprints: operation.fingerprints });
+    if (entity === 'customer') await context.store.oweContacts(link);
+    if (operation.kind === 'create-crm')
+      context.known.add({
+        id: link.crmId,
+        properties: operation.properties,
+        archived: false,
+        companyIds: customer === null ? [] : [customer.crmId],
+        primaryCompanyId: customer?.crmId ?? null,
+      });
+  }
+}
+
+async function applyStateOnly(
+  context: ApplyContext,
+  operation: SyncOperation,
+  origins?: ReadonlyMap<string, ConflictOrigin>,
+): Promise<void> {
   const { store, report } = context;
   const counts = report.entities[operation.entity];
   const item = { entity: operation.entity, system: null, crmId: null, associateNo: null } as const;
@@ -122,7 +180,7 @@ async function applyStateOnly(context: ApplyContext, operation: SyncOperation): 
       });
       context.seenAssociateNos.add(operation.associateNo);
       if (operation.entity === 'customer')
-        context.newCustomerLinks.push({ crmId: operation.crmId, associateNo: operation.associateNo });
+        await store.oweContacts({ crmId: operation.crmId, associateNo: operation.associateNo });
       break;
     case 'orphan':
       await store.markOrphaned(operation.entity, operation, operation.reason);
@@ -165,6 +223,8 @@ async function applyStateOnly(context: ApplyContext, operation: SyncOperation): 
         reason: operation.reason,
         baseFingerprint: operation.base ?? null,
         createdAt: context.now().toISOString(),
+        // Both values, and who changed each when (a dry run reads no origins: unknown there).
+        ...conflictSides(operation, origins?.get(operation.id)),
       });
       report.items.push({
         ...item,
@@ -229,7 +289,7 @@ async function applyStateOnly(context: ApplyContext, operation: SyncOperation): 
     default:
       return;
   }
-  bump(counts.applied, operation.kind);
+  if (!report.dryRun) bump(counts.applied, operation.kind);
 }
 
 /**
@@ -331,6 +391,11 @@ async function failCreate(
   else await failRecord(context, operation, 'visma-nxt', String(operation.associateNo), error, unclear);
 }
 
+const customerNotLinked = {
+  kind: 'customer-not-synced',
+  message: "the contact's customer is not linked yet",
+};
+
 function customerOf(ref: CustomerRef | undefined): { crmId: string; associateNo: number } | null {
   return ref?.kind === 'linked' ? ref : null;
 }
@@ -363,10 +428,7 @@ async function recordIntents<Operation extends CreateErpOperation | CreateCrmOpe
       const customer = customerOf(operation.customer);
       const { target, source, correlationKey } = describe(operation, customer);
       if (operation.entity === 'contact' && customer === null) {
-        await failRecord(context, operation, source.system, source.id, {
-          kind: 'customer-not-synced',
-          message: "the contact's customer is not linked yet",
-        });
+        await failRecord(context, operation, source.system, source.id, customerNotLinked);
         continue;
       }
       const intentId = `${context.runId}/${operation.id}`;
@@ -434,12 +496,12 @@ async function createInErp(
       await store.insertLink(entity, {
         crmId: operation.crmId,
         associateNo: row.associateNo,
-        fingerprints: operation.fingerprints,
+        fingerprints: { ...operation.fingerprints, ...operation.relationFingerprints },
       });
       await store.resolveIntent(intentId, { status: 'created', resultId: String(row.associateNo) });
       context.seenAssociateNos.add(row.associateNo);
       if (entity === 'customer')
-        context.newCustomerLinks.push({ crmId: operation.crmId, associateNo: row.associateNo });
+        await store.oweContacts({ crmId: operation.crmId, associateNo: row.associateNo });
       bump(context.report.entities[entity].applied, 'create-erp');
       writeBacks.push({
         id: `${operation.id}:write-back`,
@@ -508,7 +570,7 @@ async function createInCrm(
       await store.insertLink(entity, {
         crmId: result.value.id,
         associateNo: operation.associateNo,
-        fingerprints: operation.fingerprints,
+        fingerprints: { ...operation.fingerprints, ...operation.relationFingerprints },
       });
       await store.resolveIntent(intentId, { status: 'created', resultId: result.value.id });
       context.createdCrmIds.add(result.value.id);
@@ -520,7 +582,7 @@ async function createInCrm(
         primaryCompanyId: customer?.crmId ?? null,
       });
       if (entity === 'customer')
-        context.newCustomerLinks.push({ crmId: result.value.id, associateNo: operation.associateNo });
+        await store.oweContacts({ crmId: result.value.id, associateNo: operation.associateNo });
       bump(context.report.entities[entity].applied, 'create-crm');
     }
   });
@@ -589,29 +651,60 @@ async function updateCrm(
   if (byCrmId.size === 0) return ok(undefined);
   const api = entity === 'customer' ? context.hubspot.companies : context.hubspot.contacts;
   const entries = [...byCrmId.entries()];
-  const updated = await api.batchUpdate(entries.map(([id, entry]) => ({ id, properties: entry.properties })));
-  if (updated.isErr()) {
-    const error = fromHubSpot(updated.error, `updating ${entity === 'customer' ? 'companies' : 'contacts'}`);
-    if (error.fatal) return err(error);
-    await context.store.transaction(async () => {
-      for (const [id, entry] of entries)
-        for (const operation of entry.operations)
-          await failRecord(context, operation, 'hubspot', id, updated.error);
-    });
-    return ok(undefined);
-  }
-  await context.store.transaction(async () => {
-    for (const [index, [id, entry]] of entries.entries()) {
-      const result = updated.value[index];
-      for (const operation of entry.operations) {
-        if (result === undefined || result.isErr()) {
-          await failRecord(
-            context,
-            operation,
-            'hubspot',
+  // A contact whose primary company alone moves has no properties to send.
+  const withProperties = entries.filter(([, entry]) => Object.keys(entry.properties).length > 0);
+  type Failure = ClientError | { kind: string; message: string };
+  const failed = new Map<string, Failure>();
+  if (withProperties.length > 0) {
+    const updated = await api.batchUpdate(
+      withProperties.map(([id, entry]) => ({ id, properties: entry.properties })),
+    );
+    if (updated.isErr()) {
+      const error = fromHubSpot(
+        updated.error,
+        `updating ${entity === 'customer' ? 'companies' : 'contacts'}`,
+      );
+      if (error.fatal) return err(error);
+      for (const [id] of withProperties) failed.set(id, updated.error);
+    } else {
+      for (const [index, [id]] of withProperties.entries()) {
+        const result = updated.value[index];
+        if (result === undefined || result.isErr())
+          failed.set(
             id,
             result?.error ?? { kind: 'unanswered', message: 'HubSpot did not answer for this record' },
           );
+      }
+    }
+  }
+  // Then the contacts whose Business NXT contact person moved to another customer: their primary company follows.
+  const moves = entries.flatMap(([id, entry]) =>
+    failed.has(id)
+      ? []
+      : entry.operations.flatMap((operation) =>
+          operation.kind === 'update-crm' && operation.primaryCompany !== undefined
+            ? [
+                {
+                  contactId: id,
+                  companyId: operation.primaryCompany.crmId,
+                  previousCompanyId: operation.primaryCompany.previousCrmId,
+                },
+              ]
+            : [],
+        ),
+  );
+  const moved = await movePrimaryCompanies(context, moves);
+  if (moved.isErr()) return err(moved.error);
+  await context.store.transaction(async () => {
+    for (const [id, entry] of entries) {
+      for (const operation of entry.operations) {
+        const failure =
+          failed.get(id) ??
+          (operation.kind === 'update-crm' && operation.primaryCompany !== undefined
+            ? moved.value.get(id)
+            : undefined);
+        if (failure !== undefined) {
+          await failRecord(context, operation, 'hubspot', id, failure);
           continue;
         }
         if (operation.kind === 'update-crm')
@@ -621,4 +714,32 @@ async function updateCrm(
     }
   });
   return ok(undefined);
+}
+
+/**
+ * Moves contacts' primary company in HubSpot (associations v4, all in one call); when that fails, one by one, so a
+ * bad record fails alone. Returns the contacts whose move failed, with why; only a fatal error stops the plan.
+ */
+async function movePrimaryCompanies(
+  context: ApplyContext,
+  moves: readonly PrimaryCompanyMove[],
+): Promise<Result<Map<string, HubSpotError>, CycleError>> {
+  const failed = new Map<string, HubSpotError>();
+  if (moves.length === 0) return ok(failed);
+  const all = await context.hubspot.associations.setPrimaryCompanies(moves);
+  if (all.isOk()) return ok(failed);
+  if (fromHubSpot(all.error, "moving contacts' primary company").fatal)
+    return err(fromHubSpot(all.error, "moving contacts' primary company"));
+  if (moves.length === 1) {
+    failed.set(moves[0]?.contactId ?? '', all.error);
+    return ok(failed);
+  }
+  for (const move of moves) {
+    const one = await context.hubspot.associations.setPrimaryCompanies([move]);
+    if (one.isOk()) continue;
+    const error = fromHubSpot(one.error, "moving a contact's primary company");
+    if (error.fatal) return err(error);
+    failed.set(move.contactId, one.error);
+  }
+  return ok(failed);
 }

@@ -1,4 +1,5 @@
 import type { AccountDetails, HubSpotError } from '@port-service/hubspot';
+import type { VismaNxtError } from '@port-service/visma-nxt';
 import { err, ok, type Result } from 'neverthrow';
 import type { RunnerConfig } from '../config/config.js';
 import type { StateBinding, StateStore } from '../state/state-store.js';
@@ -28,7 +29,10 @@ export type BindingError =
       readonly binding: StateBinding;
       readonly current: SystemIdentity;
     }
-  | { readonly kind: 'hubspot'; readonly message: string; readonly error: HubSpotError };
+  | { readonly kind: 'hubspot'; readonly message: string; readonly error: HubSpotError }
+  /** The configured Business NXT company is not one this application may use: a configuration error (exit 2). */
+  | { readonly kind: 'company'; readonly message: string }
+  | { readonly kind: 'visma-nxt'; readonly message: string; readonly error: VismaNxtError };
 
 const describe = (identity: SystemIdentity) =>
   `HubSpot portal ${identity.hubspotPortalId} and Business NXT company ${identity.vismaCompanyNo}`;
@@ -61,6 +65,9 @@ export async function checkBinding(
   let kind: 'matches' | 'recorded' = 'matches';
   if (binding === null) {
     if (!options.record) return ok({ kind: 'unbound', current, account: account.value });
+    // Bound only to a company this application can use: a mistyped number must not become the state's company.
+    const available = await companyAvailable(clients, current.vismaCompanyNo);
+    if (available !== null) return err(available);
     const boundAt = (dependencies.now ?? (() => new Date()))().toISOString();
     const recorded = await store.bind({ ...current, boundAt });
     // Another first run may have recorded its binding in between: then that one is compared below.
@@ -78,6 +85,22 @@ export async function checkBinding(
       current,
     });
   return ok({ kind, binding, current, account: account.value });
+}
+
+async function companyAvailable(clients: SyncClients, companyNo: number): Promise<BindingError | null> {
+  const companies = await clients.visma.availableCompanies();
+  if (companies.isErr())
+    return {
+      kind: 'visma-nxt',
+      message: `could not list the Business NXT companies this application may use (to check VISMA_COMPANY_NO): ${companies.error.message}`,
+      error: companies.error,
+    };
+  if (companies.value.some((company) => company.vismaNetCompanyId === companyNo)) return null;
+  const names = companies.value.map((company) => `${company.vismaNetCompanyId} (${company.name})`);
+  return {
+    kind: 'company',
+    message: `Business NXT company ${companyNo} (VISMA_COMPANY_NO) is not available to this application; it may use ${names.length === 0 ? 'no company yet: grant it one in Visma Developer Portal' : names.join(', ')}`,
+  };
 }
 
 /** What a person reads about the binding, or `null` when there is nothing to say (it matches). */

@@ -5,14 +5,17 @@ import type { Logger } from 'pino';
 import type { RunnerConfig } from '../config/config.js';
 import type { StateStore } from '../state/state-store.js';
 import { type ApiUsage, emptyApiUsage, usageSince } from './api-usage.js';
-import type { CycleError } from './cycle-error.js';
+import { type CycleError, stopRequested } from './cycle-error.js';
 import { takeCycleLock } from './cycle-lock.js';
-import { hasWatermarks, syncEntity } from './entity-passes.js';
+import { dryRunSlices } from './dry-run-overlay.js';
+import { syncEntity } from './entity-passes.js';
 import type { CycleRun } from './entity-run.js';
 import { resolvePendingIntents } from './intents.js';
-import { type CycleReport, flatCounts, newReport } from './report.js';
+import { checkSyncProperties } from './preflight.js';
+import { type CycleReport, flatCounts, newReport, type StopSignal, signalExitCodes } from './report.js';
 import type { SliceDependencies } from './slices.js';
 import type { SyncClients } from './sync-clients.js';
+import { hasWatermarks } from './watermarks.js';
 
 export interface CycleOptions {
   /** Re-read everything (list endpoints) instead of changes since the watermarks. The first cycle is full. */
@@ -28,6 +31,11 @@ export interface CycleOptions {
    * watermarks: `crm-sync relink` after a lost state store. The next run then merges the linked pairs.
    */
   readonly linkOnly?: boolean | undefined;
+  /**
+   * Stops the cycle cleanly once aborted (reason `'SIGINT'` or `'SIGTERM'`): the slice in flight is finished and
+   * committed, nothing new starts, the watermarks of unfinished entities stay, and the report says interrupted.
+   */
+  readonly signal?: AbortSignal | undefined;
   /** Every plan as it is made (for `crm-sync plan`). */
   readonly onPlan?: ((entity: Entity, plan: SyncPlan) => void) | undefined;
 }
@@ -60,7 +68,7 @@ export async function runCycle(dependencies: CycleDependencies, options: CycleOp
   const now = dependencies.now ?? (() => new Date());
   const runId = randomUUID();
   const startedAt = now();
-  const full = options.full || !(await hasWatermarks(dependencies));
+  const full = options.full || !(await hasWatermarks(store));
   const usageBefore = { ...dependencies.usage };
   const report = newReport(
     runId,
@@ -85,7 +93,13 @@ export async function runCycle(dependencies: CycleDependencies, options: CycleOp
   }
   try {
     const failure = await cycleBody(dependencies, options, report, full, now);
-    if (failure !== null) {
+    if (failure?.kind === 'interrupted') {
+      const signal: StopSignal = options.signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+      report.interrupted = signal;
+      report.failure = failure.message;
+      report.exitCode = signalExitCodes[signal];
+      logger.warn({ signal }, failure.message);
+    } else if (failure !== null) {
       report.failure = failure.message;
       report.exitCode = 1;
       logger.error({ side: failure.side, kind: failure.kind }, failure.message);
@@ -131,7 +145,10 @@ async function cycleBody(
   now: () => Date,
 ): Promise<CycleError | null> {
   const { store, clients, config } = dependencies;
-  const slices: SliceDependencies = { ...clients, store, policy: config.policy };
+  const live: SliceDependencies = { ...clients, store, policy: config.policy };
+  const slices = options.dryRun ? dryRunSlices(live) : live;
+  const preflight = await checkSyncProperties(clients, config.policy);
+  if (preflight !== null) return preflight;
   if (options.dryRun) {
     report.intents.stillPending = (await store.pendingIntents()).length;
   } else {
@@ -152,10 +169,9 @@ async function cycleBody(
     now,
     full,
     errors: await store.errors(),
-    newCustomerLinks: [],
   };
   for (const entity of entities) {
-    const failure = await syncEntity(run, entity);
+    const failure = stopRequested(options.signal) ?? (await syncEntity(run, entity));
     if (failure !== null) return failure;
   }
   return null;

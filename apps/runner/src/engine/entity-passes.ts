@@ -2,8 +2,8 @@ import type { HubSpotClient, HubSpotObject } from '@port-service/hubspot';
 import type { AssociateInput, Entity } from '@port-service/mapping';
 import { toDateTimeFilterValue } from '@port-service/visma-nxt';
 import { ok, type Result } from 'neverthrow';
-import type { StoredLink } from '../state/state-store.js';
-import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
+import type { OwedContacts, StoredLink } from '../state/state-store.js';
+import { type CycleError, fromHubSpot, fromVisma, stopRequested } from './cycle-error.js';
 import { type CycleRun, type EntityRun, planAndApply } from './entity-run.js';
 import { createHubSpotKeys } from './hubspot-keys.js';
 import { resolvePendingIntents } from './intents.js';
@@ -18,57 +18,60 @@ import {
   sliceOfCrmIds,
   sweepSlice,
 } from './slices.js';
+import {
+  type Mark,
+  type NextMark,
+  noMark,
+  overlapMs,
+  probeErp,
+  probeHubSpot,
+  readMark,
+  saveMark,
+  unchangedSince,
+} from './watermarks.js';
 
-// Business NXT's clock and ours may differ: incremental reads start this far before the watermark.
-const erpOverlapMs = 2 * 60_000;
-// HubSpot's search index lags writes: its reads look this far back (the client default, stated here for the docs).
-const hubspotLookBackMs = 5 * 60_000;
-
-const watermarkName = (entity: Entity, side: 'hubspot' | 'visma-nxt') => `${entity}.${side}`;
-
-/** Where each side's incremental read starts; `null` when that side is read in full. */
+/** Each side's watermark for this entity's passes. */
 interface Marks {
-  readonly hubspot: string | null;
-  readonly erp: string | null;
-}
-
-/** Whether this cycle has any watermark at all (the first cycle is full). */
-export async function hasWatermarks({ store }: Pick<CycleRun['dependencies'], 'store'>): Promise<boolean> {
-  return (await store.getWatermark(watermarkName('customer', 'hubspot'))) !== null;
+  readonly hubspot: Mark;
+  readonly erp: Mark;
 }
 
 /**
- * One entity's share of a cycle (DESIGN §2), pass by pass: contacts of customers linked in this cycle, records
+ * One entity's share of a cycle (DESIGN §2), pass by pass: contacts owed to customers linked earlier, records
  * whose last write or read failed, HubSpot's changes, Business NXT's changes not planned yet, and in a full cycle
- * a sweep of the links whose records neither read returned. Watermarks advance only once every pass succeeded.
+ * a sweep of the links whose records neither read returned. The entity's watermarks advance only once every pass
+ * succeeded, each to its own system's latest change as read just before that system's pass (watermarks.ts).
  */
 export async function syncEntity(cycle: CycleRun, entity: Entity): Promise<CycleError | null> {
   const run = newEntityRun(cycle, entity);
-  const { store } = cycle.dependencies;
-  const stored = {
-    hubspot: await store.getWatermark(watermarkName(entity, 'hubspot')),
-    erp: await store.getWatermark(watermarkName(entity, 'visma-nxt')),
-  };
+  const { store, clients } = cycle.dependencies;
   const marks: Marks = {
-    hubspot: cycle.full ? null : stored.hubspot,
-    erp: cycle.full ? null : stored.erp,
+    hubspot: await readMark(store, entity, 'hubspot', cycle.full),
+    erp: await readMark(store, entity, 'visma-nxt', cycle.full),
   };
-  const hubspotReadStart = cycle.now();
+  const owed = entity === 'contact' ? await cycle.slices.store.owedContacts() : [];
+  const moves = !cycle.options.dryRun && !cycle.options.linkOnly;
+  const hubspotNext = moves ? await probeHubSpot(clients, entity) : noMark();
+  if (hubspotNext.isErr()) return hubspotNext.error;
   const beforeErp =
-    (await contactsOfNewCustomers(run, marks)) ??
+    (await contactsOfCustomers(run, owed, marks)) ??
     (await retryFailedRecords(run)) ??
     (await archivedRecords(run, marks)) ??
-    (await hubspotPass(run, marks));
+    (await hubspotPass(run, marks.hubspot, hubspotNext.value));
   if (beforeErp !== null) return beforeErp;
   const settled = await settleLostAnswers(run);
   if (settled !== null) return settled;
-  const erpReadStart = cycle.now();
-  const failure = (await erpPass(run, marks)) ?? (await sweepPass(run, marks));
+  const erpNext = moves ? await probeErp(clients) : noMark();
+  if (erpNext.isErr()) return erpNext.error;
+  const failure = (await erpPass(run, marks, erpNext.value)) ?? (await sweepPass(run, marks));
   if (failure !== null) return failure;
-  if (!cycle.options.dryRun && !cycle.options.linkOnly) {
-    await store.setWatermark(watermarkName(entity, 'hubspot'), hubspotReadStart.toISOString());
-    await store.setWatermark(watermarkName(entity, 'visma-nxt'), erpReadStart.toISOString());
-  }
+  const [hubspotMark, erpMark] = [hubspotNext.value, erpNext.value];
+  if (hubspotMark === null || erpMark === null) return null;
+  await store.transaction(async () => {
+    await saveMark(store, entity, 'hubspot', hubspotMark);
+    await saveMark(store, entity, 'visma-nxt', erpMark);
+    await store.settleOwedContacts(owed);
+  });
   return null;
 }
 
@@ -97,7 +100,6 @@ function newEntityRun(cycle: CycleRun, entity: Entity): EntityRun {
       known,
       seenAssociateNos: new Set(),
       failedRecords: new Set(),
-      newCustomerLinks: cycle.newCustomerLinks,
       createdCrmIds: new Set(),
     },
   };
@@ -120,39 +122,58 @@ function byIdPass<Item>(
   });
 }
 
+// Customers per read of their contacts (one batch association read, one Business NXT lookup).
+const owedChunk = 100;
+
 /**
- * Contacts of customers linked in this cycle, from the sides read incrementally (a full read finds them anyway):
- * they may not have changed themselves, yet only now have a customer to belong to.
+ * Contacts owed to customers linked by this or an earlier cycle (stored with each link), from the sides read
+ * incrementally (a full read finds them anyway): they may not have changed themselves, yet only now have a
+ * customer to belong to.
  */
-async function contactsOfNewCustomers(run: EntityRun, marks: Marks): Promise<CycleError | null> {
-  const customers = run.cycle.newCustomerLinks;
-  if (run.entity !== 'contact' || customers.length === 0) return null;
+async function contactsOfCustomers(
+  run: EntityRun,
+  owed: readonly OwedContacts[],
+  marks: Marks,
+): Promise<CycleError | null> {
   const { slices } = run.cycle;
-  if (marks.hubspot !== null) {
-    const slice = await contactSliceOfCompanies(
-      slices,
-      customers.map((customer) => customer.crmId),
-    );
-    if (slice.isErr()) return slice.error;
-    const failure = await planAndApply(run, slice.value);
-    if (failure !== null) return failure;
-  }
-  if (marks.erp !== null) {
-    const slice = await contactSliceOfCustomers(
-      slices,
-      customers.map((customer) => customer.associateNo),
-      run.known,
-    );
-    if (slice.isErr()) return slice.error;
-    return planAndApply(run, slice.value);
+  for (let start = 0; start < owed.length; start += owedChunk) {
+    const stop = stopRequested(run.cycle.options.signal);
+    if (stop !== null) return stop;
+    const customers = owed.slice(start, start + owedChunk);
+    if (marks.hubspot.since !== null) {
+      const slice = await contactSliceOfCompanies(
+        slices,
+        customers.map((customer) => customer.crmId),
+      );
+      if (slice.isErr()) return slice.error;
+      const failure = await planAndApply(run, slice.value);
+      if (failure !== null) return failure;
+    }
+    if (marks.erp.since !== null) {
+      const slice = await contactSliceOfCustomers(
+        slices,
+        customers.map((customer) => customer.associateNo),
+        run.known,
+      );
+      if (slice.isErr()) return slice.error;
+      const failure = await planAndApply(run, slice.value);
+      if (failure !== null) return failure;
+    }
   }
   return null;
 }
 
-/** Records whose last write or read failed are tried again first, whatever the watermarks say. */
+/**
+ * Records whose last write or read failed are tried again first, whatever the watermarks say; so are linked
+ * contacts held on their customer (field `customer`: moved to a company that is not a synced customer, or moved
+ * differently on both sides). A move back is an association change, which HubSpot's incremental search does not
+ * see, so these are read again by id each cycle (a batch read per 100) until they sync.
+ */
 async function retryFailedRecords(run: EntityRun): Promise<CycleError | null> {
   const retry = run.cycle.errors.filter(
-    (error) => error.entity === run.entity && (error.rule === 'write-failed' || error.rule === 'read-failed'),
+    (error) =>
+      error.entity === run.entity &&
+      (error.rule === 'write-failed' || error.rule === 'read-failed' || error.field === 'customer'),
   );
   const crmIds = [
     ...new Set(retry.filter((error) => error.system === 'hubspot').map((error) => error.recordId)),
@@ -178,12 +199,14 @@ async function retryFailedRecords(run: EntityRun): Promise<CycleError | null> {
  * archived, even when the state store that knew it was lost (DESIGN §4). HubSpot keeps archived records 90 days.
  */
 async function archivedRecords(run: EntityRun, marks: Marks): Promise<CycleError | null> {
-  if (marks.hubspot !== null) return null;
+  if (marks.hubspot.since !== null) return null;
   const { clients, config } = run.cycle.dependencies;
   const isCustomer = run.entity === 'customer';
   const api = isCustomer ? clients.hubspot.companies : clients.hubspot.contacts;
   const actorNo = config.policy.hubspotProperties.erpActorNo;
   for await (const page of api.pages({ properties: [actorNo], archived: true })) {
+    const stop = stopRequested(run.cycle.options.signal);
+    if (stop !== null) return stop;
     if (page.isErr())
       return fromHubSpot(page.error, `listing archived ${isCustomer ? 'companies' : 'contacts'}`);
     for (const record of page.value.results) run.known.addArchived(toObjectInput(record));
@@ -205,8 +228,11 @@ async function settleLostAnswers(run: EntityRun): Promise<CycleError | null> {
   return settled.isErr() ? settled.error : null;
 }
 
-/** HubSpot's side: its changed (or, in a full cycle, all) records, with their Business NXT counterparts. */
-function hubspotPass(run: EntityRun, marks: Marks): Promise<CycleError | null> {
+/**
+ * HubSpot's side: its changed (or, in a full cycle, all) records, with their Business NXT counterparts. Records
+ * read again in the overlap that have not changed since the previous pass handled them are left alone.
+ */
+function hubspotPass(run: EntityRun, mark: Mark, next: NextMark | null): Promise<CycleError | null> {
   const { clients, config } = run.cycle.dependencies;
   const isCustomer = run.entity === 'customer';
   const api = isCustomer ? clients.hubspot.companies : clients.hubspot.contacts;
@@ -214,13 +240,11 @@ function hubspotPass(run: EntityRun, marks: Marks): Promise<CycleError | null> {
   const counts = run.cycle.report.entities[run.entity];
   return runSlices<HubSpotObject>(run, {
     side: 'hubspot',
-    pages: hubspotPages(
-      api,
-      properties,
-      marks.hubspot === null ? null : Date.parse(marks.hubspot),
-      run.entity,
-    ),
+    pages: hubspotPages(api, properties, mark.since === null ? null : Date.parse(mark.since), run.entity),
     take: (record) => {
+      next?.saw(record.id, record.updatedAt);
+      // Read again in the overlap, unchanged since the previous pass: not a change, not counted.
+      if (unchangedSince(mark, record.id, record.updatedAt)) return false;
       counts.read.hubspot += 1;
       if (run.seenCrmIds.has(record.id)) return false;
       run.seenCrmIds.add(record.id);
@@ -242,7 +266,7 @@ async function* hubspotPages(
   const pages =
     since === null
       ? mapPages(api.pages({ properties }), (page) => page.results)
-      : api.changedSince({ since, lookBackMs: hubspotLookBackMs, properties });
+      : api.changedSince({ since, lookBackMs: overlapMs.hubspot, properties });
   for await (const page of pages) {
     yield page.map((items) => ({ items, total: null })).mapErr((error) => fromHubSpot(error, doing));
   }
@@ -255,15 +279,21 @@ async function* mapPages<Value, Item, Error>(
   for await (const page of pages) yield page.map(items);
 }
 
-/** Business NXT's side: changed (or all) rows not planned above, with their HubSpot counterparts. */
-function erpPass(run: EntityRun, marks: Marks): Promise<CycleError | null> {
+/**
+ * Business NXT's side: changed (or all) rows not planned above, with their HubSpot counterparts; rows read again
+ * in the overlap that have not changed since the previous pass handled them are left alone.
+ */
+function erpPass(run: EntityRun, marks: Marks, next: NextMark | null): Promise<CycleError | null> {
   const { clients } = run.cycle.dependencies;
   const isCustomer = run.entity === 'customer';
   const api = isCustomer ? clients.visma.customers : clients.visma.contactPersons;
   const counts = run.cycle.report.entities[run.entity];
   const doing = `reading ${isCustomer ? 'customers' : 'contact persons'}`;
+  const mark = marks.erp;
   const since =
-    marks.erp === null ? {} : { changedSince: toDateTimeFilterValue(Date.parse(marks.erp) - erpOverlapMs) };
+    mark.since === null
+      ? {}
+      : { changedSince: toDateTimeFilterValue(Date.parse(mark.since) - overlapMs['visma-nxt']) };
   async function* pages() {
     for await (const page of api.pages(since)) {
       yield page
@@ -275,20 +305,26 @@ function erpPass(run: EntityRun, marks: Marks): Promise<CycleError | null> {
     side: 'visma-nxt',
     pages: pages(),
     take: (row) => {
-      counts.read.vismaNxt += 1;
       run.seenErpNos.add(row.associateNo);
+      const id = String(row.associateNo);
+      next?.saw(id, row.changedTimestamp);
+      if (unchangedSince(mark, id, row.changedTimestamp)) return false;
+      counts.read.vismaNxt += 1;
       return !run.apply.seenAssociateNos.has(row.associateNo);
     },
     // After a full read of HubSpot, every HubSpot record is in `known`: no lookups needed.
     toSlice: (rows) =>
-      sliceFromErp(run.cycle.slices, run.entity, rows, { lookUp: marks.hubspot !== null, known: run.known }),
+      sliceFromErp(run.cycle.slices, run.entity, rows, {
+        lookUp: marks.hubspot.since !== null,
+        known: run.known,
+      }),
     failedAs: { system: 'visma-nxt', id: (row) => String(row.associateNo) },
   });
 }
 
 /** A full read saw every live record: links whose records one side did not return are checked directly. */
 function sweepPass(run: EntityRun, marks: Marks): Promise<CycleError | null> {
-  if (marks.hubspot !== null || marks.erp !== null) return Promise.resolve(null);
+  if (marks.hubspot.since !== null || marks.erp.since !== null) return Promise.resolve(null);
   // Records this cycle created exist on both sides by construction.
   for (const id of run.apply.createdCrmIds) run.seenCrmIds.add(id);
   for (const no of run.apply.seenAssociateNos) run.seenErpNos.add(no);

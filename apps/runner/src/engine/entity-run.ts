@@ -1,7 +1,7 @@
 import { type Entity, planSync } from '@port-service/mapping';
 import type { StateStore } from '../state/state-store.js';
 import type { ApplyContext } from './apply-plan.js';
-import { applyPlan } from './apply-plan.js';
+import { applyPlan, applyPlanDry } from './apply-plan.js';
 import type { CycleDependencies, CycleOptions } from './cycle.js';
 import type { CycleError } from './cycle-error.js';
 import type { HubSpotKeys } from './hubspot-keys.js';
@@ -21,8 +21,6 @@ export interface CycleRun {
   readonly full: boolean;
   /** Records with errors when the cycle began (retried first, cleared once they sync). */
   readonly errors: readonly ErrorRow[];
-  /** Customer links made in this cycle: their contacts are read next, even if the contacts did not change. */
-  readonly newCustomerLinks: ApplyContext['newCustomerLinks'];
 }
 
 /** What the passes of one entity (customers, or contacts) share within a cycle. */
@@ -76,13 +74,16 @@ export async function planAndApply(run: EntityRun, slice: Slice): Promise<CycleE
     run.seenCrmIds.add(record.id);
   }
   for (const row of rows) apply.seenAssociateNos.add(row.associateNo);
-  if (cycle.options.dryRun) return null;
-  const applied = await applyPlan(
-    apply,
-    cycle.options.linkOnly
-      ? { ...plan, operations: plan.operations.filter((operation) => linkOnlyKinds.has(operation.kind)) }
-      : plan,
-  );
+  const toApply = cycle.options.linkOnly
+    ? { ...plan, operations: plan.operations.filter((operation) => linkOnlyKinds.has(operation.kind)) }
+    : plan;
+  if (cycle.options.dryRun) {
+    // What the run would record, into the dry run's overlay only: later slices plan against it.
+    const { dryRun, store: overlayStore } = cycle.slices;
+    if (dryRun !== undefined) await applyPlanDry({ ...apply, store: overlayStore }, toApply, dryRun);
+    return null;
+  }
+  const applied = await applyPlan(apply, toApply);
   if (applied.isErr()) return applied.error;
   // Planned again: what the record had that this cycle did not find again is gone (synced, or fixed).
   const replanned = [
@@ -101,8 +102,9 @@ export async function planAndApply(run: EntityRun, slice: Slice): Promise<CycleE
 }
 
 /**
- * Records whose counterparts could not be read: kept as errors and retried next cycle (a fatal error stops the
- * cycle instead).
+ * Records whose counterparts could not be read for a transient cause: kept as errors and retried next cycle. Any
+ * other cause (credentials, a company this application cannot use, a refused query) is one problem of the
+ * system, not of each record: it stops the cycle once, and the watermarks that did not move bring the records back.
  */
 export async function sliceFailed(
   run: EntityRun,
@@ -110,7 +112,7 @@ export async function sliceFailed(
   system: 'hubspot' | 'visma-nxt',
   ids: readonly string[],
 ): Promise<CycleError | null> {
-  if (error.fatal) return error;
+  if (error.fatal || error.transient !== true) return error;
   const { cycle, entity, apply } = run;
   const { store, logger } = cycle.dependencies;
   logger.warn({ side: error.side, kind: error.kind, records: ids.length }, error.message);

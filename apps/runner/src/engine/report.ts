@@ -34,6 +34,12 @@ export interface EntityCounts {
   failed: number;
 }
 
+/** The signals a cycle stops cleanly on: the work in flight is finished and committed, nothing new is started. */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** The exit codes of a process stopped by a signal, as shells report them (128 + the signal's number). */
+export const signalExitCodes: Record<StopSignal, 130 | 143> = { SIGINT: 130, SIGTERM: 143 };
+
 export interface CycleReport {
   readonly runId: string;
   readonly mode: 'full' | 'incremental';
@@ -47,8 +53,10 @@ export interface CycleReport {
   apiCalls: ApiUsage;
   /** Intents left from an earlier, interrupted cycle: how many were found created, and how many were not. */
   readonly intents: { resolvedCreated: number; resolvedAbandoned: number; stillPending: number };
-  /** 0 clean, 3 some records failed, 1 the cycle failed (DESIGN §2). */
-  exitCode: 0 | 1 | 3;
+  /** 0 clean, 3 some records failed, 1 the cycle failed (DESIGN §2); 130 / 143 stopped by SIGINT / SIGTERM. */
+  exitCode: 0 | 1 | 3 | 130 | 143;
+  /** The signal that stopped the cycle after the work in flight, when one did. */
+  interrupted: StopSignal | null;
   /** Why the cycle failed, when it did. */
   failure: string | null;
   /** Time spent planning (pure CPU) and the records planned, for the planner's throughput. */
@@ -80,6 +88,7 @@ export function newReport(
     apiCalls,
     intents: { resolvedCreated: 0, resolvedAbandoned: 0, stillPending: 0 },
     exitCode: 0,
+    interrupted: null,
     failure: null,
     planning: { records: 0, ms: 0 },
     peakRssBytes: 0,

@@ -1,5 +1,5 @@
 import { ok, type Result } from 'neverthrow';
-import type { CycleError } from './cycle-error.js';
+import { type CycleError, stopRequested } from './cycle-error.js';
 import { type EntityRun, planAndApply, sliceFailed } from './entity-run.js';
 import type { Slice } from './slices.js';
 
@@ -44,21 +44,25 @@ export async function runSlices<Item>(run: EntityRun, source: SliceSource<Item>)
     source.onSlice?.(slice.value);
     return planAndApply(run, slice.value);
   };
+  const { signal } = options;
   for await (const page of source.pages) {
     if (page.isErr()) return page.error;
+    // Asked to stop: the slice in flight finishes and commits, no other starts.
+    const stop = stopRequested(signal);
+    if (stop !== null) return (await inFlight) ?? stop;
     read += page.value.items.length;
     options.onProgress?.({ entity: run.entity, side: source.side, read, total: page.value.total });
     for (const item of page.value.items) {
       if (!source.take(item)) continue;
       chunk.push(item);
       if (chunk.length < chunkSize) continue;
-      const failure = await inFlight;
+      const failure = (await inFlight) ?? stopRequested(signal);
       if (failure !== null) return failure;
       inFlight = flush(chunk);
       chunk = [];
     }
   }
-  return (await inFlight) ?? (await flush(chunk));
+  return (await inFlight) ?? stopRequested(signal) ?? (await flush(chunk));
 }
 
 /** A list as one page (the records to retry). */

@@ -1,10 +1,18 @@
-import { type HubSpotClient, type HubSpotObject, mergedObjectIds } from '@port-service/hubspot';
+import {
+  type HubSpotClient,
+  type HubSpotError,
+  type HubSpotObject,
+  mergedObjectIds,
+} from '@port-service/hubspot';
 import {
   type AssociateInput,
+  createTimestampReader,
   type Entity,
   type HubSpotContactInput,
   type HubSpotObjectInput,
-  type LinkState,
+  type HubSpotPropertyChange,
+  mayNeedFieldTimes,
+  newestWinsProperties,
   normalizeEmail,
   normalizeOrgNumber,
   type SyncPolicy,
@@ -19,6 +27,7 @@ import {
   customerCandidatesInHubSpot,
 } from './candidates.js';
 import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
+import type { DryRunOverlay } from './dry-run-overlay.js';
 import type { HubSpotKeys } from './hubspot-keys.js';
 import {
   companyProperties,
@@ -37,8 +46,8 @@ export interface Slice {
   readonly contactPersons: AssociateInput[];
   /** Linked associate numbers Business NXT no longer has. */
   readonly missingAssociateNos: number[];
-  readonly customerLinks: LinkState[];
-  readonly contactLinks: LinkState[];
+  readonly customerLinks: StoredLink[];
+  readonly contactLinks: StoredLink[];
 }
 
 export interface SliceDependencies {
@@ -46,6 +55,8 @@ export interface SliceDependencies {
   readonly visma: VismaNxtClient;
   readonly store: StateStore;
   readonly policy: SyncPolicy;
+  /** A dry run's: what its plans would create and link, which the reads above include (dry-run-overlay.ts). */
+  readonly dryRun?: DryRunOverlay | undefined;
 }
 
 type SliceResult = Promise<Result<Slice, CycleError>>;
@@ -151,9 +162,11 @@ async function withMergeHistory(
   );
   if (merged.length === 0) return ok([...records]);
   const { api, properties } = recordsOf({ hubspot, policy }, entity);
-  const read = await api.batchRead(
+  const read = await batchReadWithHistory(
+    api,
     merged.map((record) => record.id),
-    { properties, propertiesWithHistory: [policy.hubspotProperties.erpActorNo] },
+    properties,
+    [policy.hubspotProperties.erpActorNo],
   );
   if (read.isErr()) return err(fromHubSpot(read.error, "reading merged records' history"));
   return ok(
@@ -163,6 +176,108 @@ async function withMergeHistory(
         ? { ...record, ...toObjectInput(again.value) }
         : record;
     }),
+  );
+}
+
+/**
+ * HubSpot's limit for a batch read that asks for property history: it refuses more than 50 inputs (its API
+ * reference says history "will reduce the maximum number" of records per request; the client's batches of 100 are
+ * for reads without history).
+ */
+export const historyBatchSize = 50;
+
+/** A batch read with the history of some properties, 50 records per request. */
+export async function batchReadWithHistory(
+  api: HubSpotClient['companies'] | HubSpotClient['contacts'],
+  ids: readonly string[],
+  properties: readonly string[],
+  propertiesWithHistory: readonly string[],
+) {
+  const found = new Map<string, Result<HubSpotObject, HubSpotError>>();
+  const unique = [...new Set(ids)];
+  for (let start = 0; start < unique.length; start += historyBatchSize) {
+    const read = await api.batchRead(unique.slice(start, start + historyBatchSize), {
+      properties,
+      propertiesWithHistory,
+    });
+    if (read.isErr()) return err(read.error);
+    for (const [id, result] of read.value) found.set(id, result);
+  }
+  return ok(found);
+}
+
+/**
+ * The newest history entry of each of these properties, when it holds the value the record has (a value changed
+ * between two reads gets no time: `newest-wins` then falls back to the record's `updatedAt`).
+ */
+export function latestChangesOf(
+  again: HubSpotObject,
+  current: HubSpotObjectInput['properties'],
+  names: readonly string[],
+): Record<string, HubSpotPropertyChange> {
+  const changes: Record<string, HubSpotPropertyChange> = {};
+  for (const name of names) {
+    let newest: NonNullable<HubSpotObject['propertiesWithHistory']>[string][number] | undefined;
+    for (const entry of again.propertiesWithHistory?.[name] ?? [])
+      if (newest === undefined || Date.parse(entry.timestamp) > Date.parse(newest.timestamp)) newest = entry;
+    if (newest === undefined || newest.value !== (current[name] ?? '')) continue;
+    changes[name] = {
+      timestamp: newest.timestamp,
+      sourceType: newest.sourceType,
+      ...(newest.sourceId ? { sourceId: newest.sourceId } : {}),
+    };
+  }
+  return changes;
+}
+
+// Business NXT writes its timestamps without an offset: read in the ERP's zone, as the planner reads them.
+const readTimestamp = createTimestampReader();
+
+/**
+ * `newest-wins` per field (DESIGN §3): HubSpot keeps a time per property value, so the linked pairs of a slice that
+ * may need it (both records changed since the pair was last synced, and a `newest-wins` field differs: see
+ * `mayNeedFieldTimes`) are read again with the history of just the `newest-wins` properties, 50 per request.
+ * HubSpot's search, which incremental reads use, cannot return history. Most slices make no request here; a pair
+ * not read again is decided by the record's `updatedAt`.
+ */
+async function withFieldTimes(
+  { hubspot, policy }: Pick<SliceDependencies, 'hubspot' | 'policy'>,
+  entity: Entity,
+  built: Result<Slice, CycleError>,
+): SliceResult {
+  if (built.isErr()) return built;
+  const slice = built.value;
+  const names = newestWinsProperties(policy, entity);
+  if (names.length === 0) return built;
+  const isCustomer = entity === 'customer';
+  const records: readonly HubSpotObjectInput[] = isCustomer ? slice.companies : slice.contacts;
+  const rows = new Map(
+    (isCustomer ? slice.customers : slice.contactPersons).map((row) => [row.associateNo, row]),
+  );
+  const byId = new Map(records.map((record) => [record.id, record]));
+  const wanted: string[] = [];
+  for (const link of isCustomer ? slice.customerLinks : slice.contactLinks) {
+    if (link.status !== 'active') continue;
+    const crm = byId.get(link.crmId);
+    const erp = rows.get(link.associateNo);
+    if (crm === undefined || erp === undefined) continue;
+    if (mayNeedFieldTimes(entity, policy, { crm, erp, lastSyncedAt: link.updatedAt }, readTimestamp))
+      wanted.push(crm.id);
+  }
+  if (wanted.length === 0) return built;
+  const { api } = recordsOf({ hubspot, policy }, entity);
+  const read = await batchReadWithHistory(api, wanted, names, names);
+  if (read.isErr()) return err(fromHubSpot(read.error, 'reading the history of newest-wins properties'));
+  const asked = new Set(wanted);
+  const timed = <Input extends HubSpotObjectInput>(record: Input): Input => {
+    const again = read.value.get(record.id);
+    if (!asked.has(record.id) || !again?.isOk() || again.value.id !== record.id) return record;
+    return { ...record, latestChanges: latestChangesOf(again.value, record.properties, names) };
+  };
+  return ok(
+    isCustomer
+      ? { ...slice, companies: slice.companies.map(timed) }
+      : { ...slice, contacts: slice.contacts.map(timed) },
   );
 }
 
@@ -475,6 +590,15 @@ export async function sweepSlice(
   entity: 'customer' | 'contact',
   links: readonly StoredLink[],
 ): SliceResult {
+  return withFieldTimes(dependencies, entity, await linkedSlice(dependencies, entity, links));
+}
+
+/** The records of these links on both sides (`sweepSlice` without the newest-wins history). */
+async function linkedSlice(
+  dependencies: SliceDependencies,
+  entity: 'customer' | 'contact',
+  links: readonly StoredLink[],
+): SliceResult {
   const { hubspot, visma } = dependencies;
   const isCustomer = entity === 'customer';
   const records = await hubSpotByIds(
@@ -518,21 +642,25 @@ export async function sliceFromHubSpot(
 ): SliceResult {
   const records = await withMergeHistory(dependencies, entity, read);
   if (records.isErr()) return err(records.error);
-  return entity === 'customer'
-    ? customerSliceFromCompanies(dependencies, records.value)
-    : contactSliceFromContacts(dependencies, records.value);
+  const slice =
+    entity === 'customer'
+      ? await customerSliceFromCompanies(dependencies, records.value)
+      : await contactSliceFromContacts(dependencies, records.value);
+  return withFieldTimes(dependencies, entity, slice);
 }
 
 /** Business NXT rows changed (or all, or to retry), with their HubSpot counterparts. */
-export function sliceFromErp(
+export async function sliceFromErp(
   dependencies: SliceDependencies,
   entity: Entity,
   rows: readonly AssociateInput[],
   options: ErpSliceOptions,
 ): SliceResult {
-  return entity === 'customer'
-    ? customerSliceFromAssociates(dependencies, rows, options)
-    : contactSliceFromAssociates(dependencies, rows, options);
+  const slice =
+    entity === 'customer'
+      ? await customerSliceFromAssociates(dependencies, rows, options)
+      : await contactSliceFromAssociates(dependencies, rows, options);
+  return withFieldTimes(dependencies, entity, slice);
 }
 
 /** HubSpot records read by id (records to retry), with their counterparts. */
@@ -575,7 +703,7 @@ export async function contactSliceOfCompanies(
   const ids = unique([...associated.value.values()].flat().map((record) => record.toObjectId));
   const records = await hubSpotByIds(dependencies, 'contact', ids);
   if (records.isErr()) return err(records.error);
-  return contactSliceFromContacts(dependencies, records.value);
+  return withFieldTimes(dependencies, 'contact', await contactSliceFromContacts(dependencies, records.value));
 }
 
 /** The Business NXT contact persons of these customers (linked in this cycle), as above. */
@@ -586,5 +714,9 @@ export async function contactSliceOfCustomers(
 ): SliceResult {
   const rows = await dependencies.visma.contactPersons.ofCustomers(associateNos);
   if (rows.isErr()) return err(fromVisma(rows.error, "reading new customers' contact persons"));
-  return contactSliceFromAssociates(dependencies, rows.value, { lookUp: true, known });
+  return withFieldTimes(
+    dependencies,
+    'contact',
+    await contactSliceFromAssociates(dependencies, rows.value, { lookUp: true, known }),
+  );
 }

@@ -1,4 +1,5 @@
-import type { Entity, SyncOperation } from '@port-service/mapping';
+import type { CustomerRef, Entity, FieldChange, SyncOperation } from '@port-service/mapping';
+import { isPlaceholder } from '../engine/dry-run-overlay.js';
 import { maskEmails, maskPhones } from '../logging/mask.js';
 import { table } from './table.js';
 
@@ -12,20 +13,40 @@ function show(value: string | null, reveal: boolean): string {
   return reveal ? value : maskPhones(maskEmails(value));
 }
 
+/** A record's id, or `(new)` for one this run would create (a dry run's placeholder, see dry-run-overlay.ts). */
+function id(value: string | number): string {
+  return isPlaceholder(value) ? '(new)' : String(value);
+}
+
 function ids(operation: SyncOperation): [string, string] {
   switch (operation.kind) {
     case 'create-erp':
-      return [operation.crmId, '(new)'];
+      return [id(operation.crmId), '(new)'];
     case 'create-crm':
-      return ['(new)', String(operation.associateNo)];
+      return ['(new)', id(operation.associateNo)];
     case 'relink':
-      return [`${operation.fromCrmId}→${operation.toCrmId}`, String(operation.associateNo)];
+      return [`${operation.fromCrmId}→${operation.toCrmId}`, id(operation.associateNo)];
     case 'skip':
     case 'candidates':
       return operation.system === 'hubspot' ? [operation.recordId, '-'] : ['-', operation.recordId];
     default:
-      return [operation.crmId, String(operation.associateNo)];
+      return [id(operation.crmId), id(operation.associateNo)];
   }
+}
+
+/** The customer a contact is created under: linked already, or one the run creates first. */
+function customerLine(customer: CustomerRef | undefined): Array<[string, string]> {
+  if (customer === undefined) return [];
+  if (customer.kind === 'planned' || isPlaceholder(customer.crmId) || isPlaceholder(customer.associateNo))
+    return [['customer', 'new customer (the run creates it first)']];
+  return [['customer', `HubSpot ${customer.crmId} · NXT actor ${customer.associateNo}`]];
+}
+
+function changeLines(changes: readonly FieldChange[], reveal: boolean): Array<[string, string]> {
+  return changes.map((change) => [
+    change.field,
+    `${show(change.before, reveal)} → ${show(change.after, reveal)} (${change.reason})`,
+  ]);
 }
 
 /** One line per field change (before → after), and one per other operation with its reason. */
@@ -33,12 +54,10 @@ function lines(operation: SyncOperation, reveal: boolean): Array<[string, string
   switch (operation.kind) {
     case 'create-erp':
     case 'create-crm':
+      return [...customerLine(operation.customer), ...changeLines(operation.changes, reveal)];
     case 'update-erp':
     case 'update-crm':
-      return operation.changes.map((change) => [
-        change.field,
-        `${show(change.before, reveal)} → ${show(change.after, reveal)} (${change.reason})`,
-      ]);
+      return changeLines(operation.changes, reveal);
     case 'write-back':
       return Object.entries(operation.properties).map(([name, value]) => [name, `→ ${value}`]);
     case 'conflict':
@@ -77,5 +96,11 @@ export function formatPlan(planned: readonly PlannedOperation[], reveal: boolean
       );
     }
   }
-  return table(['entity', 'operation', 'HubSpot', 'NXT actor', 'field', 'before → after / why'], rows);
+  const plan = table(['entity', 'operation', 'HubSpot', 'NXT actor', 'field', 'before → after / why'], rows);
+  const creates = shown.some(
+    ({ operation }) => operation.kind === 'create-erp' || operation.kind === 'create-crm',
+  );
+  return creates
+    ? `${plan}\n(new): a record the run creates; its id or number is known only then (Business NXT suggests customer and actor numbers on insert).`
+    : plan;
 }

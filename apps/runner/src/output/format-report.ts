@@ -5,6 +5,8 @@ const exitMeaning: Record<CycleReport['exitCode'], string> = {
   0: 'clean',
   3: 'some records need attention',
   1: 'the cycle failed',
+  130: 'stopped by SIGINT',
+  143: 'stopped by SIGTERM',
 };
 
 /** The cycle report for a person: counts per entity, API calls, and every record that needs attention. */
@@ -14,7 +16,8 @@ export function formatReport(report: CycleReport): string {
   lines.push(
     `crm-sync ${report.dryRun ? 'dry run' : 'run'} ${report.runId.slice(0, 8)} · ${report.mode} · ${seconds} s · exit ${report.exitCode} (${exitMeaning[report.exitCode]})`,
   );
-  if (report.failure) lines.push(`FAILED: ${report.failure}`);
+  if (report.interrupted !== null) lines.push(`INTERRUPTED: ${report.failure ?? report.interrupted}`);
+  else if (report.failure) lines.push(`FAILED: ${report.failure}`);
   lines.push('');
   const counts = report.dryRun ? 'planned' : 'applied';
   const rows = (['customer', 'contact'] as const).map((entity) => {

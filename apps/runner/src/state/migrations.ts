@@ -81,4 +81,34 @@ export const migrations: ReadonlyArray<{ readonly version: number; readonly stat
         'ALTER TABLE record_errors ADD COLUMN fix_in TEXT',
       ],
     },
+    {
+      version: 4,
+      statements: [
+        // What a cycle still owes: the contacts of customers it linked, stored with the link (DESIGN §2).
+        `CREATE TABLE owed_contacts (
+          crm_company_id TEXT NOT NULL,
+          customer_no INTEGER NOT NULL,
+          owed_since TEXT NOT NULL,
+          PRIMARY KEY (crm_company_id, customer_no)
+        )`,
+        // The records a pass read just below its new watermark, with their change stamps: the next pass reads them
+        // again (the overlap) but plans only those whose stamp moved.
+        'ALTER TABLE watermarks ADD COLUMN boundary TEXT',
+      ],
+    },
+    {
+      // Versions apply in array order, each once (recorded in schema_migrations), so a version inserted before this
+      // one later still applies on a store that has this one already: keep versions independent of each other.
+      version: 5,
+      statements: [
+        // What each side held when a conflict was opened, and who changed it when (`crm-sync conflicts list`).
+        // Values are stored masked (emails, phone numbers): the state keeps no personal data (DESIGN §4).
+        'ALTER TABLE conflicts ADD COLUMN crm_value TEXT',
+        'ALTER TABLE conflicts ADD COLUMN crm_changed_at TEXT',
+        'ALTER TABLE conflicts ADD COLUMN crm_changed_by TEXT',
+        'ALTER TABLE conflicts ADD COLUMN erp_value TEXT',
+        'ALTER TABLE conflicts ADD COLUMN erp_changed_at TEXT',
+        'ALTER TABLE conflicts ADD COLUMN erp_changed_by TEXT',
+      ],
+    },
   ];

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { migrations } from './migrations.js';
 import type {
   Conflict,
+  ConflictResolution,
   Intent,
   LockHolder,
   NewConflict,
@@ -54,8 +55,14 @@ const conflictRow = z.object({
   reason: z.string(),
   base_fingerprint: z.string().nullable(),
   status: z.enum(['open', 'resolved']),
-  resolution: z.enum(['crm', 'erp']).nullable(),
+  resolution: z.enum(['crm', 'erp', 'link']).nullable(),
   created_at: z.string(),
+  crm_value: z.string().nullish(),
+  crm_changed_at: z.string().nullish(),
+  crm_changed_by: z.string().nullish(),
+  erp_value: z.string().nullish(),
+  erp_changed_at: z.string().nullish(),
+  erp_changed_by: z.string().nullish(),
 });
 const errorRow = z.object({
   entity,
@@ -96,6 +103,16 @@ const toConflict = (row: z.infer<typeof conflictRow>): Conflict => ({
   createdAt: row.created_at,
   status: row.status,
   resolution: row.resolution,
+  hubspot: {
+    value: row.crm_value ?? null,
+    changedAt: row.crm_changed_at ?? null,
+    changedBy: row.crm_changed_by ?? null,
+  },
+  businessNxt: {
+    value: row.erp_value ?? null,
+    changedAt: row.erp_changed_at ?? null,
+    changedBy: row.erp_changed_by ?? null,
+  },
 });
 
 const toLink = (row: z.infer<typeof linkRow>): StoredLink => ({
@@ -300,21 +317,47 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       return record.immediate();
     },
 
+    async oweContacts(customer) {
+      db.prepare(
+        'INSERT INTO owed_contacts (crm_company_id, customer_no, owed_since) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET owed_since = excluded.owed_since',
+      ).run(customer.crmId, customer.associateNo, stamp());
+    },
+    async owedContacts() {
+      return all(
+        z.object({ crm_company_id: z.string(), customer_no: z.number() }),
+        'SELECT crm_company_id, customer_no FROM owed_contacts ORDER BY owed_since, crm_company_id',
+      ).map((row) => ({ crmId: row.crm_company_id, associateNo: row.customer_no }));
+    },
+    async settleOwedContacts(customers) {
+      atomically(() => {
+        const settle = db.prepare('DELETE FROM owed_contacts WHERE crm_company_id = ? AND customer_no = ?');
+        for (const customer of customers) settle.run(customer.crmId, customer.associateNo);
+      });
+    },
     async getWatermark(name: string) {
       return (
         all(z.object({ value: z.string() }), 'SELECT value FROM watermarks WHERE name = ?', name)[0]?.value ??
         null
       );
     },
-    async setWatermark(name: string, value: string) {
+    async setWatermark(name: string, value: string, boundary = {}) {
       atomically(() => {
         db.prepare('DELETE FROM watermarks WHERE name = ?').run(name);
-        db.prepare('INSERT INTO watermarks (name, value, updated_at) VALUES (?, ?, ?)').run(
+        db.prepare('INSERT INTO watermarks (name, value, updated_at, boundary) VALUES (?, ?, ?, ?)').run(
           name,
           value,
           stamp(),
+          JSON.stringify(boundary),
         );
       });
+    },
+    async watermarkBoundary(name: string) {
+      const row = all(
+        z.object({ boundary: fingerprints.nullable() }),
+        'SELECT boundary FROM watermarks WHERE name = ?',
+        name,
+      )[0];
+      return row?.boundary ?? {};
     },
 
     async recordIntent(intent: NewIntent) {
@@ -362,7 +405,9 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       );
       if (open.length > 0) return;
       db.prepare(
-        "INSERT INTO conflicts (id, entity, crm_id, associate_no, field, reason, base_fingerprint, status, resolution, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', NULL, ?)",
+        `INSERT INTO conflicts (id, entity, crm_id, associate_no, field, reason, base_fingerprint, status, resolution,
+          created_at, crm_value, crm_changed_at, crm_changed_by, erp_value, erp_changed_at, erp_changed_by)
+          VALUES (?, ?, ?, ?, ?, ?, ?, 'open', NULL, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         conflict.id,
         conflict.entity,
@@ -372,6 +417,12 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
         conflict.reason,
         conflict.baseFingerprint,
         conflict.createdAt,
+        conflict.hubspot?.value ?? null,
+        conflict.hubspot?.changedAt ?? null,
+        conflict.hubspot?.changedBy ?? null,
+        conflict.businessNxt?.value ?? null,
+        conflict.businessNxt?.changedAt ?? null,
+        conflict.businessNxt?.changedBy ?? null,
       );
     },
     async conflicts(status: 'open' | 'resolved' | 'all'): Promise<Conflict[]> {
@@ -381,7 +432,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
           : all(conflictRow, 'SELECT * FROM conflicts WHERE status = ? ORDER BY created_at, id', status);
       return rows.map(toConflict);
     },
-    async resolveConflict(id: string, take: 'crm' | 'erp') {
+    async resolveConflict(id: string, take: ConflictResolution) {
       db.prepare(
         "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
       ).run(take, stamp(), id);

@@ -46,8 +46,23 @@ export interface StateStore {
   /** Records the binding unless one is recorded already; answers the one that is (compare it: a race may win). */
   bind(binding: StateBinding): Promise<StateBinding>;
 
+  /**
+   * Contacts owed to customers linked by a cycle (their contacts are synced next, changed or not). Recorded in
+   * the transaction that records the link, so an interrupted cycle leaves the debt behind, not the contacts.
+   */
+  oweContacts(customer: OwedContacts): Promise<void>;
+  owedContacts(): Promise<OwedContacts[]>;
+  /** The contacts of these customers were synced: the debt is paid. */
+  settleOwedContacts(customers: readonly OwedContacts[]): Promise<void>;
+
   getWatermark(name: string): Promise<string | null>;
-  setWatermark(name: string, value: string): Promise<void>;
+  /**
+   * Moves a watermark. `boundary` names the records (id → change stamp) the pass read within the overlap below
+   * `value`: the next pass, which reads them again, skips those whose stamp is still the same.
+   */
+  setWatermark(name: string, value: string, boundary?: Readonly<Record<string, string>>): Promise<void>;
+  /** The records read within the overlap below the watermark (id → change stamp); empty when none. */
+  watermarkBoundary(name: string): Promise<Record<string, string>>;
 
   /** Before a create: what is about to be created, and how to find it again after a crash. */
   recordIntent(intent: NewIntent): Promise<void>;
@@ -59,7 +74,8 @@ export interface StateStore {
 
   openConflict(conflict: NewConflict): Promise<void>;
   conflicts(status: 'open' | 'resolved' | 'all'): Promise<Conflict[]>;
-  resolveConflict(id: string, take: 'crm' | 'erp'): Promise<Conflict | null>;
+  /** Closes a conflict: a field's by the side taken, a HubSpot merge's by the link chosen (`link`). */
+  resolveConflict(id: string, take: ConflictResolution): Promise<Conflict | null>;
 
   /** Per-record errors: kept until the record syncs, with when they were first and last seen. */
   recordError(error: RecordError): Promise<void>;
@@ -100,6 +116,12 @@ export interface StoredLink extends LinkState {
   readonly updatedAt: string;
 }
 
+/** A customer whose contacts a cycle still has to sync: its HubSpot company and Business NXT customer number. */
+export interface OwedContacts {
+  readonly crmId: string;
+  readonly associateNo: number;
+}
+
 export interface NewIntent {
   readonly id: string;
   readonly entity: Entity;
@@ -117,6 +139,21 @@ export interface Intent extends NewIntent {
   readonly resultId: string | null;
 }
 
+/**
+ * One side of a conflict as it was when the conflict was opened. `null` where it is not known: not recorded (a
+ * conflict opened before crm-sync recorded it), or not kept by the system (Business NXT records no user per change).
+ */
+export interface ConflictSide {
+  /** The value, emails and phone numbers masked (the state keeps no personal data); `''` when empty. */
+  readonly value: string | null;
+  /** When that value was set (ISO 8601, or Business NXT's `changedTimestamp` as it wrote it). */
+  readonly changedAt: string | null;
+  /** Who set it: HubSpot's source type, source id and user, when its property history says. */
+  readonly changedBy: string | null;
+}
+
+export type ConflictResolution = 'crm' | 'erp' | 'link';
+
 export interface NewConflict {
   readonly id: string;
   readonly entity: Entity;
@@ -126,11 +163,15 @@ export interface NewConflict {
   readonly reason: string;
   readonly baseFingerprint: Fingerprint | null;
   readonly createdAt: string;
+  readonly hubspot?: ConflictSide | undefined;
+  readonly businessNxt?: ConflictSide | undefined;
 }
 
 export interface Conflict extends NewConflict {
   readonly status: 'open' | 'resolved';
-  readonly resolution: 'crm' | 'erp' | null;
+  readonly resolution: ConflictResolution | null;
+  readonly hubspot: ConflictSide;
+  readonly businessNxt: ConflictSide;
 }
 
 export interface RecordError {

@@ -15,15 +15,21 @@ export async function startScheduledWorld(options: {
   companies: number;
   seed: number;
   policy?: Record<string, unknown>;
+  /** How far each system's clock is ahead of the runner's (negative: behind). */
+  skewMs?: { hubspot?: number; erp?: number };
+  /** How long HubSpot's search takes to show a write (its index lag). Default 0. */
+  searchLagMs?: number;
 }) {
   let offset = 0;
   const clock = () => Date.now() + offset;
+  const crmClock = () => clock() + (options.skewMs?.hubspot ?? 0);
+  const erpClock = () => clock() + (options.skewMs?.erp ?? 0);
   const world: World = await startWorld({
     customers: options.customers,
     companies: options.companies,
     seed: options.seed,
-    crm: { now: clock },
-    erp: { now: () => new Date(clock()) },
+    crm: { now: crmClock, searchLagMs: options.searchLagMs ?? 0 },
+    erp: { now: () => new Date(erpClock()) },
     ...(options.policy === undefined ? {} : { policy: options.policy }),
   });
   const runtime: Runtime = await openRuntime({ logLevel: 'silent' }, world.env);
