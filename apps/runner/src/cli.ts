@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerConflictsCommand } from './commands/conflicts.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { relinkCommand } from './commands/relink.js';
@@ -9,15 +10,30 @@ import {
   type GlobalOptions,
   openRuntime,
   type Runtime,
-  requireBinding,
 } from './commands/runtime.js';
 import { setupCommand } from './commands/setup.js';
 import { formatStatus, readStatus } from './commands/status.js';
-import { LockHeldError } from './engine/cycle-lock.js';
-import { resolveConflict } from './engine/resolve-conflict.js';
-import { table } from './output/table.js';
 
-const write = (text: string) => process.stdout.write(`${text}\n`);
+// A reader that goes away early (`crm-sync doctor | head -1`) closes the pipe: the rest of the output is dropped
+// quietly, and the command still finishes its work (a cycle is never cut short by it) and exits with its own code.
+let stdoutOpen = true;
+const closedPipe = (stream: NodeJS.WriteStream, onClosed: () => void) =>
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    onClosed();
+  });
+closedPipe(process.stdout, () => {
+  stdoutOpen = false;
+});
+closedPipe(process.stderr, () => {});
+
+/** stdout: the report, or with `--json` exactly one JSON document. Logs and progress go to stderr. */
+const write = (text: string) => {
+  if (stdoutOpen) process.stdout.write(`${text}\n`);
+};
+
+/** Usage errors (unknown command or option, a missing argument, a bad value) exit 2, like configuration errors. */
+const usageError = exitCodes.configuration;
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
@@ -49,17 +65,22 @@ async function withRuntime(
   }
 }
 
+// exitOverride before any command is added, so every command inherits it: commander throws instead of exiting,
+// and the end of this file turns its errors into exit code 2.
 const program = new Command()
   .name('crm-sync')
   .description('Keeps customers and contact persons in sync between HubSpot and Visma Business NXT.')
-  .option(
-    '--log-level <level>',
-    'JSON log level on stderr: debug, info, warn, error (default: warn on a terminal, info otherwise)',
+  .exitOverride()
+  .addOption(
+    new Option(
+      '--log-level <level>',
+      'JSON log level on stderr (default: warn on a terminal, info otherwise)',
+    ).choices(['debug', 'info', 'warn', 'error', 'silent']),
   )
   .option('--log-personal-data', 'log and show emails and phone numbers unmasked', false)
   .addHelpText(
     'after',
-    '\nExit codes: 0 clean, 3 some records need attention, 1 the cycle failed, 2 configuration error, 75 another cycle is running.\nConfiguration: environment variables, see docs/CONFIGURATION.md.',
+    '\nExit codes: 0 clean, 3 some records need attention, 1 the cycle failed, 2 configuration or usage error, 75 another cycle is running.\nOutput: the report (or with --json one JSON document) on stdout; JSON log lines and progress on stderr.\nConfiguration: environment variables, see docs/CONFIGURATION.md.',
   );
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
@@ -107,76 +128,7 @@ program
     }),
   );
 
-const conflicts = program
-  .command('conflicts')
-  .description('conflicts queued for a person (fields with the manual policy)');
-conflicts
-  .command('list')
-  .description('list open conflicts')
-  .option('--json', 'print as JSON', false)
-  .action(async (options: { json: boolean }) =>
-    withRuntime(globals(), async (runtime) => {
-      const open = await runtime.store.conflicts('open');
-      if (options.json) write(JSON.stringify(open, null, 2));
-      else if (open.length === 0) write('No open conflicts.');
-      else
-        write(
-          table(
-            ['id', 'entity', 'HubSpot', 'NXT actor', 'field', 'reason', 'since'],
-            open.map((conflict) => [
-              conflict.id,
-              conflict.entity,
-              conflict.crmId,
-              String(conflict.associateNo),
-              conflict.field,
-              conflict.reason,
-              conflict.createdAt,
-            ]),
-          ),
-        );
-      return exitCodes.clean;
-    }),
-  );
-conflicts
-  .command('resolve <id>')
-  .description(
-    "settle a conflict: take HubSpot's value (crm) or Business NXT's (erp) and write it to the other side",
-  )
-  .addOption(
-    new Option('--take <side>', 'the side whose value wins').choices(['crm', 'erp']).makeOptionMandatory(),
-  )
-  .action(async (id: string, options: { take: 'crm' | 'erp' }) =>
-    withRuntime(globals(), async (runtime) => {
-      const conflict = (await runtime.store.conflicts('open')).find((candidate) => candidate.id === id);
-      if (conflict === undefined) {
-        write(`No open conflict ${id} (see \`crm-sync conflicts list\`).`);
-        return exitCodes.configuration;
-      }
-      const binding = await requireBinding(runtime, true);
-      if (binding.isErr()) {
-        write(`Could not resolve ${id}: ${binding.error}`);
-        return exitCodes.cycleFailed;
-      }
-      let resolved: Awaited<ReturnType<typeof resolveConflict>>;
-      try {
-        resolved = await resolveConflict(runtime, conflict, options.take);
-      } catch (error) {
-        if (!(error instanceof LockHeldError)) throw error;
-        write(`crm-sync: ${error.message}`);
-        return exitCodes.locked;
-      }
-      if (!resolved.ok) {
-        write(
-          `Could not resolve ${id}: ${typeof resolved.error === 'string' ? resolved.error : resolved.error.message}`,
-        );
-        return exitCodes.cycleFailed;
-      }
-      write(
-        `Resolved ${id}: ${conflict.field} now follows ${options.take === 'crm' ? 'HubSpot' : 'Business NXT'}.`,
-      );
-      return exitCodes.clean;
-    }),
-  );
+registerConflictsCommand(program, { withRuntime, globals, write });
 
 program
   .command('setup')
@@ -210,9 +162,24 @@ program
   .description('start both simulators with seeded data, sync, edit both sides, sync again, print the reports')
   .option('--seed <n>', 'seed for the generated data', positiveInteger, 7)
   .option('--customers <n>', 'Business NXT customers to generate', positiveInteger, 300)
-  .option('--json', 'print the reports as JSON', false)
+  .option('--json', 'print the reports as one JSON array (one report per cycle, in order)', false)
   .action(async (options: { seed: number; customers: number; json: boolean }) => {
-    process.exitCode = await demoCommand({ ...globals(), ...options }, write);
+    if (!options.json) {
+      process.exitCode = await demoCommand({ ...globals(), ...options }, write);
+      return;
+    }
+    // Each cycle writes its own JSON report; stdout gets them as one document.
+    const reports: unknown[] = [];
+    process.exitCode = await demoCommand({ ...globals(), ...options }, (text) => {
+      reports.push(JSON.parse(text));
+    });
+    write(JSON.stringify(reports, null, 2));
   });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  // Commander has printed the message (or the help). `--help` and `help` exit 0; every usage error exits 2.
+  process.exitCode = error.exitCode === 0 ? exitCodes.clean : usageError;
+}

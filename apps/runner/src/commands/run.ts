@@ -64,7 +64,11 @@ export async function runCommand(
     progress?.done();
     stop.dispose();
     if (error instanceof LockHeldError) {
-      write(`crm-sync: ${error.message}`);
+      write(
+        options.json
+          ? JSON.stringify({ exitCode: exitCodes.locked, failure: error.message }, null, 2)
+          : `crm-sync: ${error.message}`,
+      );
       return { exitCode: exitCodes.locked, report: null };
     }
     throw error;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, finished, pause, run, spawnCli, startWorld, type World, writes } from './cli-harness.js';
+import { cli, finished, run, spawnCli, startWorld, type World, writes } from './cli-harness.js';
+import { waitFor, within } from './deadline.js';
 
 // The real CLI under rate limits, a SIGKILL in the middle of applying, two runs at once, bad configuration.
 let world: World | undefined;
@@ -58,11 +59,18 @@ describe('crm-sync under pressure', () => {
     const companiesBefore = w.crm.store.records.companies.size;
     const child = spawnCli(w, ['run', '--json']);
     const done = finished(child);
-    // Kill as soon as the first creates land on either side: mid-apply.
-    while (w.erp.store.rows.size === rowsBefore && w.crm.store.records.companies.size === companiesBefore)
-      await pause(2);
+    // Kill as soon as the first creates land on either side: mid-apply. (A run that ends before it creates
+    // anything fails the expectation below, instead of being waited for.)
+    await waitFor(
+      () =>
+        w.erp.store.rows.size !== rowsBefore ||
+        w.crm.store.records.companies.size !== companiesBefore ||
+        child.exitCode !== null,
+      'the first create of the run',
+      60_000,
+    );
     child.kill('SIGKILL');
-    expect((await done).signal).toBe('SIGKILL');
+    expect((await within(done, 'the killed run', 60_000, child)).signal).toBe('SIGKILL');
 
     const rerun = await run(w);
     expect([0, 3]).toContain(rerun.code);

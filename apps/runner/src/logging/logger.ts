@@ -1,12 +1,16 @@
-import { type DestinationStream, destination, type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { maskPersonalData } from './mask.js';
+import { stderrDestination, useAsStderrLogger } from './stderr.js';
 
 export interface LoggerOptions {
   /** `debug`, `info` (default), `warn`, `error`. */
   readonly level?: string | undefined;
   /** Log emails and phone numbers as they are (`--log-personal-data`); masked by default. */
   readonly logPersonalData?: boolean | undefined;
-  /** Where the JSON lines go; default stderr, so stdout stays for the report. */
+  /**
+   * Where the JSON lines go. Default: stderr, so stdout stays for the report; one destination shared with the
+   * progress of a cycle (see `stderr.ts`), and this logger becomes the one progress is logged through.
+   */
   readonly destination?: DestinationStream | undefined;
 }
 
@@ -28,7 +32,7 @@ const secretKeys = [
  * masked in every logged value unless `logPersonalData` is set.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? 'info',
       base: null,
@@ -56,6 +60,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
             },
           },
     },
-    options.destination ?? destination(2),
+    options.destination ?? stderrDestination(),
   );
+  if (options.destination === undefined) useAsStderrLogger(logger);
+  return logger;
 }

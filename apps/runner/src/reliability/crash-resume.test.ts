@@ -1,6 +1,7 @@
 import { orgNumber, seededRandom } from '@port-service/simulators';
 import { afterAll, expect, it } from 'vitest';
 import { cli, finished, pause, run, spawnCli, startWorld, type World } from '../e2e/cli-harness.js';
+import { waitFor, within } from '../e2e/deadline.js';
 import { openSqliteStateStore } from '../state/sqlite-state-store.js';
 import { convergenceProblems } from './convergence.js';
 import { recordFigure } from './figures.js';
@@ -8,6 +9,11 @@ import { recordFigure } from './figures.js';
 // Crash and resume (issue 6): 20 trials of SIGKILL at a random moment of a cycle with work to do, each followed
 // by a normal run. Zero duplicates, zero lost updates, consistent state.
 const trials = 20;
+// Time limits. A trial is two CLI runs, about 4 s on a developer's machine (the suite about 80 s). Each step gets a
+// budget many times what it takes, so a hung step fails at once, naming itself; the test's own timeout (60 s plus
+// 20 s per trial) leaves room for a loaded two-core CI machine several times slower.
+const startUpMs = 60_000;
+const runMs = 120_000;
 
 let world: World | undefined;
 afterAll(async () => {
@@ -70,8 +76,8 @@ it('reruns after a SIGKILL at a random point without duplicates, lost updates or
     erp: { responseDelayMs: 6 },
   });
   const w = world;
-  expect((await cli(w, ['setup'])).code).toBe(0);
-  expect([0, 3]).toContain((await run(w)).code);
+  expect((await within(cli(w, ['setup']), 'crm-sync setup', runMs)).code).toBe(0);
+  expect([0, 3]).toContain((await within(run(w), 'the first run', runMs)).code);
   const expected = new Map<string, string>();
   let killedMidway = 0;
   let resolvedIntents = 0;
@@ -82,15 +88,19 @@ it('reruns after a SIGKILL at a random point without duplicates, lost updates or
     const child = spawnCli(w, ['run']);
     const done = finished(child);
     // Wait for the cycle's first API request (process start-up varies by machine), then a random moment more.
-    while (w.crm.stats.requests + w.erp.stats.operations === before && child.exitCode === null)
-      await pause(2);
+    await waitFor(
+      () => w.crm.stats.requests + w.erp.stats.operations !== before || child.exitCode !== null,
+      `trial ${trial}: the run's first API request`,
+      startUpMs,
+    );
+    // The moment of the kill: random on purpose (a slower machine only makes more of them land mid-cycle).
     await pause(Math.floor(random() * 500));
     const wrote = w.crm.stats.requests + w.erp.stats.operations > before;
     const alive = child.exitCode === null;
     child.kill('SIGKILL');
-    await done;
+    await within(done, `trial ${trial}: the killed run`, runMs, child);
     if (alive && wrote) killedMidway += 1;
-    const rerun = await run(w);
+    const rerun = await within(run(w), `trial ${trial}: the rerun`, runMs);
     if (rerun.code !== 0 && rerun.code !== 3)
       problems.push(`trial ${trial}: rerun exited ${rerun.code}: ${rerun.report.failure}`);
     resolvedIntents += rerun.report.intents.resolvedCreated + rerun.report.intents.resolvedAbandoned;
@@ -120,5 +130,5 @@ it('reruns after a SIGKILL at a random point without duplicates, lost updates or
   expect(problems).toEqual([]);
   expect(pending).toEqual([]);
   expect(killedMidway).toBeGreaterThan(trials / 2);
-  // 20 trials of two CLI runs each: bounded work, with room for a busy 2-core machine.
-}, 300_000);
+  // 60 s plus 20 s a trial (see the time limits above).
+}, 460_000);

@@ -5,6 +5,7 @@ import { verifySignatureV3 } from '@port-service/hubspot';
 import { verifyWebhook } from '@port-service/visma-nxt';
 import { expect, it } from 'vitest';
 import { finished } from '../e2e/cli-harness.js';
+import { within } from '../e2e/deadline.js';
 import { recordFigure } from './figures.js';
 
 // Secrets and personal data (issue 6): a whole demo run, logging at debug level, is scanned for secrets and for
@@ -34,7 +35,8 @@ it('a demo run logs and reports no secret and no unmasked email or phone number'
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const result = await finished(child);
+  // About 6 s on a developer's machine.
+  const result = await within(finished(child), 'the demo', 90_000, child);
   expect(result.code).toBe(0);
   const output = withoutRunIds(`${result.stdout}\n${result.stderr}`);
   const found: string[] = [];
