@@ -182,16 +182,7 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
               path: `${v4}/associations/${from}/${to}/batch/labels/archive`,
               safety: 'idempotent',
               json: {
-                inputs: chunk.map((link) => ({
-                  from: { id: link.fromId },
-                  to: { id: link.toId },
-                  types: [
-                    {
-                      associationCategory: link.category ?? 'HUBSPOT_DEFINED',
-                      associationTypeId: link.typeId,
-                    },
-                  ],
-                })),
+                inputs: chunk.map(labelledInput),
               },
             });
             if (response.isErr()) return err(response.error);
@@ -271,16 +262,7 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
               path: `${v4}/associations/${from}/${to}/batch/create`,
               safety: 'idempotent',
               json: {
-                inputs: chunk.map((link) => ({
-                  from: { id: link.fromId },
-                  to: { id: link.toId },
-                  types: [
-                    {
-                      associationCategory: link.category ?? 'HUBSPOT_DEFINED',
-                      associationTypeId: link.typeId,
-                    },
-                  ],
-                })),
+                inputs: chunk.map(labelledInput),
               },
             });
             if (response.isErr()) return err(response.error);
@@ -291,4 +273,18 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
     },
   };
   return api;
+}
+
+/** One batch input of a labelled association (create, or archive of the label). */
+function labelledInput(link: {
+  fromId: string;
+  toId: string;
+  typeId: number;
+  category?: string | undefined;
+}) {
+  return {
+    from: { id: link.fromId },
+    to: { id: link.toId },
+    types: [{ associationCategory: link.category ?? 'HUBSPOT_DEFINED', associationTypeId: link.typeId }],
+  };
 }

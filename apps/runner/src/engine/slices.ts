@@ -690,7 +690,7 @@ export async function sliceOfAssociateNos(
 }
 
 /**
- * The HubSpot contacts of these companies (customers linked in this cycle): they may not have changed
+ * The HubSpot contacts of these companies (customers whose contacts are owed): they may not have changed
  * themselves, yet only now have a customer to belong to.
  */
 export async function contactSliceOfCompanies(
@@ -706,7 +706,7 @@ export async function contactSliceOfCompanies(
   return withFieldTimes(dependencies, 'contact', await contactSliceFromContacts(dependencies, records.value));
 }
 
-/** The Business NXT contact persons of these customers (linked in this cycle), as above. */
+/** The Business NXT contact persons of these customers (whose contacts are owed), as above. */
 export async function contactSliceOfCustomers(
   dependencies: SliceDependencies,
   associateNos: readonly number[],

@@ -65,10 +65,7 @@ export async function* searchChangedSince(
       seen.add(record.id);
       return true;
     });
-  const stamp = (record: HubSpotObject) => {
-    const value = record.properties[modified] ?? record.updatedAt;
-    return /^\d+$/u.test(value) ? Number(value) : Date.parse(value);
-  };
+  const stamp = (record: HubSpotObject) => modifiedAt(record, modified);
 
   let from = Math.max(0, options.since - (options.lookBackMs ?? 5 * 60_000));
   let inclusive = true;
@@ -136,6 +133,12 @@ export async function* searchChangedSince(
   }
 }
 
+/** A record's modified date in epoch ms (the value may come as epoch ms or as ISO 8601: both are read). */
+function modifiedAt(record: HubSpotObject, modified: string): number {
+  const value = record.properties[modified] ?? record.updatedAt;
+  return /^\d+$/u.test(value) ? Number(value) : Date.parse(value);
+}
+
 /** HubSpot accepts at most 100 values in one `IN` filter. https://developers.hubspot.com/docs/api-reference/search/guide#filter-search-results */
 const inValuesCap = 100;
 
@@ -168,8 +171,7 @@ export async function searchLatestModified(
     .map((page) => {
       const record = page.results[0];
       if (record === undefined) return null;
-      const value = record.properties[modified] ?? record.updatedAt;
-      const stamp = /^\d+$/u.test(value) ? Number(value) : Date.parse(value);
+      const stamp = modifiedAt(record, modified);
       return Number.isNaN(stamp) ? null : stamp;
     });
 }
