@@ -51,7 +51,9 @@ export async function syncEntity(cycle: CycleRun, entity: Entity): Promise<Cycle
   };
   const owed = entity === 'contact' ? await cycle.slices.store.owedContacts() : [];
   const moves = !cycle.options.dryRun && !cycle.options.linkOnly;
-  const hubspotNext = moves ? await probeHubSpot(clients, entity) : noMark();
+  const hubspotNext = moves
+    ? await probeHubSpot(clients, entity, { now: cycle.now(), mark: marks.hubspot })
+    : noMark();
   if (hubspotNext.isErr()) return hubspotNext.error;
   const beforeErp =
     (await contactsOfCustomers(run, owed, marks)) ??
@@ -61,7 +63,7 @@ export async function syncEntity(cycle: CycleRun, entity: Entity): Promise<Cycle
   if (beforeErp !== null) return beforeErp;
   const settled = await settleLostAnswers(run);
   if (settled !== null) return settled;
-  const erpNext = moves ? await probeErp(clients) : noMark();
+  const erpNext = moves ? await probeErp(clients, { now: cycle.now(), mark: marks.erp }) : noMark();
   if (erpNext.isErr()) return erpNext.error;
   const failure = (await erpPass(run, marks, erpNext.value)) ?? (await sweepPass(run, marks));
   if (failure !== null) return failure;

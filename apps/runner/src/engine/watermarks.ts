@@ -1,14 +1,16 @@
 import { createTimestampReader, type Entity } from '@port-service/mapping';
 import { ok, type Result } from 'neverthrow';
-import type { StateStore } from '../state/state-store.js';
+import type { StateStore, WatermarkContext } from '../state/state-store.js';
 import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
 import type { SyncClients } from './sync-clients.js';
 
 /**
- * Where each side's next incremental read starts (DESIGN §2). A watermark is always that system's own time, never
- * the runner's: the latest change the system reports just before a pass reads it (HubSpot's latest modified date,
- * Business NXT's latest `changedTimestamp`). Every change after that instant is stamped later by the same clock,
- * so clocks that differ from ours cannot hide an edit. Reads start an overlap before it.
+ * Where each side's next incremental read starts (DESIGN §2). A watermark is always a lower bound of that system's
+ * own time when a pass began reading, never the runner's clock: the later of the latest change the system
+ * reports just before the pass (HubSpot's latest modified date, Business NXT's latest `changedTimestamp`) and
+ * the previous watermark plus the time elapsed since it was asked for (a duration, which the clocks agree on).
+ * Every change after it is stamped later by the system's clock, so clocks that differ from ours cannot hide an
+ * edit, and an idle system's watermark still moves on. Reads start an overlap before it.
  */
 
 export type Side = 'hubspot' | 'visma-nxt';
@@ -32,14 +34,16 @@ export interface Mark {
   readonly since: string | null;
   /** What the previous pass read within the overlap (id → change stamp): planned again only if the stamp moved. */
   readonly seen: Readonly<Record<string, string>>;
+  /** The stored watermark and when it was asked for, even in a full cycle: the next watermark builds on it. */
+  readonly previous: { readonly value: string; readonly probedAt: string } | null;
 }
 
-/** The watermark a pass will leave, and the records it read within its overlap. */
+/** The watermark a pass will leave, and what it knew. */
 export interface NextMark {
   /** Called for every record the pass reads, with its change stamp as the system wrote it. */
   saw(id: string, stamp: string | null | undefined): void;
   readonly value: string;
-  readonly boundary: Readonly<Record<string, string>>;
+  readonly context: WatermarkContext;
 }
 
 /** Whether this installation has any watermark at all (the first cycle is full). */
@@ -49,31 +53,44 @@ export async function hasWatermarks(store: StateStore): Promise<boolean> {
 
 export async function readMark(store: StateStore, entity: Entity, side: Side, full: boolean): Promise<Mark> {
   const name = watermarkName(entity, side);
-  const since = full ? null : await store.getWatermark(name);
-  return { since, seen: since === null ? {} : await store.watermarkBoundary(name) };
+  const stored = await store.getWatermark(name);
+  const context = stored === null ? null : await store.watermarkContext(name);
+  const since = full ? null : stored;
+  return {
+    since,
+    seen: since === null ? {} : (context?.seen ?? {}),
+    previous: stored === null || context === null ? null : { value: stored, probedAt: context.probedAt },
+  };
 }
 
 /** Whether a record read again in the overlap is unchanged since the previous pass read (and handled) it. */
 export const unchangedSince = (mark: Mark, id: string, stamp: string | null | undefined): boolean =>
   stamp !== null && stamp !== undefined && mark.seen[id] === stamp;
 
-/** HubSpot's latest modified date for the entity's object type, by HubSpot's clock. */
+/** When a probe is made: the runner's clock now, and the side's mark as the pass read it. */
+interface ProbeAt {
+  readonly now: Date;
+  readonly mark: Mark;
+}
+
+/** HubSpot's time for the entity's object type: its latest modified date, or the previous watermark moved on. */
 export async function probeHubSpot(
   clients: SyncClients,
   entity: Entity,
+  at: ProbeAt,
 ): Promise<Result<NextMark, CycleError>> {
   const isCustomer = entity === 'customer';
   const latest = await (isCustomer ? clients.hubspot.companies : clients.hubspot.contacts).latestModified();
   return latest
-    .map((ms) => nextMark(ms, overlapMs.hubspot, readHubSpotStamp))
+    .map((ms) => nextMark(ms, at, overlapMs.hubspot, readHubSpotStamp))
     .mapErr((error) => fromHubSpot(error, `reading the latest ${isCustomer ? 'company' : 'contact'} change`));
 }
 
-/** Business NXT's latest `changedTimestamp` of any associate, read in the ERP's time zone. */
-export async function probeErp(clients: SyncClients): Promise<Result<NextMark, CycleError>> {
+/** Business NXT's time: its latest `changedTimestamp` (in the ERP's time zone), or the previous watermark moved on. */
+export async function probeErp(clients: SyncClients, at: ProbeAt): Promise<Result<NextMark, CycleError>> {
   const latest = await clients.visma.associates.latestChange();
   return latest
-    .map((value) => nextMark(readErpTimestamp(value), overlapMs['visma-nxt'], readErpTimestamp))
+    .map((value) => nextMark(readErpTimestamp(value), at, overlapMs['visma-nxt'], readErpTimestamp))
     .mapErr((error) => fromVisma(error, 'reading the latest associate change'));
 }
 
@@ -81,7 +98,7 @@ export async function probeErp(clients: SyncClients): Promise<Result<NextMark, C
 export const noMark = (): Result<NextMark | null, CycleError> => ok(null);
 
 export async function saveMark(store: StateStore, entity: Entity, side: Side, mark: NextMark): Promise<void> {
-  await store.setWatermark(watermarkName(entity, side), mark.value, mark.boundary);
+  await store.setWatermark(watermarkName(entity, side), mark.value, mark.context);
 }
 
 function readHubSpotStamp(stamp: string | null | undefined): number | null {
@@ -92,19 +109,29 @@ function readHubSpotStamp(stamp: string | null | undefined): number | null {
 
 function nextMark(
   latestMs: number | null,
+  at: ProbeAt,
   overlap: number,
   read: (stamp: string | null | undefined) => number | null,
 ): NextMark {
-  const boundary: Record<string, string> = {};
-  const from = latestMs === null ? null : latestMs - overlap;
+  // The previous watermark was no later than the system's time then; the system's clock has moved on since by
+  // as much as ours (a runner clock set back counts as no time).
+  const previous = at.mark.previous;
+  const movedOn =
+    previous === null
+      ? null
+      : Date.parse(previous.value) + Math.max(0, at.now.getTime() - Date.parse(previous.probedAt));
+  const candidates = [latestMs, movedOn].filter((ms): ms is number => ms !== null && !Number.isNaN(ms));
+  const valueMs = candidates.length === 0 ? null : Math.max(...candidates);
+  const seen: Record<string, string> = {};
+  const from = valueMs === null ? null : valueMs - overlap;
   return {
-    value: latestMs === null ? beginning : new Date(latestMs).toISOString(),
-    boundary,
+    value: valueMs === null ? beginning : new Date(valueMs).toISOString(),
+    context: { probedAt: at.now.toISOString(), seen },
     saw(id, stamp) {
       if (stamp === null || stamp === undefined) return;
       const ms = read(stamp);
       // With no change before the pass, all it reads is within the overlap of the next one.
-      if (ms !== null && (from === null || ms >= from)) boundary[id] = stamp;
+      if (ms !== null && (from === null || ms >= from)) seen[id] = stamp;
     },
   };
 }

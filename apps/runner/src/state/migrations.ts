@@ -91,8 +91,7 @@ export const migrations: ReadonlyArray<{ readonly version: number; readonly stat
           owed_since TEXT NOT NULL,
           PRIMARY KEY (crm_company_id, customer_no)
         )`,
-        // The records a pass read just below its new watermark, with their change stamps: the next pass reads them
-        // again (the overlap) but plans only those whose stamp moved.
+        // What the pass that set a watermark knew (when it asked, what it read in the overlap), as JSON.
         'ALTER TABLE watermarks ADD COLUMN boundary TEXT',
       ],
     },

@@ -16,6 +16,7 @@ import type {
   StateBinding,
   StateStore,
   StoredLink,
+  WatermarkContext,
 } from './state-store.js';
 
 const entity = z.enum(['customer', 'contact']);
@@ -26,6 +27,10 @@ const fingerprints = z.string().transform((text, context): Record<string, string
     return {};
   }
   return parsed.data;
+});
+const watermarkContextSchema = z.object({
+  probedAt: z.string(),
+  seen: z.record(z.string(), z.string()),
 });
 const counts = z.string().transform((text) => z.record(z.string(), z.number()).parse(JSON.parse(text)));
 const linkRow = z.object({
@@ -340,24 +345,26 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
         null
       );
     },
-    async setWatermark(name: string, value: string, boundary = {}) {
+    async setWatermark(name: string, value: string, context?: WatermarkContext) {
       atomically(() => {
         db.prepare('DELETE FROM watermarks WHERE name = ?').run(name);
         db.prepare('INSERT INTO watermarks (name, value, updated_at, boundary) VALUES (?, ?, ?, ?)').run(
           name,
           value,
           stamp(),
-          JSON.stringify(boundary),
+          context === undefined ? null : JSON.stringify(context),
         );
       });
     },
-    async watermarkBoundary(name: string) {
+    async watermarkContext(name: string) {
       const row = all(
-        z.object({ boundary: fingerprints.nullable() }),
+        z.object({ boundary: z.string().nullable() }),
         'SELECT boundary FROM watermarks WHERE name = ?',
         name,
       )[0];
-      return row?.boundary ?? {};
+      if (row?.boundary == null) return null;
+      const parsed = watermarkContextSchema.safeParse(JSON.parse(row.boundary));
+      return parsed.success ? parsed.data : null;
     },
 
     async recordIntent(intent: NewIntent) {

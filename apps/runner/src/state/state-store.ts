@@ -56,13 +56,10 @@ export interface StateStore {
   settleOwedContacts(customers: readonly OwedContacts[]): Promise<void>;
 
   getWatermark(name: string): Promise<string | null>;
-  /**
-   * Moves a watermark. `boundary` names the records (id → change stamp) the pass read within the overlap below
-   * `value`: the next pass, which reads them again, skips those whose stamp is still the same.
-   */
-  setWatermark(name: string, value: string, boundary?: Readonly<Record<string, string>>): Promise<void>;
-  /** The records read within the overlap below the watermark (id → change stamp); empty when none. */
-  watermarkBoundary(name: string): Promise<Record<string, string>>;
+  /** Moves a watermark, with what the pass that set it knew (see `WatermarkContext`). */
+  setWatermark(name: string, value: string, context?: WatermarkContext): Promise<void>;
+  /** What the pass that set the watermark knew; `null` when it was set without. */
+  watermarkContext(name: string): Promise<WatermarkContext | null>;
 
   /** Before a create: what is about to be created, and how to find it again after a crash. */
   recordIntent(intent: NewIntent): Promise<void>;
@@ -114,6 +111,14 @@ export interface StoredLink extends LinkState {
   readonly status: 'active' | 'orphaned';
   readonly statusReason: string | null;
   readonly updatedAt: string;
+}
+
+/** What the pass that set a watermark knew, for the next one. */
+export interface WatermarkContext {
+  /** When (the runner's clock) the system was asked for the watermark: the next one adds the time since. */
+  readonly probedAt: string;
+  /** The records the pass read within the overlap below the watermark (id → change stamp). */
+  readonly seen: Readonly<Record<string, string>>;
 }
 
 /** A customer whose contacts a cycle still has to sync: its HubSpot company and Business NXT customer number. */
