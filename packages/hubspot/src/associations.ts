@@ -91,6 +91,29 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  */
 export function createAssociationsApi(transport: Transport, pathPrefix: string) {
   const v4 = pathPrefix.replace(/\/v3$/u, '/v4');
+  /** Sends labelled associations in batches; `partialWhat` names the call when a partial answer is an error. */
+  const sendLabelled = (
+    path: string,
+    links: ReadonlyArray<Parameters<typeof labelledInput>[0]>,
+    partialWhat: string | null,
+  ): ResultAsync<void, HubSpotError> =>
+    new ResultAsync(
+      (async (): Promise<Result<void, HubSpotError>> => {
+        for (const chunk of chunks(links, createLimit)) {
+          const response = await transport.send({
+            method: 'POST',
+            path,
+            safety: 'idempotent',
+            json: { inputs: chunk.map(labelledInput) },
+          });
+          if (response.isErr()) return err(response.error);
+          if (partialWhat === null) continue;
+          const answered = partialFailure(response.value.body, partialWhat);
+          if (answered.isErr()) return err(answered.error);
+        }
+        return ok(undefined);
+      })(),
+    );
   const api = {
     /** For each `from` id, the records of `to` type it is associated with, and with which type ids. */
     batchRead(
@@ -174,23 +197,10 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
         category?: 'HUBSPOT_DEFINED' | 'USER_DEFINED';
       }>,
     ): ResultAsync<void, HubSpotError> {
-      return new ResultAsync(
-        (async (): Promise<Result<void, HubSpotError>> => {
-          for (const chunk of chunks(links, createLimit)) {
-            const response = await transport.send({
-              method: 'POST',
-              path: `${v4}/associations/${from}/${to}/batch/labels/archive`,
-              safety: 'idempotent',
-              json: {
-                inputs: chunk.map(labelledInput),
-              },
-            });
-            if (response.isErr()) return err(response.error);
-            const answered = partialFailure(response.value.body, 'an association label archive');
-            if (answered.isErr()) return err(answered.error);
-          }
-          return ok(undefined);
-        })(),
+      return sendLabelled(
+        `${v4}/associations/${from}/${to}/batch/labels/archive`,
+        links,
+        'an association label archive',
       );
     },
 
@@ -254,22 +264,7 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
         category?: 'HUBSPOT_DEFINED' | 'USER_DEFINED';
       }>,
     ): ResultAsync<void, HubSpotError> {
-      return new ResultAsync(
-        (async (): Promise<Result<void, HubSpotError>> => {
-          for (const chunk of chunks(links, createLimit)) {
-            const response = await transport.send({
-              method: 'POST',
-              path: `${v4}/associations/${from}/${to}/batch/create`,
-              safety: 'idempotent',
-              json: {
-                inputs: chunk.map(labelledInput),
-              },
-            });
-            if (response.isErr()) return err(response.error);
-          }
-          return ok(undefined);
-        })(),
-      );
+      return sendLabelled(`${v4}/associations/${from}/${to}/batch/create`, links, null);
     },
   };
   return api;
