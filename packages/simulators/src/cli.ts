@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { hubspotCliOptions } from './hubspot/cli-options.js';
 import { startHubSpotSimulator } from './hubspot/server.js';
 import { startVismaNxtSimulator } from './visma-nxt/server.js';
 
 const usage = `Usage: crm-simulators visma-nxt [--port <n>] [--seed <s>] [--customers <n>]
        crm-simulators hubspot [--port <n>] [--seed <s>] [--companies <n>] [--portal-id <n>]
+                              [--search-lag-ms <n>] [--scopes <scope,scope,...>]
 
 Starts a local simulator, prints one JSON line with its URLs and credentials, and serves until stopped
-(Ctrl-C or SIGTERM).`;
+(Ctrl-C or SIGTERM).
+
+hubspot:
+  --search-lag-ms <n>   writes reach search only after n milliseconds (default 0)
+  --scopes <list>       the token's scopes, comma-separated (e.g. crm.objects.contacts.read); a call needing
+                        another answers 403 MISSING_SCOPES (default: every scope)
+  Both can be changed while running: POST {adminUrl}/settings {"searchLagMs": n, "scopes": [...] | null}.`;
 
 async function main(): Promise<number> {
   const [system, ...rest] = process.argv.slice(2);
@@ -19,6 +27,8 @@ async function main(): Promise<number> {
       customers: { type: 'string', default: '0' },
       companies: { type: 'string', default: '0' },
       'portal-id': { type: 'string', default: '1234567' },
+      'search-lag-ms': { type: 'string', default: '0' },
+      scopes: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -52,7 +62,18 @@ async function main(): Promise<number> {
       }),
     );
   } else if (system === 'hubspot') {
-    const crm = await startHubSpotSimulator({ port, seed, companies: Number(values.companies), portalId });
+    const settings = hubspotCliOptions(values);
+    if (typeof settings === 'string') {
+      console.error(`crm-simulators: ${settings}`);
+      return 2;
+    }
+    const crm = await startHubSpotSimulator({
+      port,
+      seed,
+      companies: Number(values.companies),
+      portalId,
+      ...settings,
+    });
     simulator = crm;
     console.log(
       JSON.stringify({

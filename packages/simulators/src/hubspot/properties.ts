@@ -8,10 +8,20 @@ export interface PropertyDefinition {
   groupName: string;
   description: string;
   hasUniqueValue: boolean;
+  /** The allowed values of an enumeration (`select`, `radio`, `checkbox` with `;`-separated values). */
+  options?: PropertyOption[];
   hubspotDefined: boolean;
   readOnly: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/** One option of an enumeration property (the OpenAPI document's `Option`). */
+export interface PropertyOption {
+  label: string;
+  value: string;
+  displayOrder: number;
+  hidden: boolean;
 }
 
 const created = '2020-01-01T00:00:00.000Z';
@@ -44,6 +54,24 @@ const define = (
 });
 const readOnly = { readOnly: true };
 
+// HubSpot's default lifecycle stages
+// (https://knowledge.hubspot.com/records/use-lifecycle-stages): internal values as the API takes them.
+const lifecycleStages = [
+  ['subscriber', 'Subscriber'],
+  ['lead', 'Lead'],
+  ['marketingqualifiedlead', 'Marketing Qualified Lead'],
+  ['salesqualifiedlead', 'Sales Qualified Lead'],
+  ['opportunity', 'Opportunity'],
+  ['customer', 'Customer'],
+  ['evangelist', 'Evangelist'],
+  ['other', 'Other'],
+].map(([value, label], displayOrder) => ({
+  value: value ?? '',
+  label: label ?? '',
+  displayOrder,
+  hidden: false,
+}));
+
 /** HubSpot's default properties the simulator knows (reference §10), read-only ones marked. */
 export function defaultProperties(type: ObjectType): PropertyDefinition[] {
   const common = [
@@ -56,7 +84,7 @@ export function defaultProperties(type: ObjectType): PropertyDefinition[] {
     define('state'),
     define('zip'),
     define('country'),
-    define('lifecyclestage', 'enumeration'),
+    define('lifecyclestage', 'enumeration', { options: lifecycleStages }),
   ];
   if (type === 'companies') {
     return [
@@ -93,5 +121,5 @@ export const modifiedProperty: Record<ObjectType, string> = {
   contacts: 'lastmodifieddate',
 };
 
-/** `objectTypeId`s, as associations v4 reports them. */
+/** `objectTypeId`s, as the associations API (v4 and 2026-09) reports them. */
 export const objectTypeId: Record<ObjectType, string> = { companies: '0-2', contacts: '0-1' };

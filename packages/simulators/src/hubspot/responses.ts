@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../shared/http.js';
 import type { ObjectType } from './properties.js';
-import type { HubSpotRecord } from './store.js';
+import type { HubSpotRecord, HubSpotStore } from './store.js';
 
 /** HubSpot's error body (https://developers.hubspot.com/docs/api-reference/error-handling). */
 export function sendError(
@@ -84,6 +84,49 @@ export function propertiesWithHistory(
   return { propertiesWithHistory: Object.fromEntries(entries) };
 }
 
+const singular: Record<ObjectType, string> = { companies: 'company', contacts: 'contact' };
+const objectTypeNames: Record<string, ObjectType> = {
+  companies: 'companies',
+  company: 'companies',
+  '0-2': 'companies',
+  contacts: 'contacts',
+  contact: 'contacts',
+  '0-1': 'contacts',
+};
+
+/**
+ * The name v3-style answers give an association type (`associations.{type}.results[].type`): for contacts and
+ * companies `contact_to_company` for the primary label and `contact_to_company_unlabeled` for the unlabelled type,
+ * one entry per label (as HubSpot answers since association labels came).
+ */
+function associationTypeName(from: ObjectType, to: ObjectType, typeId: number): string {
+  const name = `${singular[from]}_to_${singular[to]}`;
+  return typeId === 279 || typeId === 280 ? `${name}_unlabeled` : name;
+}
+
+/**
+ * `associations` of a single read or a list (`?associations=companies`, comma-separated or repeated; unknown types
+ * ignored, types without associations left out): the documents' `SimplePublicObjectWithAssociations`. Nothing when
+ * none were asked or found.
+ */
+export function recordAssociations(
+  store: HubSpotStore,
+  record: HubSpotRecord,
+  asked: readonly string[],
+): { associations?: Record<string, { results: Array<{ id: string; type: string }> }> } {
+  const wanted = new Set(asked.flatMap((name) => objectTypeNames[name.trim().toLowerCase()] ?? []));
+  const found = [...wanted].flatMap((toType) => {
+    const results = store.associationsOf(record.type, record.id, toType).flatMap((item) =>
+      item.typeIds.map((typeId) => ({
+        id: item.toId,
+        type: associationTypeName(record.type, toType, typeId),
+      })),
+    );
+    return results.length === 0 ? [] : [[toType, { results }] as const];
+  });
+  return found.length === 0 ? {} : { associations: Object.fromEntries(found) };
+}
+
 /** The envelope of every batch answer. */
 export function batchEnvelope(results: unknown[], errors: unknown[] = []) {
   const now = new Date().toISOString();
@@ -96,6 +139,12 @@ export function batchEnvelope(results: unknown[], errors: unknown[] = []) {
   };
 }
 
-export function batchError(category: string, message: string, context: Record<string, string[]>) {
-  return { status: 'error', category, message, context, errors: [], links: {} };
+/** One error of a batch answer (the documents' `StandardError`), with the refused values' details if any. */
+export function batchError(
+  category: string,
+  message: string,
+  context: Record<string, string[]>,
+  errors: ReadonlyArray<{ message: string; code?: string; context?: Record<string, string[]> }> = [],
+) {
+  return { status: 'error', category, message, context, errors: [...errors], links: {} };
 }

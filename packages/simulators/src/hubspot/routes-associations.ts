@@ -7,6 +7,12 @@ import type { HubSpotStore } from './store.js';
 type Json = Record<string, unknown>;
 const types = new Set<ObjectType>(['companies', 'contacts']);
 const labels: Record<number, string | undefined> = { 1: 'Primary', 2: 'Primary' };
+/** The HubSpot-defined types between contacts and companies: the primary label, then the unlabelled type. */
+const definedTypes: Partial<Record<`${ObjectType}/${ObjectType}`, readonly number[]>> = {
+  'contacts/companies': [1, 279],
+  'companies/contacts': [2, 280],
+};
+const unlabelled = (from: ObjectType) => (from === 'contacts' ? 279 : 280);
 
 function associationTypes(typeIds: readonly number[]) {
   return typeIds.map((typeId) => ({
@@ -16,22 +22,60 @@ function associationTypes(typeIds: readonly number[]) {
   }));
 }
 
-/** Associations v4 (https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/guide). */
+/** Where an association call was made: which API version, and which of its two path layouts. */
+export interface AssociationRoute {
+  /** 2026-09 rather than v4. */
+  readonly dateBased: boolean;
+  /** `associations`: `…/associations/{version}/{from}/{to}/…`; `objects`: `…/objects/{version}/{type}/{id}/associations/…`. */
+  readonly area: 'associations' | 'objects';
+  /** The path's segments after the API and version. */
+  readonly parts: readonly string[];
+}
+
+/** A pair's ids as the documents' `LabelsBetweenObjectPair` has them: strings, in v4 and 2026-09 alike. */
+function labelsBetween(from: ObjectType, fromId: string, to: ObjectType, toId: string, typeIds: number[]) {
+  return {
+    fromObjectTypeId: objectTypeId[from],
+    fromObjectId: fromId,
+    toObjectTypeId: objectTypeId[to],
+    toObjectId: toId,
+    labels: typeIds.map((typeId) => labels[typeId] ?? ''),
+  };
+}
+
+/**
+ * Associations v4 (https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/guide)
+ * and 2026-09 (https://developers.hubspot.com/docs/api-reference/latest/overview). 2026-09 answers batch create,
+ * archive and label archive 200 with a batch body (v4: 201, 204, 204), and has no GET of one record's associations.
+ */
 export function handleAssociations(
   store: HubSpotStore,
-  parts: string[],
+  route: AssociationRoute,
   method: string,
-  body: Json,
+  rawBody: unknown,
   response: ServerResponse,
 ) {
-  // /crm/v4/associations/{from}/{to}/batch/{operation...}
-  if (parts[0] === 'associations' && parts[3] === 'batch' && method === 'POST') {
-    const from = parts[1] as ObjectType;
-    const to = parts[2] as ObjectType;
+  const { parts, dateBased } = route;
+  const body = (typeof rawBody === 'object' && rawBody !== null ? rawBody : {}) as Json;
+  // …/associations/{version}/{from}/{to}/labels: the HubSpot-defined types between the pair.
+  if (route.area === 'associations' && parts[2] === 'labels' && parts.length === 3 && method === 'GET') {
+    const from = parts[0] as ObjectType;
+    const to = parts[1] as ObjectType;
     if (!types.has(from) || !types.has(to))
       return sendError(response, 400, 'VALIDATION_ERROR', 'Unknown object type');
-    const operation = parts.slice(4).join('/');
+    return sendJson(response, 200, { results: associationTypes(definedTypes[`${from}/${to}`] ?? []) });
+  }
+  // …/associations/{version}/{from}/{to}/batch/{operation...}
+  if (route.area === 'associations' && parts[2] === 'batch' && method === 'POST') {
+    const from = parts[0] as ObjectType;
+    const to = parts[1] as ObjectType;
+    if (!types.has(from) || !types.has(to))
+      return sendError(response, 400, 'VALIDATION_ERROR', 'Unknown object type');
+    const operation = parts.slice(3).join('/');
     const inputs = Array.isArray(body.inputs) ? (body.inputs as Json[]) : [];
+    // 2026-09 answers the archives 200 with an empty batch body (`BatchResponseVoid`), v4 204.
+    const archived = () =>
+      dateBased ? sendJson(response, 200, batchEnvelope([])) : void response.writeHead(204).end();
     if (operation === 'read') {
       if (inputs.length > 1000)
         return sendError(response, 400, 'VALIDATION_ERROR', 'Batch read takes at most 1000 inputs');
@@ -61,23 +105,17 @@ export function handleAssociations(
         const typeIds =
           operation === 'create'
             ? ((input.types as Json[] | undefined) ?? []).map((spec) => Number(spec.associationTypeId))
-            : [from === 'contacts' ? 279 : 280];
+            : [unlabelled(from)];
         for (const typeId of typeIds) store.associate(from, fromId, to, toId, typeId);
         return operation === 'create'
-          ? {
-              fromObjectTypeId: objectTypeId[from],
-              fromObjectId: Number(fromId),
-              toObjectTypeId: objectTypeId[to],
-              toObjectId: Number(toId),
-              labels: typeIds.map((typeId) => labels[typeId] ?? ''),
-            }
+          ? labelsBetween(from, fromId, to, toId, typeIds)
           : {
               from: { id: fromId },
               to: { id: toId },
               associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeIds[0] },
             };
       });
-      return sendJson(response, operation === 'create' ? 201 : 200, batchEnvelope(results));
+      return sendJson(response, operation === 'create' && !dateBased ? 201 : 200, batchEnvelope(results));
     }
     if (operation === 'labels/archive') {
       // Removes only the given labels; removing the unlabelled type removes every label between the pair.
@@ -87,45 +125,63 @@ export function handleAssociations(
         for (const spec of (input.types as Json[] | undefined) ?? [])
           store.removeAssociationType(from, fromId, to, toId, Number(spec.associationTypeId));
       }
-      response.writeHead(204).end();
-      return;
+      return archived();
     }
     if (operation === 'archive') {
       for (const input of inputs) {
         const fromId = String((input.from as Json | undefined)?.id ?? '');
-        for (const target of (input.to as Json[] | undefined) ?? []) {
-          store.associations.get(`${from}:${fromId}`)?.delete(`${to}:${String(target.id)}`);
-          store.associations.get(`${to}:${String(target.id)}`)?.delete(`${from}:${fromId}`);
-        }
+        for (const target of (input.to as Json[] | undefined) ?? [])
+          store.dissociate(from, fromId, to, String(target.id));
       }
-      response.writeHead(204).end();
-      return;
+      return archived();
     }
   }
-  // /crm/v4/objects/{type}/{id}/associations/{toType}[/...]
-  if (parts[0] === 'objects' && parts[3] === 'associations') {
-    const from = parts[1] as ObjectType;
-    const id = parts[2] ?? '';
-    if (parts[4] === 'default' && method === 'PUT') {
-      const to = parts[5] as ObjectType;
-      store.associate(from, id, to, parts[6] ?? '', from === 'contacts' ? 279 : 280);
+  // …/objects/{version}/{type}/{id}/associations/{toType}[/...]
+  if (route.area === 'objects' && parts[2] === 'associations') {
+    const from = parts[0] as ObjectType;
+    const id = parts[1] ?? '';
+    const defaulted = parts[3] === 'default';
+    const to = (defaulted ? parts[4] : parts[3]) as ObjectType;
+    const toId = (defaulted ? parts[5] : parts[4]) ?? '';
+    if (!types.has(from) || !types.has(to))
+      return sendError(response, 400, 'VALIDATION_ERROR', 'Unknown object type');
+    if (defaulted && parts.length === 6 && method === 'PUT') {
+      store.associate(from, id, to, toId, unlabelled(from));
       return sendJson(
         response,
         200,
         batchEnvelope([
           {
             from: { id },
-            to: { id: parts[6] },
-            associationSpec: {
-              associationCategory: 'HUBSPOT_DEFINED',
-              associationTypeId: from === 'contacts' ? 279 : 280,
-            },
+            to: { id: toId },
+            associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: unlabelled(from) },
           },
         ]),
       );
     }
-    if (method === 'GET' && parts.length === 5) {
-      const list = store.associationsOf(from, id, parts[4] as ObjectType);
+    // PUT with a body of `[{associationCategory, associationTypeId}]`: these labels (201).
+    if (!defaulted && parts.length === 5 && method === 'PUT') {
+      const specs = Array.isArray(rawBody) ? (rawBody as Json[]) : [];
+      const typeIds = specs.map((spec) => Number(spec.associationTypeId));
+      if (typeIds.length === 0 || typeIds.some((typeId) => !Number.isInteger(typeId)))
+        return sendError(
+          response,
+          400,
+          'VALIDATION_ERROR',
+          'Expected [{associationCategory, associationTypeId}]',
+        );
+      for (const typeId of typeIds) store.associate(from, id, to, toId, typeId);
+      return sendJson(response, 201, labelsBetween(from, id, to, toId, typeIds));
+    }
+    // DELETE: every label between the pair.
+    if (!defaulted && parts.length === 5 && method === 'DELETE') {
+      store.dissociate(from, id, to, toId);
+      response.writeHead(204).end();
+      return;
+    }
+    // One record's associations: v4 only (2026-09 reads them with a batch read).
+    if (!dateBased && method === 'GET' && parts.length === 4) {
+      const list = store.associationsOf(from, id, to);
       return sendJson(response, 200, {
         results: list.map((item) => ({
           toObjectId: item.toId,
@@ -134,5 +190,6 @@ export function handleAssociations(
       });
     }
   }
-  sendError(response, 404, 'OBJECT_NOT_FOUND', `No route for ${method} /crm/v4/${parts.join('/')}`);
+  const prefix = dateBased ? `/crm/${route.area}/2026-09` : `/crm/v4/${route.area}`;
+  sendError(response, 404, 'OBJECT_NOT_FOUND', `No route for ${method} ${prefix}/${parts.join('/')}`);
 }

@@ -1,38 +1,110 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../shared/http.js';
 import type { ObjectType } from './properties.js';
-import { batchEnvelope, batchError, propertiesWithHistory, sendError, serialize } from './responses.js';
-import { compareBy, matchesFilter, type SearchFilter, sortSpec } from './search.js';
+import {
+  batchEnvelope,
+  batchError,
+  propertiesWithHistory,
+  recordAssociations,
+  sendError,
+  serialize,
+} from './responses.js';
+import { compareBy, matchesFilter, matchesQuery, type SearchFilter, sortSpec } from './search.js';
 import type { HubSpotRecord, HubSpotStore, SourceType, WriteProblem } from './store.js';
+import {
+  invalidValues,
+  type PortalValidationRules,
+  portalRuleProblems,
+  type ValueProblem,
+  validationFailure,
+} from './validation.js';
 
 type Json = Record<string, unknown>;
 export interface ObjectRouteContext {
   readonly store: HubSpotStore;
   readonly now: () => number;
   readonly notify: (type: ObjectType, event: string, record: HubSpotRecord, extra?: Json) => void;
+  /**
+   * The date-based API (2026-09) rather than v3: batches answer 201/200 with `errors`/`numErrors` in the same body
+   * (the documents have no 207), and the portal's validation rules apply.
+   */
+  readonly dateBased?: boolean | undefined;
+  readonly rules?: PortalValidationRules | undefined;
 }
 
 const singular: Record<ObjectType, string> = { companies: 'Company', contacts: 'Contact' };
 const batchLimit = 100;
 
-function problemError(response: ServerResponse, type: ObjectType, problem: WriteProblem) {
-  if (problem.kind === 'unique') {
-    sendError(
-      response,
-      409,
-      'CONFLICT',
-      `${singular[type]} already exists. Existing ID: ${problem.existingId}`,
-    );
-    return;
+/** Why a write is refused: HubSpot's status, category, message and `errors`. */
+interface Refusal {
+  readonly status: number;
+  readonly category: string;
+  readonly message: string;
+  readonly errors: ReadonlyArray<{ message: string; code: string; context: Record<string, string[]> }>;
+  /** The refused properties, for a batch error's context. */
+  readonly names: readonly string[];
+}
+
+function unwritable(problem: Exclude<WriteProblem, { kind: 'unique' }>): ValueProblem {
+  return problem.kind === 'read-only'
+    ? { name: problem.name, code: 'READ_ONLY_VALUE', message: `Property "${problem.name}" is read-only` }
+    : {
+        name: problem.name,
+        code: 'PROPERTY_DOESNT_EXIST',
+        message: `Property "${problem.name}" does not exist`,
+      };
+}
+
+/**
+ * Checks a create or update (single, batch or upsert): unknown and read-only properties, values that do not fit
+ * their definitions (HubSpot's `Property values were not valid: [...]`), on the date-based API the portal's
+ * validation rules, then uniqueness (409).
+ */
+function checkWrite(
+  context: ObjectRouteContext,
+  type: ObjectType,
+  properties: Readonly<Record<string, string>>,
+  selfId: string | null,
+): Refusal | null {
+  const { store } = context;
+  const problem = store.check(type, properties, selfId);
+  const values =
+    problem !== null && problem.kind !== 'unique'
+      ? [unwritable(problem)]
+      : [
+          ...invalidValues(store.properties[type], properties),
+          ...(context.dateBased
+            ? portalRuleProblems(context.rules?.[type] ?? [], properties, selfId === null)
+            : []),
+        ];
+  if (values.length > 0) {
+    return {
+      status: 400,
+      category: 'VALIDATION_ERROR',
+      ...validationFailure(values),
+      names: [...new Set(values.map((value) => value.name))],
+    };
   }
-  const message =
-    problem.kind === 'read-only'
-      ? `Property "${problem.name}" is read-only`
-      : `Property "${problem.name}" does not exist`;
-  const code = problem.kind === 'read-only' ? 'READ_ONLY_VALUE' : 'PROPERTY_DOESNT_EXIST';
-  sendError(response, 400, 'VALIDATION_ERROR', `Property values were not valid: ${message}`, {
-    errors: [{ message, code, context: { propertyName: [problem.name] } }],
-  });
+  if (problem?.kind === 'unique') {
+    return {
+      status: 409,
+      category: 'CONFLICT',
+      message: `${singular[type]} already exists. Existing ID: ${problem.existingId}`,
+      errors: [],
+      names: [problem.name],
+    };
+  }
+  return null;
+}
+
+function refuse(response: ServerResponse, refusal: Refusal): void {
+  sendError(
+    response,
+    refusal.status,
+    refusal.category,
+    refusal.message,
+    refusal.errors.length > 0 ? { errors: refusal.errors } : {},
+  );
 }
 
 function stringProperties(value: unknown): Record<string, string> | null {
@@ -49,7 +121,7 @@ function stringProperties(value: unknown): Record<string, string> | null {
  * https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies
  */
 export function mergeObjects(
-  context: ObjectRouteContext,
+  context: Pick<ObjectRouteContext, 'store' | 'notify'>,
   type: ObjectType,
   primaryId: string,
   otherId: string,
@@ -69,7 +141,10 @@ export function mergeObjects(
   return record;
 }
 
-/** `/crm/v3/objects/{type}…`: records, lists, batches, search and merge, with HubSpot's documented rules. */
+/**
+ * `/crm/v3/objects/{type}…` and `/crm/objects/2026-09/{type}…`: records, lists, batches, search, merge and GDPR
+ * delete, with HubSpot's documented rules (the differences of the date-based API under `context.dateBased`).
+ */
 export function handleObjects(
   context: ObjectRouteContext,
   type: ObjectType,
@@ -91,9 +166,12 @@ export function handleObjects(
   // `properties` (and `propertiesWithHistory`) may come comma-separated or repeated (properties=a&properties=b, as
   // HubSpot's SDK sends it).
   const withHistory = requested(query.getAll('propertiesWithHistory').join(','));
+  // `associations` likewise (a single read and a list; batch reads and search cannot return them).
+  const associations = requested(query.getAll('associations').join(',')) ?? [];
   const show = (record: HubSpotRecord, extra: Json = {}) =>
     serialize(record, requested(query.getAll('properties').join(',')), known, {
       ...propertiesWithHistory(record, withHistory, known),
+      ...recordAssociations(store, record, associations),
       ...extra,
     });
   const [first, second] = rest;
@@ -116,8 +194,8 @@ export function handleObjects(
   }
   if (first === undefined && method === 'POST') {
     const properties = stringProperties(body.properties) ?? {};
-    const problem = store.check(type, properties, null);
-    if (problem) return problemError(response, type, problem);
+    const refusal = checkWrite(context, type, properties, null);
+    if (refusal) return refuse(response, refusal);
     const record = store.create(type, properties, 'API');
     for (const association of Array.isArray(body.associations) ? (body.associations as Json[]) : []) {
       const to = association.to as { id?: string } | undefined;
@@ -132,7 +210,10 @@ export function handleObjects(
   }
   if (first === 'batch' && method === 'POST')
     return handleBatch(context, type, second ?? '', query, body, response);
-  if (first === 'search' && method === 'POST') return handleSearch(context, type, body, response);
+  if (first === 'search' && method === 'POST' && second === undefined)
+    return handleSearch(context, type, body, response);
+  if (first === 'gdpr-delete' && method === 'POST' && second === undefined && type === 'contacts')
+    return gdprDelete(context, body, response);
   if (first === 'merge' && method === 'POST') {
     const merged = mergeObjects(
       context,
@@ -170,8 +251,8 @@ export function handleObjects(
     if (method === 'GET') return sendJson(response, 200, show(record));
     if (method === 'PATCH') {
       const properties = stringProperties(body.properties) ?? {};
-      const problem = store.check(type, properties, record.id);
-      if (problem) return problemError(response, type, problem);
+      const refusal = checkWrite(context, type, properties, record.id);
+      if (refusal) return refuse(response, refusal);
       store.update(record, properties, 'API');
       context.notify(type, 'propertyChange', record);
       return sendJson(response, 200, serialize(record, Object.keys(properties), known));
@@ -187,8 +268,33 @@ export function handleObjects(
     response,
     404,
     'OBJECT_NOT_FOUND',
-    `No route for ${method} /crm/v3/objects/${type}/${rest.join('/')}`,
+    `No route for ${method} ${context.dateBased ? '/crm/objects/2026-09' : '/crm/v3/objects'}/${type}/${rest.join('/')}`,
   );
+}
+
+/**
+ * `POST …/contacts/gdpr-delete {objectId, idProperty?}`: deletes the contact for good (204), with a
+ * `contact.privacyDeletion` and a `contact.deletion` event. An unknown email is still answered 204 (HubSpot then
+ * blocklists it); an unknown id is 404.
+ */
+function gdprDelete(context: ObjectRouteContext, body: Json, response: ServerResponse) {
+  const { store } = context;
+  const objectId = String(body.objectId ?? '');
+  const idProperty = typeof body.idProperty === 'string' ? body.idProperty : null;
+  const record = idProperty
+    ? store.findByUnique('contacts', idProperty, objectId)
+    : store.resolve('contacts', objectId);
+  if (record === undefined && idProperty !== 'email') {
+    return sendError(response, 404, 'OBJECT_NOT_FOUND', 'Object not found.  objectId are usually numeric.', {
+      context: { id: [objectId] },
+    });
+  }
+  if (record !== undefined) {
+    store.erase(record);
+    context.notify('contacts', 'privacyDeletion', record);
+    context.notify('contacts', 'deletion', record);
+  }
+  response.writeHead(204).end();
 }
 
 function handleBatch(
@@ -240,7 +346,11 @@ function handleBatch(
             ),
           ]
         : [];
-    return sendJson(response, errors.length > 0 ? 207 : 200, batchEnvelope(results, errors));
+    return sendJson(
+      response,
+      errors.length > 0 && !context.dateBased ? 207 : 200,
+      batchEnvelope(results, errors),
+    );
   }
   if (operation === 'archive') {
     for (const input of inputs) {
@@ -292,25 +402,28 @@ function handleBatch(
       target = store.findByUnique(type, idProperty, String(input.id ?? ''));
       if (!target) properties[idProperty] = String(input.id ?? '');
     }
-    const problem = store.check(type, properties, target?.id ?? null);
+    const refusal = checkWrite(context, type, properties, target?.id ?? null);
     const clash = Object.entries(properties).find(
       ([name, value]) =>
         store.properties[type].get(name)?.hasUniqueValue &&
         value !== '' &&
         pendingUnique.has(`${name}:${value.toLowerCase()}`),
     );
-    if (problem || clash) {
-      const message =
-        problem?.kind === 'unique'
-          ? `${singular[type]} already exists. Existing ID: ${problem.existingId}`
-          : clash
-            ? `Duplicate ${clash[0]} in the same batch`
-            : `Property values were not valid: ${problem?.kind === 'read-only' ? 'read-only' : 'unknown'} property "${problem?.name}"`;
+    if (refusal || clash) {
+      // Each refused input is its own error, naming its trace id and the refused properties.
       plan.push({
         input,
-        error: batchError(problem?.kind === 'unique' || clash ? 'CONFLICT' : 'VALIDATION_ERROR', message, {
-          ...trace,
-        }),
+        error: refusal
+          ? batchError(
+              refusal.category,
+              refusal.message,
+              { ...trace, propertyName: [...refusal.names] },
+              refusal.errors,
+            )
+          : batchError('CONFLICT', `Duplicate ${clash?.[0]} in the same batch`, {
+              ...trace,
+              propertyName: [clash?.[0] ?? ''],
+            }),
       });
       continue;
     }
@@ -354,6 +467,7 @@ function handleBatch(
       first?.category === 'CONFLICT' ? 409 : 400,
       first?.category ?? 'VALIDATION_ERROR',
       first?.message ?? 'Invalid input',
+      first && first.errors.length > 0 ? { errors: first.errors } : {},
     );
   }
   const results = plan.flatMap((entry) => {
@@ -367,7 +481,8 @@ function handleBatch(
     const names = Object.keys(stringProperties(entry.input.properties) ?? {});
     return [serialize(record, names, known, extra)];
   });
-  const status = failures.length > 0 ? 207 : operation === 'create' ? 201 : 200;
+  // v3 answers a partial batch 207; the 2026-09 documents have one answer, 201/200 with `errors` in it.
+  const status = failures.length > 0 && !context.dateBased ? 207 : operation === 'create' ? 201 : 200;
   sendJson(response, status, batchEnvelope(results, failures));
 }
 
@@ -407,6 +522,7 @@ function handleSearch(context: ObjectRouteContext, type: ObjectType, body: Json,
       !record.archived &&
       record.mergedInto === null &&
       record.searchableAt <= now &&
+      (typeof body.query !== 'string' || matchesQuery(record, body.query)) &&
       (groups.length === 0 ||
         groups.some((group) => (group.filters ?? []).every((filter) => matchesFilter(record, filter)))),
   );

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../shared/http.js';
-import type { ObjectType, PropertyDefinition } from './properties.js';
-import { batchEnvelope, sendError } from './responses.js';
+import type { ObjectType, PropertyDefinition, PropertyOption } from './properties.js';
+import { batchEnvelope, batchError, sendError } from './responses.js';
 import type { HubSpotStore } from './store.js';
 
 type Json = Record<string, unknown>;
@@ -15,7 +15,7 @@ function show(property: PropertyDefinition) {
     fieldType: property.fieldType,
     groupName: property.groupName,
     description: property.description,
-    options: [],
+    options: property.options ?? [],
     hasUniqueValue: property.hasUniqueValue,
     hubspotDefined: property.hubspotDefined,
     calculated: false,
@@ -33,15 +33,30 @@ function show(property: PropertyDefinition) {
   };
 }
 
-/** The properties API (https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide). */
+/** An enumeration's options as given on create (`[{label, value, displayOrder?, hidden?}]`). */
+function options(input: unknown): PropertyOption[] | undefined {
+  if (!Array.isArray(input)) return undefined;
+  return (input as Json[]).map((option, index) => ({
+    label: String(option.label ?? option.value ?? ''),
+    value: String(option.value ?? ''),
+    displayOrder: Number(option.displayOrder ?? index),
+    hidden: option.hidden === true,
+  }));
+}
+
+/**
+ * The properties API, v3 (https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide) and
+ * 2026-09 (`dateBased`: batch create answers 200, not 201, as its document has it).
+ */
 export function handleProperties(
   store: HubSpotStore,
   type: ObjectType,
-  rest: string[],
+  rest: readonly string[],
   method: string,
   body: Json,
   response: ServerResponse,
   now: () => number,
+  dateBased = false,
 ) {
   const properties = store.properties[type];
   const groups = store.groups[type];
@@ -60,6 +75,7 @@ export function handleProperties(
       return `At most ${maxUnique} unique value properties per object`;
     }
     const stamp = new Date(now()).toISOString();
+    const choices = options(input.options);
     const definition: PropertyDefinition = {
       name,
       label: String(input.label ?? name),
@@ -68,6 +84,7 @@ export function handleProperties(
       groupName: String(input.groupName),
       description: String(input.description ?? ''),
       hasUniqueValue: unique,
+      ...(choices ? { options: choices } : {}),
       hubspotDefined: false,
       readOnly: false,
       createdAt: stamp,
@@ -97,7 +114,44 @@ export function handleProperties(
       if (typeof made === 'string') return sendError(response, 400, 'VALIDATION_ERROR', made);
       results.push(show(made));
     }
-    return sendJson(response, 201, batchEnvelope(results));
+    return sendJson(response, dateBased ? 200 : 201, batchEnvelope(results));
+  }
+  // Batch read by name (unknown names as one error: 207 in v3, in the 200 body in 2026-09).
+  if (first === 'batch' && second === 'read' && method === 'POST') {
+    const names = (Array.isArray(body.inputs) ? (body.inputs as Json[]) : []).map((input) =>
+      String(input.name ?? ''),
+    );
+    const found = names.flatMap((name) => {
+      const property = properties.get(name);
+      return property ? [show(property)] : [];
+    });
+    const missing = names.filter((name) => !properties.has(name));
+    const errors =
+      missing.length > 0
+        ? [
+            batchError('OBJECT_NOT_FOUND', `Properties do not exist: ${missing.join(', ')}`, {
+              names: missing,
+            }),
+          ]
+        : [];
+    return sendJson(response, errors.length > 0 && !dateBased ? 207 : 200, batchEnvelope(found, errors));
+  }
+  // Batch archive: custom properties only (HubSpot's own cannot be archived); unknown names are skipped.
+  if (first === 'batch' && second === 'archive' && method === 'POST') {
+    const inputs = Array.isArray(body.inputs) ? (body.inputs as Json[]) : [];
+    const fixed = inputs
+      .map((input) => String(input.name ?? ''))
+      .filter((name) => properties.get(name)?.hubspotDefined);
+    if (fixed.length > 0)
+      return sendError(
+        response,
+        400,
+        'VALIDATION_ERROR',
+        `HubSpot's own properties cannot be archived: ${fixed}`,
+      );
+    for (const input of inputs) properties.delete(String(input.name ?? ''));
+    response.writeHead(204).end();
+    return;
   }
   if (first === 'groups') {
     if (second === undefined && method === 'GET')
@@ -132,6 +186,6 @@ export function handleProperties(
     response,
     404,
     'OBJECT_NOT_FOUND',
-    `No route for ${method} /crm/v3/properties/${type}/${rest.join('/')}`,
+    `No route for ${method} ${dateBased ? '/crm/properties/2026-09' : '/crm/v3/properties'}/${type}/${rest.join('/')}`,
   );
 }

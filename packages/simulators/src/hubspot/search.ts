@@ -1,3 +1,4 @@
+import type { ObjectType } from './properties.js';
 import type { HubSpotRecord } from './store.js';
 
 export interface SearchFilter {
@@ -105,4 +106,41 @@ export function compareBy(property: string, descending: boolean) {
               : 1;
     return descending ? -order : order;
   };
+}
+
+/** The properties a search `query` looks in ("Search default searchable properties", reference §3). */
+const searchable: Record<ObjectType, readonly string[]> = {
+  companies: ['name', 'domain', 'website', 'phone'],
+  contacts: [
+    'firstname',
+    'lastname',
+    'email',
+    'phone',
+    'mobilephone',
+    'company',
+    'fax',
+    'hs_additional_emails',
+  ],
+};
+
+/**
+ * HubSpot's free-text `query` (https://developers.hubspot.com/docs/api-reference/search/guide): every word of it,
+ * without case, must begin a word of one of the default searchable properties (`kari` finds `Kari`, `example.no`
+ * finds `kari@example.no`). HubSpot's own tokenizer is not documented; this is a token prefix match.
+ */
+export function matchesQuery(record: HubSpotRecord, query: string): boolean {
+  const words = query
+    .toLowerCase()
+    .split(/\s+/u)
+    .filter((word) => word !== '');
+  if (words.length === 0) return true;
+  const starts: string[] = [];
+  for (const name of searchable[record.type]) {
+    const value = record.properties.get(name)?.toLowerCase();
+    if (value === undefined) continue;
+    // The rest of the value from the start of each of its words: a word matches at any word boundary.
+    for (const word of value.matchAll(/[\p{L}\p{N}]+/gu)) starts.push(value.slice(word.index));
+    starts.push(value);
+  }
+  return words.every((word) => starts.some((start) => start.startsWith(word)));
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { validateResponse } from '@port-service/hubspot-openapi';
+import { hubspotDocumentsAvailable, validateResponse } from '@port-service/hubspot-openapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HubSpotSimulator, type HubSpotSimulatorOptions, startHubSpotSimulator } from './server.js';
 
@@ -24,12 +24,11 @@ async function start(options: HubSpotSimulatorOptions = {}) {
     });
     const text = await response.text();
     const json = text === '' ? null : JSON.parse(text);
-    // Every answer the simulator gives is checked against HubSpot's official OpenAPI documents.
+    // Every answer the simulator gives is checked against HubSpot's official OpenAPI documents, where they are on
+    // this machine (the documents are not in the repository); the behaviour checks run either way.
     if (
-      response.status < 400 ||
-      response.status === 404 ||
-      response.status === 409 ||
-      response.status === 400
+      hubspotDocumentsAvailable &&
+      (response.status < 400 || response.status === 404 || response.status === 409 || response.status === 400)
     ) {
       violations.push(...validateResponse(method, path.split('?')[0] ?? path, response.status, json));
     }

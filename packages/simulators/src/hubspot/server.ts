@@ -14,10 +14,12 @@ import { createRateWindow } from '../shared/rate-window.js';
 import { generateCompanies } from './generator.js';
 import { modifiedProperty, type ObjectType } from './properties.js';
 import { sendError, serialize } from './responses.js';
+import { changesData, datedVersion, isSearch, parseRoute, requiredScope } from './routes.js';
 import { handleAssociations } from './routes-associations.js';
 import { handleObjects, mergeObjects } from './routes-objects.js';
 import { handleProperties } from './routes-properties.js';
 import { type HubSpotRecord, HubSpotStore } from './store.js';
+import { type PortalValidationRules, parseRules } from './validation.js';
 import { createHubSpotWebhookSender, type HubSpotWebhookTarget } from './webhooks.js';
 
 export interface HubSpotSimulatorOptions {
@@ -29,7 +31,10 @@ export interface HubSpotSimulatorOptions {
   readonly accessToken?: string | undefined;
   /** The account's portal id (Hub ID): in the account details and in every webhook event. Default 1234567. */
   readonly portalId?: number | undefined;
-  /** Scopes the token has; a call needing another answers 403 MISSING_SCOPES. Default: every CRM scope. */
+  /**
+   * Scopes the token has; a call needing another answers 403 MISSING_SCOPES. Default: every CRM scope. Settable
+   * while running (`POST /admin/settings {scopes}`, `null` for every scope).
+   */
   readonly scopes?: readonly string[] | undefined;
   /** Requests per rolling window (100 / 10 s by default: Free/Starter; 190, 250 on larger plans). */
   readonly perTenSeconds?: number | undefined;
@@ -38,8 +43,13 @@ export interface HubSpotSimulatorOptions {
   readonly dailyLimit?: number | undefined;
   /** Search requests per second (5 per account). */
   readonly searchPerSecond?: number | undefined;
-  /** Writes reach search only after this lag. Default 0. */
+  /** Writes reach search only after this lag. Default 0. Settable while running (`POST /admin/settings`). */
   readonly searchLagMs?: number | undefined;
+  /**
+   * The portal's validation rules (a required property, a pattern), enforced on the 2026-09 paths' creates and
+   * updates. Replaceable while running (`POST /admin/validation-rules`).
+   */
+  readonly validationRules?: PortalValidationRules | undefined;
   readonly responseDelayMs?: number | undefined;
   readonly faults?: FaultSettings | undefined;
   readonly webhooks?: readonly HubSpotWebhookTarget[] | undefined;
@@ -52,6 +62,11 @@ export interface HubSpotSimulatorStats {
   rateLimited: number;
   daily: number;
   faults: Partial<Record<FaultKind, number>>;
+  /**
+   * Requests per API family and version: `crm/objects/2026-09`, `crm/v3/objects`, `crm/v4/associations`,
+   * `crm/associations/2026-09`, `crm/properties/2026-09`, `account-info/2026-03`…
+   */
+  byApi: Record<string, number>;
 }
 
 export interface HubSpotSimulator {
@@ -68,26 +83,20 @@ export interface HubSpotSimulator {
 }
 
 const objectTypes = new Set<ObjectType>(['companies', 'contacts']);
-
-/** The scope a call needs (reference §1): objects read/write, and schemas for the properties API. */
-function requiredScope(parts: readonly string[], method: string): string | null {
-  const [, version, area, type] = parts;
-  const objectType = version === 'v4' ? parts[3] : type;
-  if (objectType !== 'companies' && objectType !== 'contacts') return null;
-  const reading = method === 'GET' || parts.includes('search') || parts.at(-1) === 'read';
-  const kind = area === 'properties' ? 'schemas' : 'objects';
-  return `crm.${kind}.${objectType}.${reading ? 'read' : 'write'}`;
-}
 const singular: Record<ObjectType, string> = { companies: 'company', contacts: 'contact' };
 
-/** Whether a call writes: anything but a GET, a search or a batch read. */
-function changesData(parts: readonly string[], method: string): boolean {
-  return method !== 'GET' && !parts.includes('search') && parts.at(-1) !== 'read';
-}
+/** Which API versions the simulator serves per family: 2026-09 and the legacy ones HubSpot's Node SDK still calls. */
+const served: Record<string, readonly string[]> = {
+  'crm/objects': ['v3', 'v4', datedVersion],
+  'crm/associations': ['v4', datedVersion],
+  'crm/properties': ['v3', datedVersion],
+};
 
 /**
- * A local HubSpot CRM (companies, contacts, associations v4, properties, search) with HubSpot's documented
- * semantics, limits, faults and v3-signed webhooks, plus an admin surface for tests (not part of HubSpot).
+ * A local HubSpot CRM (companies, contacts, associations, properties, search) on HubSpot's date-based API version
+ * 2026-09 (`/crm/objects/2026-09/…`, `/crm/associations/2026-09/…`, `/crm/properties/2026-09/…`) and on the legacy
+ * v3/v4 paths, with HubSpot's documented semantics, limits, faults and v3-signed webhooks, plus an admin surface for
+ * tests (not part of HubSpot).
  */
 export async function startHubSpotSimulator(
   options: HubSpotSimulatorOptions = {},
@@ -103,7 +112,16 @@ export async function startHubSpotSimulator(
   const search = createRateWindow(1000, now);
   const faults = createFaults(options.faults ?? { rate: 0 }, random, faultKinds);
   const webhooks = createHubSpotWebhookSender([...(options.webhooks ?? [])], random, portalId);
-  const stats: HubSpotSimulatorStats = { requests: 0, searches: 0, rateLimited: 0, daily: 0, faults: {} };
+  const stats: HubSpotSimulatorStats = {
+    requests: 0,
+    searches: 0,
+    rateLimited: 0,
+    daily: 0,
+    faults: {},
+    byApi: {},
+  };
+  let scopes: readonly string[] | null = options.scopes ?? null;
+  let rules: PortalValidationRules = options.validationRules ?? {};
   const limit = options.perTenSeconds ?? 100;
   const dailyLimit = options.dailyLimit ?? 250_000;
   const notify = (
@@ -157,6 +175,8 @@ export async function startHubSpotSimulator(
 
   const api = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
     stats.requests += 1;
+    const route = parseRoute(url.pathname);
+    stats.byApi[route.key] = (stats.byApi[route.key] ?? 0) + 1;
     const body = parseJson((await readBody(request)) || '{}');
     if ((request.headers.authorization ?? '') !== `Bearer ${accessToken}`) {
       return sendError(
@@ -166,9 +186,8 @@ export async function startHubSpotSimulator(
         'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
       );
     }
-    const parts = url.pathname.split('/').filter((part) => part !== '');
-    const needed = requiredScope(parts, request.method ?? 'GET');
-    if (options.scopes && needed !== null && !options.scopes.includes(needed)) {
+    const needed = requiredScope(route, request.method ?? 'GET');
+    if (scopes && needed !== null && !scopes.includes(needed)) {
       return sendError(
         response,
         403,
@@ -185,7 +204,7 @@ export async function startHubSpotSimulator(
       );
     }
     // Search bodies are capped at 3,000 characters (reference §3).
-    if (parts[4] === 'search' && body.ok && JSON.stringify(body.value).length > 3000) {
+    if (isSearch(route) && body.ok && JSON.stringify(body.value).length > 3000) {
       return sendError(
         response,
         400,
@@ -193,8 +212,7 @@ export async function startHubSpotSimulator(
         'The search request body may be at most 3000 characters',
       );
     }
-    const isSearch = parts[4] === 'search';
-    if (isSearch) {
+    if (isSearch(route)) {
       stats.searches += 1;
       const allowed = search.take('account', options.searchPerSecond ?? 5);
       if (!allowed.ok) {
@@ -227,7 +245,7 @@ export async function startHubSpotSimulator(
     }
     const drawn = faults.draw();
     if (drawn === 'reset-after-write') {
-      if (changesData(parts, request.method ?? 'GET')) {
+      if (changesData(route, request.method ?? 'GET')) {
         stats.faults[drawn] = (stats.faults[drawn] ?? 0) + 1;
         dropAnswer(request, response);
       }
@@ -238,12 +256,13 @@ export async function startHubSpotSimulator(
       string,
       unknown
     >;
-    const [crm, version, area, type, ...rest] = parts;
+    const method = request.method ?? 'GET';
+    const { family, version, rest, dateBased } = route;
     // Account details, date-based and legacy:
     // https://developers.hubspot.com/docs/api-reference/latest/account/account-information/get-account-details
-    if (crm === 'account-info' && (version === '2026-03' || version === 'v3') && area === 'details') {
-      if (request.method !== 'GET' || parts.length !== 3)
-        return sendError(response, 404, 'OBJECT_NOT_FOUND', `No route ${request.method} ${url.pathname}`);
+    if (family === 'account-info' && (version === '2026-03' || version === 'v3') && rest[0] === 'details') {
+      if (method !== 'GET' || rest.length !== 1)
+        return sendError(response, 404, 'OBJECT_NOT_FOUND', `No route ${method} ${url.pathname}`);
       return sendJson(response, 200, {
         portalId,
         accountType: 'STANDARD',
@@ -256,24 +275,40 @@ export async function startHubSpotSimulator(
         dataHostingLocation: 'eu1',
       });
     }
-    if (crm !== 'crm') return sendError(response, 404, 'OBJECT_NOT_FOUND', `No route ${url.pathname}`);
-    if (version === 'v3' && area === 'objects' && objectTypes.has(type as ObjectType)) {
+    if (!served[family]?.includes(version))
+      return sendError(response, 404, 'OBJECT_NOT_FOUND', `No route ${method} ${url.pathname}`);
+    const [type, ...after] = rest;
+    const objectType = objectTypes.has(type as ObjectType) ? (type as ObjectType) : null;
+    // One record's associations: `/crm/{v4/objects|objects/2026-09}/{type}/{id}/associations/…`.
+    if (family === 'crm/objects' && version !== 'v3' && after[1] === 'associations')
+      return handleAssociations(
+        store,
+        { dateBased, area: 'objects', parts: rest },
+        method,
+        body.value,
+        response,
+      );
+    if (family === 'crm/associations')
+      return handleAssociations(
+        store,
+        { dateBased, area: 'associations', parts: rest },
+        method,
+        body.value,
+        response,
+      );
+    if (family === 'crm/objects' && version !== 'v4' && objectType)
       return handleObjects(
-        { store, now, notify },
-        type as ObjectType,
-        rest,
-        request.method ?? 'GET',
+        { store, now, notify, dateBased, rules },
+        objectType,
+        after,
+        method,
         url.searchParams,
         json,
         response,
       );
-    }
-    if (version === 'v3' && area === 'properties' && objectTypes.has(type as ObjectType)) {
-      return handleProperties(store, type as ObjectType, rest, request.method ?? 'GET', json, response, now);
-    }
-    if (version === 'v4')
-      return handleAssociations(store, parts.slice(2), request.method ?? 'GET', json, response);
-    sendError(response, 404, 'OBJECT_NOT_FOUND', `No route ${request.method} ${url.pathname}`);
+    if (family === 'crm/properties' && objectType)
+      return handleProperties(store, objectType, after, method, json, response, now, dateBased);
+    sendError(response, 404, 'OBJECT_NOT_FOUND', `No route ${method} ${url.pathname}`);
   };
 
   const admin = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
@@ -301,6 +336,31 @@ export async function startHubSpotSimulator(
       webhooks.add({ url: String(json.url), clientSecret: String(json.clientSecret) });
       return sendJson(response, 201, { url: json.url });
     }
+    // `{searchLagMs?, scopes?}`: the search index lag (for writes from now on) and the token's scopes (`null`: all).
+    if (url.pathname === '/admin/settings' && request.method === 'POST') {
+      const lag = json.searchLagMs;
+      const given = json.scopes;
+      if (lag !== undefined && (typeof lag !== 'number' || !Number.isFinite(lag) || lag < 0))
+        return sendJson(response, 400, { error: 'searchLagMs must be a number of milliseconds, 0 or more' });
+      if (
+        given !== undefined &&
+        given !== null &&
+        !(Array.isArray(given) && given.every((scope) => typeof scope === 'string'))
+      )
+        return sendJson(response, 400, {
+          error: 'scopes must be a list of scope names, or null for every scope',
+        });
+      if (typeof lag === 'number') store.searchLagMs = lag;
+      if (given !== undefined) scopes = given as string[] | null;
+      return sendJson(response, 200, { searchLagMs: store.searchLagMs, scopes });
+    }
+    // `{companies?: [...], contacts?: [...]}`: replaces the portal's validation rules (enforced on 2026-09).
+    if (url.pathname === '/admin/validation-rules' && request.method === 'POST') {
+      const parsed = body.ok ? parseRules(body.value) : 'Invalid JSON';
+      if (typeof parsed === 'string') return sendJson(response, 400, { error: parsed });
+      rules = parsed;
+      return sendJson(response, 200, rules);
+    }
     if (objectTypes.has(type as ObjectType)) {
       const objectType = type as ObjectType;
       const known = new Set(store.properties[objectType].keys());
@@ -324,12 +384,7 @@ export async function startHubSpotSimulator(
       }
       // A merge "as a user in HubSpot": the same as the API's (a new record with a new id), event included.
       if (action === 'merge' && request.method === 'POST') {
-        const merged = mergeObjects(
-          { store, now, notify },
-          objectType,
-          record.id,
-          String(json.objectIdToMerge),
-        );
+        const merged = mergeObjects({ store, notify }, objectType, record.id, String(json.objectIdToMerge));
         if (merged === null) return sendJson(response, 404, { error: 'both records must exist and be live' });
         return sendJson(response, 200, everything(merged));
       }

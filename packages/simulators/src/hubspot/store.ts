@@ -59,7 +59,7 @@ const systemProperties = new Set([
 // Change on every write: no history kept for them.
 const untracked = new Set(Object.values(modifiedProperty));
 
-/** HubSpot-defined association types the simulator knows (associations v4). */
+/** HubSpot-defined association types the simulator knows (the associations API, v4 and 2026-09). */
 export const associationTypeIds = {
   contactToCompany: 279,
   companyToContact: 280,
@@ -89,9 +89,13 @@ export class HubSpotStore {
   readonly associations = new Map<string, Map<string, Set<number>>>();
   private nextId: Record<ObjectType, number> = { companies: 10_000_000_001, contacts: 20_000_000_001 };
 
+  /**
+   * @param searchLagMs How long a write takes to reach search. Settable while running (`/admin/settings`); a new
+   * value applies to the writes after it.
+   */
   constructor(
     private readonly now: () => number,
-    private readonly searchLagMs: number,
+    public searchLagMs: number,
   ) {}
 
   /** Checks written properties: unknown and read-only ones are refused, and unique values must stay unique. */
@@ -348,6 +352,22 @@ export class HubSpotStore {
         if (types.size === 0) map.delete(bKey);
       }
     }
+  }
+
+  /** Removes every association (every label) between a pair, in both directions. */
+  dissociate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string): void {
+    this.associations.get(`${fromType}:${fromId}`)?.delete(`${toType}:${toId}`);
+    this.associations.get(`${toType}:${toId}`)?.delete(`${fromType}:${fromId}`);
+  }
+
+  /** Deletes a record for good (GDPR delete): gone from every list, lookup and association, not restorable. */
+  erase(record: HubSpotRecord): void {
+    this.records[record.type].delete(record.id);
+    for (const otherKey of this.associations.get(`${record.type}:${record.id}`)?.keys() ?? [])
+      this.associations.get(otherKey)?.delete(`${record.type}:${record.id}`);
+    this.associations.delete(`${record.type}:${record.id}`);
+    for (const key of [...this.indexes.keys()])
+      if (key.startsWith(`${record.type}:`)) this.indexes.delete(key);
   }
 
   /** Adds an association (a primary one implies the default one), in both directions. */
