@@ -1,5 +1,6 @@
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
+import type { ApiPaths } from './api-version.js';
 import type { HubSpotError } from './errors.js';
 import type { ObjectType } from './objects/objects.js';
 import { parseBody } from './objects/parse.js';
@@ -86,11 +87,10 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * Associations v4: read many records' associations in batches (1,000 per request, following per-record paging),
+ * Associations (`/crm/associations/2026-09`, or v4 on the legacy setting): read many records' associations in batches (1,000 per request, following per-record paging),
  * and create default or labelled ones in batches (2,000 per request).
  */
-export function createAssociationsApi(transport: Transport, pathPrefix: string) {
-  const v4 = pathPrefix.replace(/\/v3$/u, '/v4');
+export function createAssociationsApi(transport: Transport, paths: ApiPaths) {
   /** Sends labelled associations in batches; `partialWhat` names the call when a partial answer is an error. */
   const sendLabelled = (
     path: string,
@@ -130,7 +130,7 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
             for (const chunk of chunks(pending, readLimit)) {
               const response = await transport.send({
                 method: 'POST',
-                path: `${v4}/associations/${from}/${to}/batch/read`,
+                path: `${paths.associations(from, to)}/batch/read`,
                 safety: 'read',
                 json: {
                   inputs: chunk.map((input) =>
@@ -172,7 +172,7 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
           for (const chunk of chunks(pairs, createLimit)) {
             const response = await transport.send({
               method: 'POST',
-              path: `${v4}/associations/${from}/${to}/batch/associate/default`,
+              path: `${paths.associations(from, to)}/batch/associate/default`,
               safety: 'idempotent',
               json: { inputs: chunk.map((pair) => ({ from: { id: pair.fromId }, to: { id: pair.toId } })) },
             });
@@ -198,7 +198,7 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
       }>,
     ): ResultAsync<void, HubSpotError> {
       return sendLabelled(
-        `${v4}/associations/${from}/${to}/batch/labels/archive`,
+        `${paths.associations(from, to)}/batch/labels/archive`,
         links,
         'an association label archive',
       );
@@ -217,7 +217,7 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
           for (const chunk of chunks(moves, createLimit)) {
             const created = await transport.send({
               method: 'POST',
-              path: `${v4}/associations/contacts/companies/batch/create`,
+              path: `${paths.associations('contacts', 'companies')}/batch/create`,
               safety: 'idempotent',
               json: {
                 inputs: chunk.map((move) => ({
@@ -264,7 +264,7 @@ export function createAssociationsApi(transport: Transport, pathPrefix: string) 
         category?: 'HUBSPOT_DEFINED' | 'USER_DEFINED';
       }>,
     ): ResultAsync<void, HubSpotError> {
-      return sendLabelled(`${v4}/associations/${from}/${to}/batch/create`, links, null);
+      return sendLabelled(`${paths.associations(from, to)}/batch/create`, links, null);
     },
   };
   return api;

@@ -2,6 +2,7 @@ import ky from 'ky';
 import { ResultAsync } from 'neverthrow';
 import pLimit from 'p-limit';
 import { createAccountApi } from './account.js';
+import { apiPaths, defaultApiVersion, type HubSpotApiVersion } from './api-version.js';
 import { createAssociationsApi } from './associations.js';
 import { createObjectsApi, type ObjectType } from './objects/objects.js';
 import {
@@ -13,8 +14,8 @@ import {
 import { createPropertiesApi } from './properties.js';
 import {
   createTransport,
-  type RequestInfo,
-  type RetryPolicy,
+  type HubSpotRequestInfo,
+  type HubSpotRetryPolicy,
   type TransportOptions,
 } from './transport/http-transport.js';
 import { createWindowLimiter } from './transport/limiter.js';
@@ -25,10 +26,13 @@ export interface HubSpotClientSettings {
   readonly accessToken: string | (() => string | Promise<string>);
   /** Default `https://api.hubapi.com`. */
   readonly baseUrl?: string | undefined;
-  /** Default `/crm/v3` (associations use the matching `/crm/v4`). */
-  readonly pathPrefix?: string | undefined;
+  /**
+   * HubSpot's API version: `2026-09` (default) or `legacy` (the `/crm/v3` and `/crm/v4` paths, only for accounts
+   * that must; HubSpot ends them in 2027). See `api-version.ts` for what differs.
+   */
+  readonly apiVersion?: HubSpotApiVersion | undefined;
   readonly fetch?: typeof globalThis.fetch | undefined;
-  readonly retry?: Partial<RetryPolicy> | undefined;
+  readonly retry?: Partial<HubSpotRetryPolicy> | undefined;
   /** Requests per rolling 10 s (100 by default; 190 or 250 on larger plans) and searches per second (4). */
   readonly rateLimit?:
     | { readonly perTenSeconds?: number | undefined; readonly searchPerSecond?: number | undefined }
@@ -38,7 +42,7 @@ export interface HubSpotClientSettings {
   /** Per request. Default 30 s. */
   readonly timeoutMs?: number | undefined;
   /** Told about every HTTP request (method, path, attempt, status, duration); never the token or bodies. */
-  readonly onRequest?: ((info: RequestInfo) => void) | undefined;
+  readonly onRequest?: ((info: HubSpotRequestInfo) => void) | undefined;
   /** Told about every 429; return `false` to stop instead of retrying. */
   readonly onRateLimit?: TransportOptions['onRateLimit'];
   /** Clock, sleep and randomness, for tests. */
@@ -65,7 +69,7 @@ export function createHubSpotClient(settings: HubSpotClientSettings) {
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     random: Math.random,
   };
-  const pathPrefix = settings.pathPrefix ?? '/crm/v3';
+  const paths = apiPaths(settings.apiVersion ?? defaultApiVersion);
   const transport = createTransport({
     http: ky.create({
       fetch: settings.fetch ?? globalThis.fetch,
@@ -97,22 +101,31 @@ export function createHubSpotClient(settings: HubSpotClientSettings) {
     onRateLimit: settings.onRateLimit,
   });
   const objects = (type: ObjectType) => ({
-    ...createObjectsApi(transport, type, pathPrefix),
+    ...createObjectsApi(transport, type, paths),
     /** Records changed since a watermark (search on the modified date), page by page, each record once. */
-    changedSince: (options: ChangedSinceOptions) => searchChangedSince(transport, pathPrefix, type, options),
+    changedSince: (options: ChangedSinceOptions) => searchChangedSince(transport, paths, type, options),
     /** The latest modified date of any record (epoch ms, HubSpot's clock), or `null` when there is none. */
-    latestModified: () => new ResultAsync(searchLatestModified(transport, pathPrefix, type)),
+    latestModified: () => new ResultAsync(searchLatestModified(transport, paths, type)),
     /** Records whose `property` has one of `values` (search `IN`; subject to search-index lag). */
     findByValues: (property: string, values: readonly string[], properties: readonly string[]) =>
-      new ResultAsync(searchByValues(transport, pathPrefix, type, property, values, properties)),
+      new ResultAsync(searchByValues(transport, paths, type, property, values, properties)),
   });
   return {
     companies: objects('companies'),
     contacts: objects('contacts'),
-    associations: createAssociationsApi(transport, pathPrefix),
-    properties: createPropertiesApi(transport, pathPrefix),
-    account: createAccountApi(transport),
+    associations: createAssociationsApi(transport, paths),
+    properties: createPropertiesApi(transport, paths),
+    account: createAccountApi(transport, paths),
+    /** The API version this client speaks. */
+    apiVersion: paths.version,
   };
 }
 
 export type HubSpotClient = ReturnType<typeof createHubSpotClient>;
+
+/**
+ * The objects API of one CRM object type: `client.companies` and `client.contacts` have this same type (get, create,
+ * update, archive, pages, the batches, merge, changedSince, latestModified, findByValues), so code that works on
+ * either takes a `HubSpotObjectsApi`.
+ */
+export type HubSpotObjectsApi = HubSpotClient['companies'];

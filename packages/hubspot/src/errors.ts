@@ -26,8 +26,12 @@ export type HubSpotError =
       readonly retryAfterMs: number | null;
       readonly retryable: boolean;
     }
+  /**
+   * HubSpot's 409 `CONFLICT`: another record already has this unique value (a contact's email, a unique
+   * property). Named for what it means, so it is not mistaken for the sync's conflicts (both systems edited).
+   */
   | {
-      readonly kind: 'conflict';
+      readonly kind: 'already-exists';
       readonly message: string;
       /** The record that already has the unique value (parsed from "… Existing ID: N"). */
       readonly existingId: string | null;
@@ -67,6 +71,19 @@ export type HubSpotError =
       readonly correlationId: string | null;
       readonly retryable: false;
     }
+  /**
+   * HubSpot refused values of this record (400 `VALIDATION_ERROR`, or one input's error in a batch): a malformed
+   * email (`INVALID_EMAIL`), a value that is not an option (`INVALID_OPTION`), text in a number, or, from
+   * 2026-09, one of the portal's own validation rules. Each refusal names the property and HubSpot's rule (its
+   * error code). The data must change before a retry can succeed.
+   */
+  | {
+      readonly kind: 'invalid-value';
+      readonly message: string;
+      readonly refusals: readonly ValueRefusal[];
+      readonly correlationId: string | null;
+      readonly retryable: false;
+    }
   /** The response parsed, but not into the shape this client relies on (or was not JSON). */
   | {
       readonly kind: 'validation';
@@ -76,6 +93,13 @@ export type HubSpotError =
     };
 
 export type HubSpotErrorKind = HubSpotError['kind'];
+
+/** One property HubSpot refused: its name (when HubSpot said), the rule (HubSpot's error code) and its words. */
+export interface ValueRefusal {
+  readonly property: string | null;
+  readonly rule: string;
+  readonly message: string;
+}
 
 /** Why a write's outcome is unknown (see the `outcome-unknown` kind). */
 export type UnclearCause = Extract<HubSpotError, { kind: 'outcome-unknown' }>['cause'];
@@ -143,4 +167,67 @@ export function parseErrorBody(text: string): ErrorBody {
 /** "Contact already exists. Existing ID: 37765128953" → "37765128953" (the id is only in the message). */
 export function existingIdOf(message: string | null | undefined): string | null {
   return /Existing ID: ?(\d+)/iu.exec(message ?? '')?.[1] ?? null;
+}
+
+const refusalEntry = z.object({
+  name: z.string().nullish(),
+  error: z.string().nullish(),
+  message: z.string().nullish(),
+});
+
+/**
+ * The properties and rules of a `VALIDATION_ERROR`. HubSpot says them in `errors[]` (`code`, and
+ * `context.propertyName`), and in the message as JSON after "Property values were not valid: " (`name`, `error`)
+ * (https://developers.hubspot.com/docs/api-reference/error-handling); either may be missing, so both are read.
+ */
+export function valueRefusals(body: {
+  readonly message?: string | null | undefined;
+  readonly errors?:
+    | ReadonlyArray<{
+        readonly message?: string | null | undefined;
+        readonly code?: string | null | undefined;
+        readonly context?: Readonly<Record<string, readonly string[]>> | null | undefined;
+      }>
+    | null
+    | undefined;
+}): ValueRefusal[] {
+  const found = new Map<string, ValueRefusal>();
+  const add = (property: string | null, rule: string, message: string) => {
+    const key = `${property ?? ''}\u0000${rule}`;
+    if (!found.has(key)) found.set(key, { property, rule, message });
+  };
+  const listed = /Property values were not valid: (\[.*\])/su.exec(body.message ?? '')?.[1];
+  if (listed !== undefined) {
+    try {
+      const parsed = z.array(refusalEntry).safeParse(JSON.parse(listed));
+      for (const entry of parsed.success ? parsed.data : [])
+        add(entry.name ?? null, entry.error ?? 'INVALID_VALUE', entry.message ?? body.message ?? '');
+    } catch {
+      // Not JSON after all: the errors[] entries below still say what they can.
+    }
+  }
+  for (const entry of body.errors ?? []) {
+    if (!entry.code) continue;
+    const names = entry.context?.propertyName ?? [null];
+    for (const name of names) add(name, entry.code, entry.message ?? body.message ?? '');
+  }
+  return [...found.values()];
+}
+
+/** The `invalid-value` error for a refusal, or `null` when HubSpot named no property or rule. */
+export function invalidValue(
+  body: Parameters<typeof valueRefusals>[0] & { readonly correlationId?: string | null | undefined },
+): HubSpotError | null {
+  const refusals = valueRefusals(body);
+  if (refusals.length === 0) return null;
+  const said = refusals
+    .map((refusal) => `${refusal.property ?? '(a property)'}: ${refusal.rule} (${refusal.message})`)
+    .join('; ');
+  return {
+    kind: 'invalid-value',
+    message: `HubSpot refused ${said}`,
+    refusals,
+    correlationId: body.correlationId ?? null,
+    retryable: false,
+  };
 }

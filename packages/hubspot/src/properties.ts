@@ -1,5 +1,6 @@
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
+import type { ApiPaths } from './api-version.js';
 import type { HubSpotError } from './errors.js';
 import type { ObjectType } from './objects/objects.js';
 import { parseBody } from './objects/parse.js';
@@ -84,13 +85,12 @@ export function syncPropertySpecs(
   };
 }
 
-/** The properties API. https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide */
-export function createPropertiesApi(transport: Transport, pathPrefix: string) {
-  const base = `${pathPrefix}/properties`;
+/** The properties API (`/crm/properties/2026-09`, or v3 on the legacy setting). https://developers.hubspot.com/docs/api-reference/latest/crm/properties/guide */
+export function createPropertiesApi(transport: Transport, paths: ApiPaths) {
   const list = (type: ObjectType): ResultAsync<PropertyDefinition[], HubSpotError> =>
     transport
-      .send({ method: 'GET', path: `${base}/${type}`, safety: 'read' })
-      .andThen((response) => parseBody(listResponse, response.body, `GET ${base}/${type}`))
+      .send({ method: 'GET', path: paths.properties(type), safety: 'read' })
+      .andThen((response) => parseBody(listResponse, response.body, `GET ${paths.properties(type)}`))
       .map((body) => body.results);
 
   return {
@@ -106,17 +106,17 @@ export function createPropertiesApi(transport: Transport, pathPrefix: string) {
     ): ResultAsync<EnsureReport, HubSpotError> {
       return new ResultAsync(
         (async (): Promise<Result<EnsureReport, HubSpotError>> => {
-          const groupPath = `${base}/${type}/groups/${encodeURIComponent(group.name)}`;
+          const groupPath = `${paths.properties(type)}/groups/${encodeURIComponent(group.name)}`;
           const existingGroup = await transport.send({ method: 'GET', path: groupPath, safety: 'read' });
           if (existingGroup.isErr()) {
             if (existingGroup.error.kind !== 'not-found') return err(existingGroup.error);
             const created = await transport.send({
               method: 'POST',
-              path: `${base}/${type}/groups`,
+              path: `${paths.properties(type)}/groups`,
               safety: 'idempotent',
               json: { name: group.name, label: group.label },
             });
-            if (created.isErr() && created.error.kind !== 'conflict') return err(created.error);
+            if (created.isErr() && created.error.kind !== 'already-exists') return err(created.error);
           }
           const current = await list(type);
           if (current.isErr()) return err(current.error);
@@ -140,7 +140,7 @@ export function createPropertiesApi(transport: Transport, pathPrefix: string) {
           if (missing.length > 0) {
             const created = await transport.send({
               method: 'POST',
-              path: `${base}/${type}/batch/create`,
+              path: `${paths.properties(type)}/batch/create`,
               safety: 'idempotent',
               json: {
                 inputs: missing.map((spec) => ({

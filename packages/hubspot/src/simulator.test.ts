@@ -1,19 +1,51 @@
+import { hubspotDocumentsAvailable, validateRequest, validateResponse } from '@port-service/hubspot-openapi';
 import { type HubSpotSimulator, startHubSpotSimulator } from '@port-service/simulators';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { associationTypes } from './associations.js';
 import { createHubSpotClient, type HubSpotClientSettings } from './client.js';
 import { mergedObjectIds } from './objects/objects.js';
 import { syncPropertyGroup, syncPropertySpecs } from './properties.js';
 
-// The client against the HubSpot simulator over real HTTP on loopback: no mocks in between.
+// The client against the HubSpot simulator over real HTTP on loopback: no mocks in between. Every request the
+// client sends and every answer it reads is checked against HubSpot's 2026-09 documents (where present).
 let simulator: HubSpotSimulator;
+const violations: string[] = [];
+const servedPaths = new Set<string>();
+
+/** `fetch`, checking each call against HubSpot's documents (the account API is not among them). */
+const checkedFetch: typeof fetch = async (input, init) => {
+  const request = new Request(input, init);
+  const path = new URL(request.url).pathname;
+  const sent = await request.clone().text();
+  const response = await fetch(request);
+  servedPaths.add(path.split('/').slice(1, 4).join('/'));
+  if (!hubspotDocumentsAvailable || path.startsWith('/account-info/')) return response;
+  violations.push(...validateRequest(request.method, path, sent === '' ? undefined : JSON.parse(sent)));
+  const body = await response
+    .clone()
+    .json()
+    .catch(() => undefined); // no body (204), or one an injected fault cut short
+  if (response.status < 300 && body !== undefined)
+    violations.push(...validateResponse(request.method, path, response.status, body));
+  return response;
+};
+
 const client = (overrides: Partial<HubSpotClientSettings> = {}) =>
   createHubSpotClient({
     accessToken: simulator.accessToken,
     baseUrl: simulator.baseUrl,
     retry: { minDelayMs: 5, maxDelayMs: 50 },
+    fetch: checkedFetch,
     ...overrides,
   });
+
+afterEach(() => {
+  expect(violations.splice(0)).toEqual([]);
+});
+afterAll(() => {
+  // Default settings speak 2026-09 only: nothing on the legacy /crm/v3 or /crm/v4 paths.
+  expect([...servedPaths].filter((path) => /^crm\/v[34]\b/u.test(path))).toEqual([]);
+});
 
 beforeAll(async () => {
   simulator = await startHubSpotSimulator({ companies: 25, seed: 2, searchPerSecond: 50 });
@@ -77,12 +109,18 @@ describe('the client against the HubSpot simulator', () => {
         },
         { properties: { email: 'ny.kontakt@port-service.no', firstname: 'Dobbel' } },
         { properties: { bogus_property: 'x' } },
+        { properties: { email: 'not-an-email', firstname: 'Feil' } },
       ])
     )._unsafeUnwrap();
     expect(results.map((result) => (result.isOk() ? 'ok' : result.error.kind))).toEqual([
       'ok',
-      'conflict',
-      'http',
+      'already-exists',
+      'invalid-value',
+      'invalid-value',
+    ]);
+    expect(results.slice(2).map((result) => result._unsafeUnwrapErr())).toMatchObject([
+      { refusals: [{ property: 'bogus_property', rule: 'PROPERTY_DOESNT_EXIST' }] },
+      { refusals: [{ property: 'email', rule: 'INVALID_EMAIL' }] },
     ]);
     const created = results[0]?._unsafeUnwrap();
     const companies = (

@@ -15,19 +15,19 @@ const batch = (results: object[], errors?: object[]) => ({
 describe('single records', () => {
   it('gets, creates (associations inline), updates and archives', async () => {
     const { client } = testClient();
-    expectCall('GET', '/crm/v3/objects/companies/101', {
+    expectCall('GET', '/crm/objects/2026-09/companies/101', {
       status: 200,
       body: record('101', { name: 'Larvik Havn KF' }),
     });
-    expectCall('POST', '/crm/v3/objects/contacts', {
+    expectCall('POST', '/crm/objects/2026-09/contacts', {
       status: 201,
       body: record('201', { email: 'iselin@port-service.no' }),
     });
-    expectCall('PATCH', '/crm/v3/objects/companies/101', {
+    expectCall('PATCH', '/crm/objects/2026-09/companies/101', {
       status: 200,
       body: record('101', { phone: '+4733123456' }),
     });
-    expectCall('DELETE', '/crm/v3/objects/companies/101', { status: 204 });
+    expectCall('DELETE', '/crm/objects/2026-09/companies/101', { status: 204 });
     expect(
       (await client.companies.get('101', { properties: ['name', 'org_number'] }))._unsafeUnwrap().properties
         .name,
@@ -48,13 +48,13 @@ describe('single records', () => {
     });
   });
 
-  it('reports "already exists" as a conflict with the existing id', async () => {
+  it('reports "already exists" (409) with the existing id', async () => {
     const { client } = testClient();
-    expectCall('POST', '/crm/v3/objects/contacts', { status: 409, body: fixtures.conflict.body });
+    expectCall('POST', '/crm/objects/2026-09/contacts', { status: 409, body: fixtures.conflict.body });
     expect(
       (await client.contacts.create({ email: 'iselin@port-service.no' }))._unsafeUnwrapErr(),
     ).toMatchObject({
-      kind: 'conflict',
+      kind: 'already-exists',
       existingId: '37765128953',
       correlationId: '8d5e2c6a-1f0a-4b55-9f0f-0c9c3e1b7a11',
     });
@@ -62,14 +62,16 @@ describe('single records', () => {
 
   it('pages through the list endpoint with after cursors', async () => {
     const { client } = testClient();
-    expectCall('GET', '/crm/v3/objects/companies', {
+    expectCall('GET', '/crm/objects/2026-09/companies', {
       status: 200,
       body: {
         results: [record('1'), record('2')],
-        paging: { next: { after: '3', link: 'https://api.hubapi.com/crm/v3/objects/companies?after=3' } },
+        paging: {
+          next: { after: '3', link: 'https://api.hubapi.com/crm/objects/2026-09/companies?after=3' },
+        },
       },
     });
-    expectCall('GET', '/crm/v3/objects/companies', { status: 200, body: { results: [record('3')] } });
+    expectCall('GET', '/crm/objects/2026-09/companies', { status: 200, body: { results: [record('3')] } });
     const ids: string[] = [];
     for await (const page of client.companies.pages({ properties: ['name'] }))
       ids.push(...page._unsafeUnwrap().results.map((item) => item.id));
@@ -82,21 +84,22 @@ describe('single records', () => {
 });
 
 describe('batches', () => {
-  it('creates in batches of 100 with a unique objectWriteTraceId per input, mapping a 207 back to each input', async () => {
+  it('creates in batches of 100 with a unique objectWriteTraceId per input, mapping errors in the 201 back to each input', async () => {
     const { client } = testClient();
     const inputs = Array.from({ length: 101 }, (_, index) => ({
       properties: { email: index === 1 ? 'bad@' : `p${index}@port-service.no` },
     }));
-    expectCall('POST', '/crm/v3/objects/contacts/batch/create', (body) => {
+    expectCall('POST', '/crm/objects/2026-09/contacts/batch/create', (body) => {
       const sent = (body as { inputs: Array<{ objectWriteTraceId: string }> }).inputs;
       const results = sent
         .filter((input) => input.objectWriteTraceId !== '1')
         .map((input) =>
           record(`9${input.objectWriteTraceId}`, {}, { objectWriteTraceId: input.objectWriteTraceId }),
         );
-      return { status: 207, body: batch(results.reverse(), fixtures.batch207.errors) };
+      // 2026-09 documents one 201 shape for batch create, with `errors`/`numErrors` when some inputs failed.
+      return { status: 201, body: batch(results.reverse(), fixtures.batch207.errors) };
     });
-    expectCall('POST', '/crm/v3/objects/contacts/batch/create', {
+    expectCall('POST', '/crm/objects/2026-09/contacts/batch/create', {
       status: 201,
       body: batch([record('9100', {}, { objectWriteTraceId: '100' })]),
     });
@@ -104,9 +107,9 @@ describe('batches', () => {
     expect(results).toHaveLength(101);
     expect(results[0]?._unsafeUnwrap().id).toBe('90');
     expect(results[1]?._unsafeUnwrapErr()).toMatchObject({
-      kind: 'http',
-      category: 'VALIDATION_ERROR',
-      message: expect.stringContaining('INVALID_EMAIL'),
+      kind: 'invalid-value',
+      refusals: [{ property: 'email', rule: 'INVALID_EMAIL', message: 'Email address bad@ is invalid' }],
+      message: 'HubSpot refused email: INVALID_EMAIL (Email address bad@ is invalid)',
     });
     expect(results[100]?._unsafeUnwrap().id).toBe('9100');
     const firstBatch = sentBodies[0]?.body as { inputs: Array<{ objectWriteTraceId: string }> } | undefined;
@@ -114,10 +117,10 @@ describe('batches', () => {
     expect(new Set(traces).size).toBe(100);
   });
 
-  it('reads in batches, reporting ids HubSpot does not know as not found (207)', async () => {
+  it('reads in batches, reporting ids HubSpot does not know as not found (errors in the 200)', async () => {
     const { client } = testClient();
-    expectCall('POST', '/crm/v3/objects/contacts/batch/read', {
-      status: 207,
+    expectCall('POST', '/crm/objects/2026-09/contacts/batch/read', {
+      status: 200,
       body: batch([record('201')], fixtures.notFound.errors),
     });
     const found = (
@@ -127,13 +130,63 @@ describe('batches', () => {
     expect(found.get('404')?._unsafeUnwrapErr()).toMatchObject({ kind: 'not-found' });
   });
 
+  it('reads a legacy 207 answer the same way (v3 documented one; whether 2026-09 still sends it is not said)', async () => {
+    const { client } = testClient();
+    expectCall(
+      'POST',
+      '/crm/objects/2026-09/contacts/batch/read',
+      { status: 207, body: batch([record('201')], fixtures.notFound.errors) },
+      { unchecked: true },
+    );
+    const found = (
+      await client.contacts.batchRead(['201', '404'], { properties: ['email'] })
+    )._unsafeUnwrap();
+    expect(found.get('201')?._unsafeUnwrap().id).toBe('201');
+    expect(found.get('404')?._unsafeUnwrapErr()).toMatchObject({ kind: 'not-found' });
+  });
+
+  it('splits a batch HubSpot refused whole for one value until only that input is refused', async () => {
+    const { client } = testClient();
+    const refusal = {
+      status: 'error',
+      message:
+        'Property values were not valid: [{"isValid":false,"message":"org_number is required","error":"REQUIRED_PROPERTY","name":"org_number"}]',
+      correlationId: 'c0ffee00-0000-4000-8000-000000000001',
+      category: 'VALIDATION_ERROR',
+    };
+    const answer = (body: unknown) => {
+      const inputs = (body as { inputs: Array<{ id: string; objectWriteTraceId: string }> }).inputs;
+      if (inputs.some((input) => input.id === '103')) return { status: 400, body: refusal };
+      return {
+        status: 200,
+        body: batch(
+          inputs.map((input) => record(input.id, {}, { objectWriteTraceId: input.objectWriteTraceId })),
+        ),
+      };
+    };
+    // 4 inputs: refused whole, then [101,102] ok and [103,104] refused, then [103] refused and [104] ok.
+    expectCall('POST', '/crm/objects/2026-09/companies/batch/update', answer, { times: 5 });
+    const inputs = ['101', '102', '103', '104'].map((id) => ({ id, properties: { name: `n${id}` } }));
+    const results = (await client.companies.batchUpdate(inputs))._unsafeUnwrap();
+    expect(results.map((result) => (result.isOk() ? result.value.id : result.error.kind))).toEqual([
+      '101',
+      '102',
+      'invalid-value',
+      '104',
+    ]);
+    expect(results[2]?._unsafeUnwrapErr()).toMatchObject({
+      refusals: [{ property: 'org_number', rule: 'REQUIRED_PROPERTY' }],
+      correlationId: 'c0ffee00-0000-4000-8000-000000000001',
+    });
+  });
+
   it('reads with propertiesWithHistory: sends the names in the body and parses each history', async () => {
     const { client } = testClient();
     const history = [
       { value: '7001', timestamp: '2026-11-24T09:00:00.000Z', sourceType: 'API', sourceId: 'sync-app' },
       { value: '7002', timestamp: '2026-11-20T08:00:00.000Z', sourceType: 'CRM_UI' },
     ];
-    expectCall('POST', '/crm/v3/objects/companies/batch/read', {
+    expectCall('POST', '/crm/objects/2026-09/companies/batch/read', {
       status: 200,
       body: batch([
         record('104', { visma_actor_no: '7001' }, { propertiesWithHistory: { visma_actor_no: history } }),
@@ -155,7 +208,7 @@ describe('batches', () => {
 
   it('upserts by a unique property, telling new records from updated ones', async () => {
     const { client } = testClient();
-    expectCall('POST', '/crm/v3/objects/companies/batch/upsert', (body) => {
+    expectCall('POST', '/crm/objects/2026-09/companies/batch/upsert', (body) => {
       const sent = (body as { inputs: Array<{ objectWriteTraceId: string }> }).inputs;
       return {
         status: 200,
@@ -179,7 +232,7 @@ describe('batches', () => {
 
   it('updates and archives in batches', async () => {
     const { client } = testClient();
-    expectCall('POST', '/crm/v3/objects/companies/batch/update', (body) => ({
+    expectCall('POST', '/crm/objects/2026-09/companies/batch/update', (body) => ({
       status: 200,
       body: batch(
         (body as { inputs: Array<{ id: string; objectWriteTraceId: string }> }).inputs.map((input) =>
@@ -187,7 +240,7 @@ describe('batches', () => {
         ),
       ),
     }));
-    expectCall('POST', '/crm/v3/objects/companies/batch/archive', { status: 204 });
+    expectCall('POST', '/crm/objects/2026-09/companies/batch/archive', { status: 204 });
     expect(
       (await client.companies.batchUpdate([{ id: '101', properties: { phone: '' } }]))
         ._unsafeUnwrap()[0]
@@ -199,7 +252,7 @@ describe('batches', () => {
   it('merges, answering the new record, whose hs_merged_object_ids names both old ids', async () => {
     const { client } = testClient();
     // HubSpot's merges create a record with a new id (101 and 102 resolve to 104; 103 was merged into 101 before).
-    expectCall('POST', '/crm/v3/objects/companies/merge', {
+    expectCall('POST', '/crm/objects/2026-09/companies/merge', {
       status: 200,
       body: record('104', { hs_merged_object_ids: '103;101; 102;101;104' }),
     });

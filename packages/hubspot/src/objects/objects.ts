@@ -1,5 +1,6 @@
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
-import { type HubSpotError, outcomeUnknown } from '../errors.js';
+import type { ApiPaths } from '../api-version.js';
+import { type HubSpotError, invalidValue, outcomeUnknown } from '../errors.js';
 import type { Safety, Transport } from '../transport/http-transport.js';
 import { parseBody } from './parse.js';
 import {
@@ -50,9 +51,13 @@ function batchFailure(error: BatchError, fallback: string): HubSpotError {
   const message = error.message ?? fallback;
   if (error.category === 'OBJECT_NOT_FOUND')
     return { kind: 'not-found', message, correlationId: null, retryable: false };
+  if (error.category === 'VALIDATION_ERROR') {
+    const refused = invalidValue({ message, errors: error.errors });
+    if (refused !== null) return refused;
+  }
   const existing = /Existing ID: ?(\d+)/iu.exec(message)?.[1] ?? null;
   if (error.category === 'CONFLICT' || existing !== null)
-    return { kind: 'conflict', message, existingId: existing, correlationId: null, retryable: false };
+    return { kind: 'already-exists', message, existingId: existing, correlationId: null, retryable: false };
   return {
     kind: 'http',
     message,
@@ -83,13 +88,13 @@ function unanswered(what: string): HubSpotError {
 }
 
 /**
- * The v3 objects API for one object type: single records, list pages, and batches of at most 100 with one result
+ * The objects API (`/crm/objects/2026-09/{type}`, or v3 on the legacy setting) for one object type: single records, list pages, and batches of at most 100 with one result
  * per input. Batch writes send a unique `objectWriteTraceId` per input, so one bad record comes back as a 207 error
  * for that record instead of failing the batch; every 207 body is mapped back to its inputs, nothing dropped.
  * https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/companies/guide
  */
-export function createObjectsApi(transport: Transport, type: ObjectType, pathPrefix: string) {
-  const base = `${pathPrefix}/objects/${type}`;
+export function createObjectsApi(transport: Transport, type: ObjectType, paths: ApiPaths) {
+  const base = paths.objects(type);
 
   const single = (
     method: 'GET' | 'POST' | 'PATCH',
@@ -147,9 +152,42 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
   };
 
   /**
+   * One chunk, and where HubSpot refused the whole chunk for values (a 400 `VALIDATION_ERROR` that names no
+   * input, as batches without trace ids and portal validation rules may answer), its halves again until the
+   * refused inputs stand alone: a 400 wrote nothing, so resending is safe, and no valid input is held back by
+   * another's bad value.
+   */
+  const writeParts = async (
+    operation: 'create' | 'update' | 'upsert',
+    chunk: ReadonlyArray<Record<string, unknown>>,
+    offset: number,
+    safety: Safety,
+  ): Promise<Result<BatchResult[], HubSpotError>> => {
+    const answer = await writeChunk(operation, chunk, offset, safety);
+    if (answer.isOk() || answer.error.kind !== 'invalid-value' || chunk.length === 1) return answer;
+    const half = Math.ceil(chunk.length / 2);
+    const [first, second] = await Promise.all([
+      writeParts(operation, chunk.slice(0, half), offset, safety),
+      writeParts(operation, chunk.slice(half), offset + half, safety),
+    ]);
+    // A half that failed otherwise fails its own inputs only: the other half's records were written and stay.
+    const settled: BatchResult[] = [];
+    for (const [part, inputs] of [
+      [first, chunk.slice(0, half)],
+      [second, chunk.slice(half)],
+    ] as const) {
+      if (part.isOk()) settled.push(...part.value);
+      else if (stopsAllWork(part.error)) return err(part.error);
+      else for (const _ of inputs) settled.push(err(part.error));
+    }
+    return ok(settled);
+  };
+
+  /**
    * Sends batch writes in chunks of 100, several at once (the transport bounds concurrency and pace). A chunk
-   * that fails fails its own inputs only, each with the chunk's error; only an error that stops all work (auth,
-   * configuration, HubSpot's daily limit) fails the call.
+   * that fails fails its own inputs only, each with the chunk's error (a refused value: only the inputs that
+   * carry it, see `writeParts`); only an error that stops all work (auth, configuration, HubSpot's daily limit)
+   * fails the call.
    */
   const batchWrite = (
     operation: 'create' | 'update' | 'upsert',
@@ -160,7 +198,7 @@ export function createObjectsApi(transport: Transport, type: ObjectType, pathPre
       (async (): Promise<Result<BatchResult[], HubSpotError>> => {
         const parts = chunks(inputs);
         const answers = await Promise.all(
-          parts.map((chunk, index) => writeChunk(operation, chunk, index * batchLimit, safety)),
+          parts.map((chunk, index) => writeParts(operation, chunk, index * batchLimit, safety)),
         );
         const all: BatchResult[] = [];
         for (const [index, answer] of answers.entries()) {

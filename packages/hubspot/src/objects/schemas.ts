@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * A CRM record as the v3 objects API returns it (`SimplePublicObject`): property values are strings or null.
+ * A CRM record as the objects API returns it (`SimplePublicObject`, the same in 2026-09 and v3): property values are strings or null.
  * https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis
  */
 export const hubSpotObjectSchema = z.object({
@@ -43,8 +43,21 @@ export const batchErrorSchema = z.object({
   category: z.string().nullish(),
   message: z.string().nullish(),
   context: z.record(z.string(), z.array(z.string())).nullish(),
+  errors: z
+    .array(
+      z.object({
+        message: z.string().nullish(),
+        code: z.string().nullish(),
+        context: z.record(z.string(), z.array(z.string())).nullish(),
+      }),
+    )
+    .nullish(),
 });
 
+/**
+ * A batch answer. v3 answered a partly failed batch with 207; 2026-09 documents one 200 (201 for create) shape
+ * that carries `errors` and `numErrors`. Both are read the same way.
+ */
 export const batchResponseSchema = z.object({
   status: z.string(),
   results: z.array(hubSpotObjectSchema.extend({ new: z.boolean().nullish() })),

@@ -73,7 +73,7 @@ describe('changedSince search', () => {
         modified: bulk + 1000 + index,
       })),
     ];
-    expectCall('POST', '/crm/v3/objects/companies/search', fakeSearch(records), { times: 200 });
+    expectCall('POST', '/crm/objects/2026-09/companies/search', fakeSearch(records), { times: 200 });
     const { client } = testClient({ rateLimit: { searchPerSecond: 1000 } });
     const seen: string[] = [];
     for await (const page of client.companies.changedSince({
@@ -98,7 +98,7 @@ describe('changedSince search', () => {
     const since = Date.parse('2026-11-24T10:00:00Z');
     expectCall(
       'POST',
-      '/crm/v3/objects/contacts/search',
+      '/crm/objects/2026-09/contacts/search',
       fakeSearch([{ id: '201', modified: since - 60_000 }]),
       { times: 1 },
     );
@@ -118,14 +118,14 @@ describe('changedSince search', () => {
     const since = Date.parse('2026-11-24T10:00:00Z');
     expectCall(
       'POST',
-      '/crm/v3/objects/companies/search',
+      '/crm/objects/2026-09/companies/search',
       {
         status: 429,
         body: { status: 'error', message: 'You have reached your secondly limit.', category: 'RATE_LIMITS' },
       },
       { unchecked: true },
     );
-    expectCall('POST', '/crm/v3/objects/companies/search', fakeSearch([]));
+    expectCall('POST', '/crm/objects/2026-09/companies/search', fakeSearch([]));
     const { client, waits } = testClient();
     for await (const page of client.companies.changedSince({ since, properties: [] }))
       expect(page.isOk()).toBe(true);

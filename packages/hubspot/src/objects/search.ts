@@ -1,5 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import { z } from 'zod';
+import type { ApiPaths } from '../api-version.js';
 import type { HubSpotError } from '../errors.js';
 import type { Transport } from '../transport/http-transport.js';
 import type { ObjectType } from './objects.js';
@@ -30,7 +31,41 @@ export interface ChangedSinceOptions {
   readonly properties: readonly string[];
 }
 
-type Filter = { propertyName: string; operator: string; value: string };
+type Filter = { propertyName: string; operator: string; value?: string; values?: readonly string[] };
+
+/**
+ * One search page, in the request shape HubSpot's documents give (`PublicObjectSearchRequest`, the same in
+ * 2026-09 and v3): every field present, the one sort rule as a string (`prop` ascending, `-prop` descending, as
+ * HubSpot's Node SDK writes it), `after` an offset as a string.
+ * https://developers.hubspot.com/docs/api-reference/search/guide
+ */
+function searchPage(
+  transport: Transport,
+  path: string,
+  request: {
+    readonly filters: readonly Filter[];
+    readonly sort: string;
+    readonly properties: readonly string[];
+    readonly limit: number;
+    readonly after: number;
+  },
+) {
+  return transport
+    .send({
+      method: 'POST',
+      path,
+      safety: 'read',
+      search: true,
+      json: {
+        filterGroups: request.filters.length === 0 ? [] : [{ filters: request.filters }],
+        sorts: [request.sort],
+        properties: request.properties,
+        limit: request.limit,
+        after: String(request.after),
+      },
+    })
+    .andThen((value) => parseBody(searchResponse, value.body, `POST ${path}`));
+}
 
 /**
  * Records changed since a watermark, for incremental sync, as pages of records not seen before in this read.
@@ -40,25 +75,17 @@ type Filter = { propertyName: string; operator: string; value: string };
  */
 export async function* searchChangedSince(
   transport: Transport,
-  pathPrefix: string,
+  paths: ApiPaths,
   type: ObjectType,
   options: ChangedSinceOptions,
 ): AsyncGenerator<Result<HubSpotObject[], HubSpotError>> {
   const modified = modifiedDateProperty[type];
   const properties = [...new Set([...options.properties, modified, 'hs_object_id'])];
   const seen = new Set<string>();
-  const path = `${pathPrefix}/objects/${type}/search`;
+  const path = `${paths.objects(type)}/search`;
 
-  const query = async (filters: Filter[], sort: string, after: number) => {
-    const response = await transport.send({
-      method: 'POST',
-      path,
-      safety: 'read',
-      search: true,
-      json: { filterGroups: [{ filters }], sorts: [sort], properties, limit: pageSize, after: String(after) },
-    });
-    return response.andThen((value) => parseBody(searchResponse, value.body, `POST ${path}`));
-  };
+  const query = (filters: Filter[], sort: string, after: number) =>
+    searchPage(transport, path, { filters, sort, properties, limit: pageSize, after });
   const fresh = (records: readonly HubSpotObject[]) =>
     records.filter((record) => {
       if (seen.has(record.id)) return false;
@@ -149,31 +176,23 @@ const inValuesCap = 100;
  */
 export async function searchLatestModified(
   transport: Transport,
-  pathPrefix: string,
+  paths: ApiPaths,
   type: ObjectType,
 ): Promise<Result<number | null, HubSpotError>> {
   const modified = modifiedDateProperty[type];
-  const path = `${pathPrefix}/objects/${type}/search`;
-  const response = await transport.send({
-    method: 'POST',
-    path,
-    safety: 'read',
-    search: true,
-    json: {
-      filterGroups: [],
-      sorts: [{ propertyName: modified, direction: 'DESCENDING' }],
-      properties: [modified],
-      limit: 1,
-    },
+  const path = `${paths.objects(type)}/search`;
+  return searchPage(transport, path, {
+    filters: [],
+    sort: `-${modified}`,
+    properties: [modified],
+    limit: 1,
+    after: 0,
+  }).map((page) => {
+    const record = page.results[0];
+    if (record === undefined) return null;
+    const stamp = modifiedAt(record, modified);
+    return Number.isNaN(stamp) ? null : stamp;
   });
-  return response
-    .andThen((value) => parseBody(searchResponse, value.body, `POST ${path}`))
-    .map((page) => {
-      const record = page.results[0];
-      if (record === undefined) return null;
-      const stamp = modifiedAt(record, modified);
-      return Number.isNaN(stamp) ? null : stamp;
-    });
 }
 
 /**
@@ -183,13 +202,13 @@ export async function searchLatestModified(
  */
 export async function searchByValues(
   transport: Transport,
-  pathPrefix: string,
+  paths: ApiPaths,
   type: ObjectType,
   property: string,
   values: readonly string[],
   properties: readonly string[],
 ): Promise<Result<HubSpotObject[], HubSpotError>> {
-  const path = `${pathPrefix}/objects/${type}/search`;
+  const path = `${paths.objects(type)}/search`;
   const unique = [...new Set(values.filter((value) => value !== ''))];
   const found = new Map<string, HubSpotObject>();
   for (let start = 0; start < unique.length; start += inValuesCap) {
@@ -199,27 +218,16 @@ export async function searchByValues(
     let idAfter = '0';
     let after = 0;
     for (;;) {
-      const response = await transport.send({
-        method: 'POST',
-        path,
-        safety: 'read',
-        search: true,
-        json: {
-          filterGroups: [
-            {
-              filters: [
-                { propertyName: property, operator: 'IN', values: chunk },
-                { propertyName: 'hs_object_id', operator: 'GT', value: idAfter },
-              ],
-            },
-          ],
-          sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
-          properties: [...new Set([...properties, property])],
-          limit: pageSize,
-          after: String(after),
-        },
+      const page = await searchPage(transport, path, {
+        filters: [
+          { propertyName: property, operator: 'IN', values: chunk },
+          { propertyName: 'hs_object_id', operator: 'GT', value: idAfter },
+        ],
+        sort: 'hs_object_id',
+        properties: [...new Set([...properties, property])],
+        limit: pageSize,
+        after,
       });
-      const page = response.andThen((value) => parseBody(searchResponse, value.body, `POST ${path}`));
       if (page.isErr()) return err(page.error);
       const records = page.value.results;
       for (const record of records) found.set(record.id, record);

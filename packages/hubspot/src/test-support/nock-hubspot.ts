@@ -1,11 +1,16 @@
-import { validateRequest, validateResponse } from '@port-service/hubspot-openapi';
+import {
+  hubspotDocumentsAvailable,
+  hubspotDocumentsSkipReason,
+  validateRequest,
+  validateResponse,
+} from '@port-service/hubspot-openapi';
 import nock from 'nock';
-import { afterEach, beforeAll, expect } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { createHubSpotClient, type HubSpotClientSettings } from '../client.js';
-import type { RequestInfo } from '../transport/http-transport.js';
+import type { HubSpotRequestInfo } from '../transport/http-transport.js';
 
 export const origin = 'https://api.hubapi.com';
-/** Every request and fixture response checked against HubSpot's OpenAPI documents; tests expect none. */
+/** Every request and fixture response checked against HubSpot's OpenAPI documents (where present); tests expect none. */
 export const violations: string[] = [];
 export const sentBodies: Array<{ method: string; path: string; body: unknown }> = [];
 
@@ -29,9 +34,9 @@ export function expectCall(
       const pathname = uri.split('?')[0] ?? uri;
       const body = requestBody === '' ? undefined : requestBody;
       sentBodies.push({ method, path: uri, body });
-      violations.push(...validateRequest(method, pathname, body));
+      if (hubspotDocumentsAvailable) violations.push(...validateRequest(method, pathname, body));
       const answer = typeof reply === 'function' ? reply(body) : reply;
-      if (!options.unchecked && answer.status < 300)
+      if (hubspotDocumentsAvailable && !options.unchecked && answer.status < 300)
         violations.push(...validateResponse(method, pathname, answer.status, answer.body ?? null));
       return [
         answer.status,
@@ -45,7 +50,7 @@ export function expectCall(
 /** A client against nock, with an instant clock that records every wait. */
 export function testClient(overrides: Partial<HubSpotClientSettings> = {}) {
   const waits: number[] = [];
-  const requests: RequestInfo[] = [];
+  const requests: HubSpotRequestInfo[] = [];
   let now = Date.parse('2026-11-24T10:00:00Z');
   const client = createHubSpotClient({
     accessToken: 'pat-na1-test-token',
@@ -81,6 +86,9 @@ export const record = (
  * call left unmade. State is reset before asserting, so one failure never leaks into the next test.
  */
 export function useNockGuards(options: { allowUnused?: boolean } = {}): void {
+  // The behaviour tests still run; only the checks against HubSpot's documents are left out, and said so.
+  if (!hubspotDocumentsAvailable)
+    it.skip(`requests and answers checked against HubSpot's documents: ${hubspotDocumentsSkipReason}`);
   beforeAll(() => nock.disableNetConnect());
   afterEach(() => {
     const found = violations.splice(0);

@@ -4,6 +4,7 @@ import type { LimitFunction } from 'p-limit';
 import {
   existingIdOf,
   type HubSpotError,
+  invalidValue,
   outcomeUnknown,
   parseErrorBody,
   type UnclearCause,
@@ -35,7 +36,7 @@ export interface HttpResponse {
   readonly body: unknown;
 }
 
-export interface RequestInfo {
+export interface HubSpotRequestInfo {
   readonly method: string;
   readonly path: string;
   readonly attempt: number;
@@ -44,7 +45,7 @@ export interface RequestInfo {
   readonly outcome: 'ok' | 'retry' | 'error';
 }
 
-export interface RetryPolicy {
+export interface HubSpotRetryPolicy {
   /** Attempts after the first. Default 5. */
   readonly retries: number;
   /** First backoff, doubled each attempt with full jitter. Default 500 ms. */
@@ -60,12 +61,12 @@ export interface TransportOptions {
   readonly limiter: WindowLimiter;
   readonly searchLimiter: WindowLimiter;
   readonly concurrency: LimitFunction;
-  readonly retry: RetryPolicy;
+  readonly retry: HubSpotRetryPolicy;
   readonly timeoutMs: number;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
-  readonly onRequest?: ((info: RequestInfo) => void) | undefined;
+  readonly onRequest?: ((info: HubSpotRequestInfo) => void) | undefined;
   /** Called on a 429; return `false` to stop instead of retrying. */
   readonly onRateLimit?:
     | ((info: { policy: string; retryAfterMs: number | null; attempt: number }) => boolean)
@@ -105,7 +106,7 @@ export function createTransport(options: TransportOptions) {
     const limiter = request.search ? options.searchLimiter : options.limiter;
     await limiter.acquire();
     const started = options.now();
-    const report = (status: number | null, outcome: RequestInfo['outcome']) =>
+    const report = (status: number | null, outcome: HubSpotRequestInfo['outcome']) =>
       options.onRequest?.({
         method: request.method,
         path: request.path,
@@ -302,7 +303,17 @@ function clientError(status: number, body: ReturnType<typeof parseErrorBody>): H
   }
   if (status === 404) return { kind: 'not-found', message, correlationId, retryable: false };
   if (status === 409)
-    return { kind: 'conflict', message, existingId: existingIdOf(message), correlationId, retryable: false };
+    return {
+      kind: 'already-exists',
+      message,
+      existingId: existingIdOf(message),
+      correlationId,
+      retryable: false,
+    };
+  if (status === 400 && body.category === 'VALIDATION_ERROR') {
+    const refused = invalidValue(body);
+    if (refused !== null) return refused;
+  }
   return {
     kind: 'http',
     message,

@@ -14,11 +14,11 @@ describe('rate limits and retries', () => {
     const { client, waits } = testClient();
     expectCall(
       'GET',
-      '/crm/v3/objects/companies/101',
+      '/crm/objects/2026-09/companies/101',
       { status: 429, body: fixtures.tenSecondly.body, headers: { 'retry-after': '3' } },
       { unchecked: true },
     );
-    expectCall('GET', '/crm/v3/objects/companies/101', company);
+    expectCall('GET', '/crm/objects/2026-09/companies/101', company);
     expect((await get(client)).isOk()).toBe(true);
     expect(waits[0]).toBe(3000);
   });
@@ -27,11 +27,11 @@ describe('rate limits and retries', () => {
     const { client, waits } = testClient();
     expectCall(
       'GET',
-      '/crm/v3/objects/companies/101',
+      '/crm/objects/2026-09/companies/101',
       { status: 429, body: fixtures.tenSecondly.body },
       { unchecked: true },
     );
-    expectCall('GET', '/crm/v3/objects/companies/101', company);
+    expectCall('GET', '/crm/objects/2026-09/companies/101', company);
     expect((await get(client)).isOk()).toBe(true);
     expect(waits.reduce((sum, wait) => sum + wait, 0)).toBeGreaterThanOrEqual(10_000);
   });
@@ -40,7 +40,7 @@ describe('rate limits and retries', () => {
     const { client, requests } = testClient();
     expectCall(
       'GET',
-      '/crm/v3/objects/companies/101',
+      '/crm/objects/2026-09/companies/101',
       { status: 429, body: fixtures.daily.body },
       { unchecked: true },
     );
@@ -57,7 +57,7 @@ describe('rate limits and retries', () => {
     const { client } = testClient({ onRateLimit: () => false });
     expectCall(
       'GET',
-      '/crm/v3/objects/companies/101',
+      '/crm/objects/2026-09/companies/101',
       { status: 429, body: fixtures.tenSecondly.body },
       { unchecked: true },
     );
@@ -71,13 +71,13 @@ describe('rate limits and retries', () => {
     const { client, waits } = testClient();
     expectCall(
       'GET',
-      '/crm/v3/objects/companies/101',
+      '/crm/objects/2026-09/companies/101',
       { status: 423, body: { status: 'error', message: 'Locked' } },
       { unchecked: true },
     );
     expectCall(
       'GET',
-      '/crm/v3/objects/companies/101',
+      '/crm/objects/2026-09/companies/101',
       {
         status: 477,
         body: { status: 'error', message: 'Migration in progress' },
@@ -85,15 +85,20 @@ describe('rate limits and retries', () => {
       },
       { unchecked: true },
     );
-    expectCall('GET', '/crm/v3/objects/companies/101', company);
+    expectCall('GET', '/crm/objects/2026-09/companies/101', company);
     expect((await get(client)).isOk()).toBe(true);
     expect(waits).toEqual([2000, 5000]);
   });
 
   it.each([502, 503, 504])('retries a read after %i', async (status) => {
     const { client } = testClient();
-    expectCall('GET', '/crm/v3/objects/companies/101', { status, body: 'upstream' }, { unchecked: true });
-    expectCall('GET', '/crm/v3/objects/companies/101', company);
+    expectCall(
+      'GET',
+      '/crm/objects/2026-09/companies/101',
+      { status, body: 'upstream' },
+      { unchecked: true },
+    );
+    expectCall('GET', '/crm/objects/2026-09/companies/101', company);
     expect((await get(client)).isOk()).toBe(true);
   });
 
@@ -101,7 +106,7 @@ describe('rate limits and retries', () => {
     const { client } = testClient();
     expectCall(
       'POST',
-      '/crm/v3/objects/contacts/batch/create',
+      '/crm/objects/2026-09/contacts/batch/create',
       { status: 502, body: 'Bad Gateway' },
       { unchecked: true },
     );
@@ -122,11 +127,11 @@ describe('rate limits and retries', () => {
     const { client } = testClient();
     expectCall(
       'POST',
-      '/crm/v3/objects/companies/batch/update',
+      '/crm/objects/2026-09/companies/batch/update',
       { status: 504, body: 'Gateway Timeout' },
       { unchecked: true },
     );
-    expectCall('POST', '/crm/v3/objects/companies/batch/update', {
+    expectCall('POST', '/crm/objects/2026-09/companies/batch/update', {
       status: 200,
       body: {
         status: 'COMPLETE',
@@ -146,7 +151,7 @@ describe('rate limits and retries', () => {
     const { client } = testClient({ retry: { retries: 1 } });
     expectCall(
       'GET',
-      '/crm/v3/objects/companies/101',
+      '/crm/objects/2026-09/companies/101',
       { status: 200, body: '{"id": "10' },
       { unchecked: true, times: 2 },
     );
@@ -160,7 +165,7 @@ describe('rate limits and retries', () => {
     const { client } = testClient();
     expectCall(
       'PATCH',
-      '/crm/v3/objects/companies/101',
+      '/crm/objects/2026-09/companies/101',
       { status: 403, body: fixtures.missingScopes.body },
       { unchecked: true },
     );
@@ -172,7 +177,7 @@ describe('rate limits and retries', () => {
     });
     expectCall(
       'PATCH',
-      '/crm/v3/objects/companies/101',
+      '/crm/objects/2026-09/companies/101',
       {
         status: 400,
         body: {
@@ -195,16 +200,16 @@ describe('rate limits and retries', () => {
 
   it('paces itself to the 10-second window and slows down when HubSpot reports none remaining', async () => {
     const { client, waits } = testClient({ rateLimit: { perTenSeconds: 2 } });
-    expectCall('GET', '/crm/v3/objects/companies/101', company, { times: 3 });
+    expectCall('GET', '/crm/objects/2026-09/companies/101', company, { times: 3 });
     for (let call = 0; call < 3; call += 1) expect((await get(client)).isOk()).toBe(true);
     // The window, plus 50 ms of slack for the time a request takes to arrive.
     expect(waits).toEqual([10_050]);
     const server = testClient();
-    expectCall('GET', '/crm/v3/objects/companies/101', {
+    expectCall('GET', '/crm/objects/2026-09/companies/101', {
       ...company,
       headers: { 'x-hubspot-ratelimit-max': '100', 'x-hubspot-ratelimit-remaining': '0' },
     });
-    expectCall('GET', '/crm/v3/objects/companies/101', company);
+    expectCall('GET', '/crm/objects/2026-09/companies/101', company);
     expect((await get(server.client)).isOk()).toBe(true);
     expect((await get(server.client)).isOk()).toBe(true);
     expect(server.waits).toEqual([10_000]);
@@ -214,11 +219,11 @@ describe('rate limits and retries', () => {
     // Generous margins: the whole suite shares two cores, and a busy event loop must not turn the answer into a timeout.
     const { client, requests } = testClient({ timeoutMs: 600 });
     nock('https://api.hubapi.com')
-      .get('/crm/v3/objects/companies/101')
+      .get('/crm/objects/2026-09/companies/101')
       .query(true)
       .delay(3000)
       .reply(200, record('101'));
-    expectCall('GET', '/crm/v3/objects/companies/101', company);
+    expectCall('GET', '/crm/objects/2026-09/companies/101', company);
     expect((await get(client)).isOk()).toBe(true);
     expect(requests.map((request) => request.outcome)).toEqual(['retry', 'ok']);
   });
@@ -228,12 +233,12 @@ describe('rate limits and retries', () => {
     const { client } = testClient({ accessToken: () => token });
     nock('https://api.hubapi.com')
       .matchHeader('authorization', 'Bearer first')
-      .get('/crm/v3/objects/companies/101')
+      .get('/crm/objects/2026-09/companies/101')
       .query(true)
       .reply(200, record('101'));
     nock('https://api.hubapi.com')
       .matchHeader('authorization', 'Bearer second')
-      .get('/crm/v3/objects/companies/101')
+      .get('/crm/objects/2026-09/companies/101')
       .query(true)
       .reply(200, record('101'));
     expect((await get(client)).isOk()).toBe(true);

@@ -4,7 +4,7 @@ import { expectCall, origin, record, testClient, useNockGuards } from '../test-s
 
 useNockGuards();
 
-const createPath = '/crm/v3/objects/companies/batch/create';
+const createPath = '/crm/objects/2026-09/companies/batch/create';
 const reset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 const inputs = [{ properties: { name: 'Larvik Havn KF' } }, { properties: { name: 'Tønsberg Havn' } }];
 const serverError = {
@@ -58,7 +58,7 @@ describe('a create that got no clear answer', () => {
   it('a single create answered 201 with a body cut off: outcome-unknown (malformed-response)', async () => {
     const { client, requests } = testClient();
     nock(origin)
-      .post('/crm/v3/objects/contacts')
+      .post('/crm/objects/2026-09/contacts')
       .reply(201, '{"id": "20', { 'content-type': 'application/json' });
     expect(
       (await client.contacts.create({ email: 'iselin@port-service.no' }))._unsafeUnwrapErr(),
@@ -127,7 +127,7 @@ describe('a read or an idempotent write that got no clear answer is retried, and
   it('a GET that times out every time ends as timeout', async () => {
     const { client, requests } = testClient({ timeoutMs: 600, retry: { retries: 1 } });
     nock(origin)
-      .get('/crm/v3/objects/companies/101')
+      .get('/crm/objects/2026-09/companies/101')
       .query(true)
       .times(2)
       .delay(3000)
@@ -141,21 +141,21 @@ describe('a read or an idempotent write that got no clear answer is retried, and
 
   it('a GET whose connection is reset, then answers, succeeds', async () => {
     const { client, requests } = testClient();
-    nock(origin).get('/crm/v3/objects/companies/101').query(true).replyWithError(reset());
-    expectCall('GET', '/crm/v3/objects/companies/101', { status: 200, body: record('101') });
+    nock(origin).get('/crm/objects/2026-09/companies/101').query(true).replyWithError(reset());
+    expectCall('GET', '/crm/objects/2026-09/companies/101', { status: 200, body: record('101') });
     expect((await client.companies.get('101'))._unsafeUnwrap().id).toBe('101');
     expect(requests.map((request) => request.outcome)).toEqual(['retry', 'ok']);
   });
 
   it('a GET reset every time ends as network', async () => {
     const { client } = testClient({ retry: { retries: 2 } });
-    nock(origin).get('/crm/v3/objects/companies/101').query(true).times(3).replyWithError(reset());
+    nock(origin).get('/crm/objects/2026-09/companies/101').query(true).times(3).replyWithError(reset());
     expect((await client.companies.get('101'))._unsafeUnwrapErr()).toMatchObject({ kind: 'network' });
   });
 
   it('a search answered 503 every time ends as http 503', async () => {
     const { client, requests } = testClient({ retry: { retries: 1 } });
-    nock(origin).post('/crm/v3/objects/companies/search').times(2).reply(503, serverError);
+    nock(origin).post('/crm/objects/2026-09/companies/search').times(2).reply(503, serverError);
     expect(
       (await client.companies.findByValues('org_number', ['912345678'], ['name']))._unsafeUnwrapErr(),
     ).toMatchObject({ kind: 'http', status: 503, retryable: true });
@@ -164,8 +164,8 @@ describe('a read or an idempotent write that got no clear answer is retried, and
 
   it('a batch read answered 503, then 200, succeeds', async () => {
     const { client } = testClient();
-    nock(origin).post('/crm/v3/objects/companies/batch/read').query(true).reply(503, serverError);
-    expectCall('POST', '/crm/v3/objects/companies/batch/read', {
+    nock(origin).post('/crm/objects/2026-09/companies/batch/read').query(true).reply(503, serverError);
+    expectCall('POST', '/crm/objects/2026-09/companies/batch/read', {
       status: 200,
       body: {
         status: 'COMPLETE',
@@ -180,7 +180,7 @@ describe('a read or an idempotent write that got no clear answer is retried, and
 
   it('a batch update (idempotent) reset every time ends as network, never outcome-unknown', async () => {
     const { client } = testClient({ retry: { retries: 1 } });
-    nock(origin).post('/crm/v3/objects/companies/batch/update').times(2).replyWithError(reset());
+    nock(origin).post('/crm/objects/2026-09/companies/batch/update').times(2).replyWithError(reset());
     const [result] = (
       await client.companies.batchUpdate([{ id: '101', properties: { phone: '' } }])
     )._unsafeUnwrap();
