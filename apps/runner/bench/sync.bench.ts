@@ -26,6 +26,11 @@ const vismaLimit = { requests: 600, windowMs: 60_000 };
 const schedule = 10 * 60_000;
 const bin = fileURLToPath(new URL('../bin/crm-sync.js', import.meta.url));
 const rows: Array<Array<string | number>> = [];
+/** Requests the HubSpot simulator served to the sync, per API and version, over every world of the bench. */
+const served: Record<string, number> = {};
+function tallyServed(world: World): void {
+  for (const [api, count] of Object.entries(world.crm.stats.byApi)) served[api] = (served[api] ?? 0) + count;
+}
 const logger = createLogger({ level: 'silent' });
 
 /** The least wall time a rolling window allows for `calls` requests: the last window must open. */
@@ -164,6 +169,7 @@ async function initialSyncs(): Promise<void> {
       `${applied} updates applied for ${edited} edits`,
     );
     await runtime.close();
+    tallyServed(world);
     await world.close();
   }
 
@@ -189,6 +195,7 @@ async function initialSyncs(): Promise<void> {
       'calls ≤ 1.1×, wall ≤ 1.2× bound',
     );
     await runtime.close();
+    tallyServed(world);
     await world.close();
   }
 }
@@ -227,6 +234,7 @@ async function memory(): Promise<void> {
     process.stderr.write(
       `  memory ${count}: ${Math.round(report.peakRssBytes / 1048576)} MB, ${report.durationMs} ms\n`,
     );
+    tallyServed(world);
     await world.close();
   }
 }
@@ -375,6 +383,13 @@ const header = [
   'rate-limit bound (ratio)',
   'target / note',
 ];
+// With default settings the sync speaks HubSpot's 2026-09 API only; a request on a legacy path fails the bench.
+const legacy = Object.keys(served).filter((api) => /^crm\/v[34]\//u.test(api));
+if (legacy.length > 0) throw new Error(`the sync called HubSpot's legacy paths: ${legacy.join(', ')}`);
+const servedLine = `HubSpot APIs the sync called, over all scenarios: ${Object.entries(served)
+  .sort(([, a], [, b]) => b - a)
+  .map(([api, count]) => `\`${api}\` ${count}`)
+  .join(', ')}; none on \`/crm/v3\` or \`/crm/v4\` (the official SDK's comparison row calls those, as the SDK does).`;
 const output = table(header, rows);
 process.stdout.write(`${output}\n`);
 process.stderr.write(`bench took ${seconds(performance.now() - benchStart)}\n`);
@@ -390,6 +405,8 @@ if (text.includes(start) && text.includes(end)) {
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
     ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+    '',
+    servedLine,
   ].join('\n');
   writeFileSync(
     doc,

@@ -36,6 +36,8 @@ export async function demoCommand(options: DemoOptions, write: (text: string) =>
       const second = await runCommand(runtime, { json: options.json }, write);
       heading('crm-sync run  (nothing changed: plans no writes)');
       const third = await runCommand(runtime, { json: options.json }, write);
+      heading('APIs the simulators served');
+      if (!options.json) write(`  HubSpot: ${servedApis(world.crm.stats.byApi)}`);
       // The demo ends clean if the cycles ran; records needing attention (exit 3) are part of the story.
       const worst = Math.max(
         first.exitCode === 3 ? 0 : first.exitCode,
@@ -49,4 +51,12 @@ export async function demoCommand(options: DemoOptions, write: (text: string) =>
   } finally {
     await world.close();
   }
+}
+
+/** `crm/objects/2026-09 812, crm/associations/2026-09 40, …`: the API families and versions, busiest first. */
+function servedApis(byApi: Readonly<Record<string, number>>): string {
+  return Object.entries(byApi)
+    .sort(([, a], [, b]) => b - a)
+    .map(([api, count]) => `${api} ${count}`)
+    .join(', ');
 }

@@ -1,12 +1,25 @@
-import { syncPropertySpecs } from '@port-service/hubspot';
+import { type HubSpotError, syncPropertySpecs } from '@port-service/hubspot';
 import { loadConfig } from '../config/config.js';
 import { nodeConfigSources } from '../config/node-sources.js';
 import { checkBinding } from '../engine/binding.js';
 import { ConfigurationError, exitCodes, type GlobalOptions, openRuntime, type Runtime } from './runtime.js';
 
+/** The write scopes the sync needs; doctor cannot check them without writing. */
+const writeScopes = {
+  objects: ['crm.objects.companies.write', 'crm.objects.contacts.write'],
+  schemas: ['crm.schemas.companies.write', 'crm.schemas.contacts.write'],
+} as const;
+
+/** What to do about scopes the HubSpot credential lacks, naming each one. */
+export function missingScopesFix(scopes: readonly string[]): string {
+  return `the Service Key (or private app) lacks the scope(s) ${scopes.join(', ')}: add them in HubSpot under Settings → Integrations → Service Keys, then rerun doctor`;
+}
+
 /**
  * `crm-sync doctor`: checks configuration, state and the account and company it is bound to, credentials, company
  * access, HubSpot scopes and properties and the Business NXT schema, one line each: `ok` or `FAIL` with what to do.
+ * HubSpot's read scopes are checked one cheap read each; its write scopes only get a `note` (checking them would
+ * take a write).
  */
 export async function doctorCommand(options: GlobalOptions, write: (text: string) => void): Promise<number> {
   const loaded = loadConfig(nodeConfigSources());
@@ -92,45 +105,59 @@ export async function doctorCommand(options: GlobalOptions, write: (text: string
         );
     }
 
+    // One cheap read per scope the sync needs: the property definitions (crm.schemas.<type>.read, read by the
+    // preflight of every cycle) and a search of one record (crm.objects.<type>.read: the incremental reads,
+    // lookups and associations). Write scopes cannot be checked without writing, and doctor writes nothing.
     const specs = syncPropertySpecs(config.policy.hubspotProperties);
+    const scopeProblem = (error: HubSpotError, scope: string): string => {
+      if (error.kind !== 'auth') return 'check HUBSPOT_BASE_URL and that HubSpot answers';
+      if (error.status === 401)
+        return 'check HUBSPOT_ACCESS_TOKEN: a HubSpot Service Key (or legacy private app token) that is still valid';
+      // HubSpot's 403 names the scopes the call accepts; a short list is named too (a long one lists every
+      // alternative HubSpot would take).
+      const named = error.requiredScopes.length <= 3 ? error.requiredScopes : [];
+      return missingScopesFix([...new Set([scope, ...named])]);
+    };
     for (const type of ['companies', 'contacts'] as const) {
+      const schemasRead = `crm.schemas.${type}.read`;
       const listed = await hubspot.properties.list(type);
       if (listed.isErr()) {
-        const error = listed.error;
         line(
           false,
-          `HubSpot ${type}: ${error.message}`,
-          error.kind === 'auth' && error.requiredScopes.length > 0
-            ? `give the private app these scopes: ${error.requiredScopes.join(', ')}`
-            : 'check HUBSPOT_ACCESS_TOKEN (a private app token with crm.objects.companies/contacts read+write and crm.schemas read+write)',
+          `HubSpot ${type} property definitions (${schemasRead}): ${listed.error.message}`,
+          scopeProblem(listed.error, schemasRead),
         );
-        continue;
+      } else {
+        line(true, `HubSpot ${type} property definitions (${schemasRead})`);
+        const byName = new Map(listed.value.map((property) => [property.name, property]));
+        const missing = specs[type].filter((spec) => !byName.has(spec.name)).map((spec) => spec.name);
+        const notUnique = specs[type]
+          .filter(
+            (spec) => spec.hasUniqueValue && byName.has(spec.name) && !byName.get(spec.name)?.hasUniqueValue,
+          )
+          .map((spec) => spec.name);
+        line(
+          missing.length === 0 && notUnique.length === 0,
+          missing.length > 0
+            ? `HubSpot ${type} properties: missing ${missing.join(', ')}`
+            : notUnique.length > 0
+              ? `HubSpot ${type} properties: ${notUnique.join(', ')} must have unique values`
+              : `HubSpot ${type} properties: all present`,
+          missing.length > 0
+            ? 'run `crm-sync setup`'
+            : 'recreate these properties with "unique values" (HubSpot cannot change it)',
+        );
       }
-      line(true, `HubSpot ${type}: token and read scope`);
-      const byName = new Map(listed.value.map((property) => [property.name, property]));
-      const missing = specs[type].filter((spec) => !byName.has(spec.name)).map((spec) => spec.name);
-      const notUnique = specs[type]
-        .filter(
-          (spec) => spec.hasUniqueValue && byName.has(spec.name) && !byName.get(spec.name)?.hasUniqueValue,
-        )
-        .map((spec) => spec.name);
+      const objectsRead = `crm.objects.${type}.read`;
+      const searched = await hubspot[type].latestModified();
       line(
-        missing.length === 0 && notUnique.length === 0,
-        missing.length > 0
-          ? `HubSpot ${type} properties: missing ${missing.join(', ')}`
-          : notUnique.length > 0
-            ? `HubSpot ${type} properties: ${notUnique.join(', ')} must have unique values`
-            : `HubSpot ${type} properties: all present`,
-        missing.length > 0
-          ? 'run `crm-sync setup`'
-          : 'recreate these properties with "unique values" (HubSpot cannot change it)',
+        searched.isOk(),
+        `HubSpot ${type} records and search (${objectsRead})${searched.isErr() ? `: ${searched.error.message}` : ''}`,
+        searched.isErr() ? scopeProblem(searched.error, objectsRead) : undefined,
       );
     }
-    const search = await hubspot.companies.findByValues('hs_object_id', ['0'], []);
-    line(
-      search.isOk(),
-      `HubSpot search${search.isErr() ? `: ${search.error.message}` : ''}`,
-      'the token needs the companies read scope for search',
+    write(
+      `note HubSpot write scopes are checked at the first write, not here (doctor writes nothing): \`crm-sync run\` needs ${writeScopes.objects.join(' and ')}, \`crm-sync setup\` ${writeScopes.schemas.join(' and ')}`,
     );
   } finally {
     await runtime.close();

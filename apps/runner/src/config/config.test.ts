@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       VISMA_CLIENT_SECRET: 's',
       VISMA_CLIENT_SECRET_FILE: '/s',
       HUBSPOT_BASE_URL: 'ftp://nope',
+      HUBSPOT_API_VERSION: 'v3',
       CRM_SYNC_CONFIG: '/etc/crm-sync.json',
       CRM_SYNC_HASH_KEY: 'short',
     };
@@ -83,6 +84,7 @@ describe('loadConfig', () => {
         expect.stringMatching(/^HUBSPOT_ACCESS_TOKEN is required/),
         'VISMA_CLIENT_SECRET and VISMA_CLIENT_SECRET_FILE are both set: set one',
         expect.stringMatching(/^VISMA_COMPANY_NO must be a positive whole number/),
+        'HUBSPOT_API_VERSION must be "2026-09" (the default) or "legacy" (HubSpot\'s /crm/v3 and /crm/v4 paths, which it ends in 2027), got "v3"',
         expect.stringMatching(/^\/etc\/crm-sync\.json: (customers\.fields\.phone\.policy|\(root\))/),
         expect.stringMatching(/^\/etc\/crm-sync\.json: /),
         'CRM_SYNC_HASH_KEY must be at least 16 characters (it keys the fingerprints)',

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import type { HubSpotApiVersion } from '@port-service/hubspot';
 import { parseSyncPolicy, type SyncPolicy } from '@port-service/mapping';
 
 /** Everything a cycle needs, from the environment and the optional policy file. */
@@ -8,6 +9,8 @@ export interface RunnerConfig {
     readonly baseUrl: string;
     /** HubSpot's rolling 10-second limit for the app: 100 by default, 190 or 250 on some plans. */
     readonly requestsPerTenSeconds: number;
+    /** HubSpot's API version: `2026-09`, or `legacy` for the /crm/v3 and /crm/v4 paths (`HUBSPOT_API_VERSION`). */
+    readonly apiVersion: HubSpotApiVersion;
   };
   readonly visma: {
     readonly clientId: string;
@@ -107,6 +110,12 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     return number;
   };
   const requestsPerTenSeconds = positive('HUBSPOT_REQUESTS_PER_TEN_SECONDS', 100);
+  const apiVersionText = value('HUBSPOT_API_VERSION') ?? '2026-09';
+  if (apiVersionText !== '2026-09' && apiVersionText !== 'legacy')
+    errors.push(
+      `HUBSPOT_API_VERSION must be "2026-09" (the default) or "legacy" (HubSpot's /crm/v3 and /crm/v4 paths, which it ends in 2027), got "${apiVersionText}"`,
+    );
+  const apiVersion: HubSpotApiVersion = apiVersionText === 'legacy' ? 'legacy' : '2026-09';
   const requestsPerMinute = positive('VISMA_REQUESTS_PER_MINUTE', 600);
   const statePath = value('CRM_SYNC_STATE') ?? defaults.statePath;
   const seriesText = value('VISMA_CUSTOMER_NUMBER_SERIES');
@@ -174,6 +183,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       accessToken,
       baseUrl: url('HUBSPOT_BASE_URL', defaults.hubspotBaseUrl),
       requestsPerTenSeconds,
+      apiVersion,
     },
     visma: {
       clientId,

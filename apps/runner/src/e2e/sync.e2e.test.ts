@@ -6,6 +6,10 @@ import { admin, cli, run, startWorld, type World, writes } from './cli-harness.j
 // The real `crm-sync` CLI (built, spawned) against both simulators over HTTP on loopback.
 let world: World | undefined;
 afterEach(async () => {
+  // With default settings the sync speaks HubSpot's 2026-09 API only: no request on /crm/v3 or /crm/v4.
+  const served = Object.keys(world?.crm.stats.byApi ?? {});
+  expect(served.filter((api) => /^crm\/v[34]\//u.test(api))).toEqual([]);
+  if (world) expect(served).toContain('crm/objects/2026-09');
   await world?.close();
   world = undefined;
 });

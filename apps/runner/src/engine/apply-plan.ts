@@ -345,7 +345,7 @@ async function failRecord(
   const crmId = 'crmId' in operation ? operation.crmId : null;
   const associateNo = 'associateNo' in operation ? operation.associateNo : null;
   // HubSpot's 409: another record has the unique value (an email). Not a conflict between the two systems.
-  const taken = error.kind === 'conflict' ? ('existingId' in error ? error.existingId : null) : undefined;
+  const taken = error.kind === 'already-exists' && 'existingId' in error ? error.existingId : undefined;
   const reason = taken === undefined ? error.kind : 'already-exists';
   context.report.entities[operation.entity].failed += 1;
   context.failedRecords.add(`${system}:${recordId}`);
@@ -360,6 +360,10 @@ async function failRecord(
       ? `${operation.kind}: no clear answer (${error.message}); the next cycle looks the record up before creating again`
       : `${operation.kind}: ${error.message}`,
   });
+  if (error.kind === 'invalid-value' && 'refusals' in error) {
+    await recordRefusals(context, operation, system, recordId, error.refusals);
+    return;
+  }
   await context.store.recordError({
     entity: operation.entity,
     system,
@@ -372,6 +376,40 @@ async function failRecord(
       ? {}
       : { related: taken === null ? null : `hubspot ${taken}`, fixIn: 'either' as const }),
   });
+}
+
+/** HubSpot's rules about one value's form: the value must be fixed where it came from. */
+const valueRules = new Set([
+  'INVALID_EMAIL',
+  'INVALID_OPTION',
+  'INVALID_INTEGER',
+  'INVALID_DECIMAL',
+  'INVALID_DATE',
+]);
+
+/**
+ * HubSpot refused values of a write (its own rules, or from 2026-09 the portal's validation rules): one held
+ * error per property and rule, so the record shows what to fix. A value in the wrong form is fixed where it came
+ * from; a portal rule (a required property, a pattern) either there or in HubSpot's rule.
+ */
+async function recordRefusals(
+  context: ApplyContext,
+  operation: SyncOperation,
+  system: 'hubspot' | 'visma-nxt',
+  recordId: string,
+  refusals: ReadonlyArray<{ property: string | null; rule: string; message: string }>,
+): Promise<void> {
+  for (const refusal of refusals)
+    await context.store.recordError({
+      entity: operation.entity,
+      system,
+      recordId,
+      field: refusal.property ?? '*',
+      rule: refusal.rule,
+      message: `${operation.kind}: HubSpot refused ${refusal.property ?? 'a property'} by its rule ${refusal.rule}: ${refusal.message}`,
+      seenAt: context.now().toISOString(),
+      fixIn: valueRules.has(refusal.rule) ? system : 'either',
+    });
 }
 
 /**

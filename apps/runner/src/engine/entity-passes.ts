@@ -1,4 +1,4 @@
-import type { HubSpotClient, HubSpotObject } from '@port-service/hubspot';
+import type { HubSpotObject, HubSpotObjectsApi } from '@port-service/hubspot';
 import type { AssociateInput, Entity } from '@port-service/mapping';
 import { toDateTimeFilterValue } from '@port-service/visma-nxt';
 import { ok, type Result } from 'neverthrow';
@@ -259,7 +259,7 @@ function hubspotPass(run: EntityRun, mark: Mark, next: NextMark | null): Promise
 
 /** HubSpot records page by page: all of them (list endpoint), or those changed since a watermark (search). */
 async function* hubspotPages(
-  api: HubSpotClient['companies'] | HubSpotClient['contacts'],
+  api: HubSpotObjectsApi,
   properties: readonly string[],
   since: number | null,
   entity: Entity,

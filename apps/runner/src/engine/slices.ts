@@ -2,6 +2,7 @@ import {
   type HubSpotClient,
   type HubSpotError,
   type HubSpotObject,
+  type HubSpotObjectsApi,
   mergedObjectIds,
 } from '@port-service/hubspot';
 import {
@@ -188,7 +189,7 @@ export const historyBatchSize = 50;
 
 /** A batch read with the history of some properties, 50 records per request. */
 export async function batchReadWithHistory(
-  api: HubSpotClient['companies'] | HubSpotClient['contacts'],
+  api: HubSpotObjectsApi,
   ids: readonly string[],
   properties: readonly string[],
   propertiesWithHistory: readonly string[],
@@ -283,7 +284,7 @@ async function withFieldTimes(
 
 /** HubSpot records found by a unique property (e.g. the ERP actor number, or a contact's email). */
 async function hubSpotByUniqueProperty(
-  api: HubSpotClient['companies'] | HubSpotClient['contacts'],
+  api: HubSpotObjectsApi,
   idProperty: string,
   values: readonly string[],
   properties: readonly string[],

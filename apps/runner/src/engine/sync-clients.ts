@@ -35,6 +35,7 @@ export function createSyncClients(
     ...tuning.hubspot,
     accessToken: config.hubspot.accessToken,
     baseUrl: config.hubspot.baseUrl,
+    apiVersion: config.hubspot.apiVersion,
     onRequest: (info) => {
       usage.hubspot += 1;
       if (info.status === 429) usage.hubspotRateLimited += 1;

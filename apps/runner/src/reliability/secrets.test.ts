@@ -38,6 +38,9 @@ it('a demo run logs and reports no secret and no unmasked email or phone number'
   // About 6 s on a developer's machine.
   const result = await within(finished(child), 'the demo', 90_000, child);
   expect(result.code).toBe(0);
+  // The demo speaks HubSpot's 2026-09 API only, by default: the simulator served nothing on /crm/v3 or /crm/v4.
+  expect(result.stdout).toMatch(/HubSpot: crm\/objects\/2026-09 \d+/u);
+  expect(result.stdout).not.toMatch(/crm\/v[34]\//u);
   const output = withoutRunIds(`${result.stdout}\n${result.stderr}`);
   const found: string[] = [];
   for (const secret of secrets) if (output.includes(secret)) found.push(`secret ${secret.slice(0, 4)}…`);
