@@ -386,10 +386,11 @@ const header = [
 // With default settings the sync speaks HubSpot's 2026-09 API only; a request on a legacy path fails the bench.
 const legacy = Object.keys(served).filter((api) => /^crm\/v[34]\//u.test(api));
 if (legacy.length > 0) throw new Error(`the sync called HubSpot's legacy paths: ${legacy.join(', ')}`);
-const servedLine = `HubSpot APIs the sync called, over all scenarios: ${Object.entries(served)
+const servedApis = Object.entries(served)
   .sort(([, a], [, b]) => b - a)
   .map(([api, count]) => `\`${api}\` ${count}`)
-  .join(', ')}; none on \`/crm/v3\` or \`/crm/v4\` (the official SDK's comparison row calls those, as the SDK does).`;
+  .join(', ');
+const servedLine = `HubSpot APIs the sync called, over all scenarios: ${servedApis}; none on \`/crm/v3\` or \`/crm/v4\` (the official SDK's comparison row calls those, as the SDK does).`;
 const output = table(header, rows);
 process.stdout.write(`${output}\n`);
 process.stderr.write(`bench took ${seconds(performance.now() - benchStart)}\n`);

@@ -22,8 +22,6 @@ export interface ApiPaths {
   objects(type: string): string;
   /** `/crm/associations/2026-09/{from}/{to}`: association batches and labels. */
   associations(from: string, to: string): string;
-  /** `/crm/objects/2026-09/{type}/{id}/associations`: one record's associations (default PUT, labelled PUT, DELETE). */
-  recordAssociations(type: string, id: string): string;
   /** `/crm/properties/2026-09/{type}`: property definitions and groups. */
   properties(type: string): string;
   /** `/account-info/2026-03`: the account the token belongs to (its newest date-based version). */
@@ -36,7 +34,6 @@ export function apiPaths(version: HubSpotApiVersion = defaultApiVersion): ApiPat
       version,
       objects: (type) => `/crm/v3/objects/${type}`,
       associations: (from, to) => `/crm/v4/associations/${from}/${to}`,
-      recordAssociations: (type, id) => `/crm/v4/objects/${type}/${encodeURIComponent(id)}/associations`,
       properties: (type) => `/crm/v3/properties/${type}`,
       accountInfo: '/account-info/v3',
     };
@@ -44,8 +41,6 @@ export function apiPaths(version: HubSpotApiVersion = defaultApiVersion): ApiPat
     version,
     objects: (type) => `/crm/objects/${version}/${type}`,
     associations: (from, to) => `/crm/associations/${version}/${from}/${to}`,
-    recordAssociations: (type, id) =>
-      `/crm/objects/${version}/${type}/${encodeURIComponent(id)}/associations`,
     properties: (type) => `/crm/properties/${version}/${type}`,
     accountInfo: '/account-info/2026-03',
   };

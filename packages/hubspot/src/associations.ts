@@ -6,7 +6,7 @@ import type { ObjectType } from './objects/objects.js';
 import { parseBody } from './objects/parse.js';
 import type { Transport } from './transport/http-transport.js';
 
-/** HubSpot-defined association type ids (associations v4). https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/guide */
+/** HubSpot-defined association type ids (the same on 2026-09 and v4). https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/guide */
 export const associationTypes = {
   contactToCompany: 279,
   companyToContact: 280,
@@ -49,7 +49,7 @@ const readResponse = z.object({
 const readLimit = 1000;
 const createLimit = 2000;
 
-// A batch create or label archive answers 200/201, or 207 with the inputs that failed under `errors`.
+// A batch create or label archive answers 200 (2026-09) or 201/204/207 (v4), with the inputs that failed under `errors`.
 const writeAnswer = z
   .object({
     errors: z
@@ -59,7 +59,7 @@ const writeAnswer = z
   .loose()
   .nullish();
 
-/** The inputs a 207 answer says failed, as one error (the batch is then retried record by record by callers). */
+/** The inputs an answer says failed (its `errors`), as one error (the batch is then retried record by record by callers). */
 function partialFailure(body: unknown, what: string): Result<void, HubSpotError> {
   const parsed = parseBody(writeAnswer, body, what);
   if (parsed.isErr()) return err(parsed.error);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Everything that can go wrong talking to HubSpot, as a value (DESIGN §5), keeping what HubSpot said: its
+ * Everything that can go wrong talking to HubSpot, as a value (docs/DESIGN.md §5), keeping what HubSpot said: its
  * `category`, `correlationId` (quote it to HubSpot support) and `context`. Never holds the access token.
  * https://developers.hubspot.com/docs/api-reference/error-handling
  */

@@ -14,7 +14,7 @@ import {
 export type ObjectType = 'companies' | 'contacts';
 export type Properties = Readonly<Record<string, string>>;
 
-/** An association to write inline on create (associations v4 type ids, e.g. 279 contact → company). */
+/** An association to write inline on create (HubSpot-defined association type ids, e.g. 279 contact → company). */
 export interface InlineAssociation {
   readonly toId: string;
   readonly typeId: number;
@@ -89,8 +89,9 @@ function unanswered(what: string): HubSpotError {
 
 /**
  * The objects API (`/crm/objects/2026-09/{type}`, or v3 on the legacy setting) for one object type: single records, list pages, and batches of at most 100 with one result
- * per input. Batch writes send a unique `objectWriteTraceId` per input, so one bad record comes back as a 207 error
- * for that record instead of failing the batch; every 207 body is mapped back to its inputs, nothing dropped.
+ * per input. Batch writes send a unique `objectWriteTraceId` per input, so one bad record comes back as an error
+ * for that record instead of failing the batch (in the answer's `errors`: a 200/201 on 2026-09, a 207 on v3);
+ * every answer is mapped back to its inputs, nothing dropped.
  * https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/companies/guide
  */
 export function createObjectsApi(transport: Transport, type: ObjectType, paths: ApiPaths) {
@@ -331,7 +332,7 @@ export function createObjectsApi(transport: Transport, type: ObjectType, paths: 
           return ok(found);
         })(),
       ),
-    /** Creates records, 100 per request, one result per input in order (a 207 fails only the bad ones). */
+    /** Creates records, 100 per request, one result per input in order (errors in the answer fail only the bad ones). */
     batchCreate: (
       inputs: ReadonlyArray<{ properties: Properties; associations?: readonly InlineAssociation[] }>,
     ) =>
