@@ -1,5 +1,5 @@
 /**
- * Planner throughput (DESIGN §6: ≥ 100,000 record pairs per second on one core). Plans 100,000 linked customer
+ * Planner throughput (docs/DESIGN.md §6: ≥ 100,000 record pairs per second on one core). Plans 100,000 linked customer
  * pairs, seeded and repeatable: the steady state (fingerprints stored, 1 % changed on each side) and a first
  * link (no fingerprints yet). Prints one table; run with `pnpm --filter @port-service/mapping bench`.
  */

@@ -1,7 +1,8 @@
 /**
  * Maximum lengths of the Business NXT `Associate` columns the sync writes. Values longer than these are
- * reported as errors, never cut. Only `name` (Text 80) is confirmed (reference §4, from the generated client's
- * column comments); the others are UNCONFIRMED estimates from Visma Business and are the one place to correct.
+ * reported as errors, never cut. Only `name` (Text 80) is confirmed (from the column comments of the generated client
+ * in https://github.com/omelhus/VBNXT.Console); the others are UNCONFIRMED estimates from Visma Business and are the
+ * one place to correct.
  */
 export const erpColumnLimits = {
   name: 80,

@@ -4,12 +4,16 @@ import { hubspotCliOptions } from './hubspot/cli-options.js';
 import { startHubSpotSimulator } from './hubspot/server.js';
 import { startVismaNxtSimulator } from './visma-nxt/server.js';
 
-const usage = `Usage: crm-simulators visma-nxt [--port <n>] [--seed <s>] [--customers <n>]
+const usage = `Usage: crm-simulators visma-nxt [--port <n>] [--seed <s>] [--customers <n>] [--time-zone <zone>]
        crm-simulators hubspot [--port <n>] [--seed <s>] [--companies <n>] [--portal-id <n>]
                               [--search-lag-ms <n>] [--scopes <scope,scope,...>]
 
 Starts a local simulator, prints one JSON line with its URLs and credentials, and serves until stopped
 (Ctrl-C or SIGTERM).
+
+visma-nxt:
+  --time-zone <zone>    the server's IANA time zone: DateTime values are its local time without a zone,
+                        daylight saving included (default Europe/Oslo)
 
 hubspot:
   --search-lag-ms <n>   writes reach search only after n milliseconds (default 0)
@@ -28,6 +32,7 @@ async function main(): Promise<number> {
       companies: { type: 'string', default: '0' },
       'portal-id': { type: 'string', default: '1234567' },
       'search-lag-ms': { type: 'string', default: '0' },
+      'time-zone': { type: 'string', default: 'Europe/Oslo' },
       scopes: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -49,7 +54,16 @@ async function main(): Promise<number> {
   }
   let simulator: { close(): Promise<void> };
   if (system === 'visma-nxt') {
-    const erp = await startVismaNxtSimulator({ port, seed, customers: Number(values.customers) });
+    const timeZone = values['time-zone'];
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+    } catch {
+      console.error(
+        `crm-simulators: --time-zone takes an IANA time zone (e.g. Europe/Oslo), got "${timeZone}"`,
+      );
+      return 2;
+    }
+    const erp = await startVismaNxtSimulator({ port, seed, customers: Number(values.customers), timeZone });
     simulator = erp;
     console.log(
       JSON.stringify({

@@ -21,12 +21,13 @@ import {
 } from './associates/write.js';
 import { createTokenProvider, serviceScope } from './auth/token-provider.js';
 import { availableCompanies } from './companies.js';
+import { createDateTimeCodec } from './datetime.js';
 import type { VismaNxtError } from './errors.js';
-import { checkSchema } from './schema-check.js';
+import { checkSchema, type SchemaCheckOptions } from './schema-check.js';
 import { createTransport, type RequestInfo } from './transport/graphql-transport.js';
 import { createSlidingWindowLimiter } from './transport/rate-limiter.js';
 import { defaultRetryPolicy, type RetryPolicy } from './transport/retry-policy.js';
-import { type FieldNames, resolveFieldNames } from './unconfirmed.js';
+import { defaultTimeZone, type FieldNames, resolveFieldNames } from './unconfirmed.js';
 
 /** Settings for `createVismaNxtClient`. Only the credentials and the company are required. */
 export interface VismaNxtClientSettings {
@@ -54,6 +55,11 @@ export interface VismaNxtClientSettings {
   readonly timeoutMs?: number | undefined;
   /** Live names of the UNCONFIRMED Associate fields, when a company's schema differs (see unconfirmed.ts). */
   readonly fieldNames?: Partial<FieldNames> | undefined;
+  /**
+   * The Business NXT server's IANA time zone: its `DateTime` values are local time without a zone. Default
+   * `Europe/Oslo` (UNCONFIRMED, see unconfirmed.ts).
+   */
+  readonly timeZone?: string | undefined;
   /** How new customers get a customer number. Default: Business NXT suggests one. */
   readonly customerNumbers?: CustomerNumbering | undefined;
   /** Told about every HTTP request: operations, attempt, status, duration. Never tokens or bodies. */
@@ -91,6 +97,15 @@ export function createVismaNxtClient(settings: VismaNxtClientSettings) {
     settings.companyNo > 0, 'companyNo must be a positive whole number');
   const names = resolveFieldNames(settings.fieldNames);
   if (typeof names === 'string') throw new TypeError(`createVismaNxtClient: ${names}`);
+  const timeZone = settings.timeZone ?? defaultTimeZone;
+  let dateTime: ReturnType<typeof createDateTimeCodec>;
+  try {
+    dateTime = createDateTimeCodec(timeZone);
+  } catch {
+    throw new TypeError(
+      `createVismaNxtClient: timeZone must be an IANA time zone (e.g. Europe/Oslo), got ${JSON.stringify(timeZone)}`,
+    );
+  }
   const clock = settings.clock ?? {
     now: () => Date.now(),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
@@ -130,7 +145,7 @@ export function createVismaNxtClient(settings: VismaNxtClientSettings) {
     onRequest: settings.onRequest,
     onWarning: settings.onWarning,
   });
-  const context: ReadContext = { transport, companyNo: settings.companyNo, names };
+  const context: ReadContext = { transport, companyNo: settings.companyNo, names, dateTime };
   const byField =
     (field: string, scope: Record<string, unknown> | null) => (values: readonly (string | number)[]) =>
       lookupAssociates(context, field, values, scope);
@@ -139,6 +154,11 @@ export function createVismaNxtClient(settings: VismaNxtClientSettings) {
   return {
     /** The live names used for the UNCONFIRMED fields. */
     fieldNames: names,
+    /**
+     * The server's `DateTime` values in its zone (`timeZone`): `parse` a value to epoch ms (the earlier instant for
+     * a repeated wall time), `format` an instant, `lowerBound` for a "changed since" filter.
+     */
+    dateTime,
     customers: {
       /** Customers (associates with a customer number), page by page; `changedSince` for incremental reads. */
       pages: (options: PagesOptions = {}): AsyncGenerator<Result<AssociatePage, VismaNxtError>> =>
@@ -178,7 +198,8 @@ export function createVismaNxtClient(settings: VismaNxtClientSettings) {
       latestChange: () => latestChange(context),
     },
     availableCompanies: () => availableCompanies(transport),
-    checkSchema: () => checkSchema(transport, names),
+    /** Compares the names the client uses (and `createColumns`) with the live schema: see schema-check.ts. */
+    checkSchema: (options: SchemaCheckOptions = {}) => checkSchema(transport, names, options),
   };
 }
 

@@ -7,9 +7,9 @@ export interface GraphQLErrorEntry {
 }
 
 /**
- * Everything that can go wrong talking to Business NXT, as a value (DESIGN §5). `retryable` says whether the same
- * request may succeed later; the client has already retried what it safely could. No variant ever holds a token
- * or a client secret.
+ * Everything that can go wrong talking to Business NXT, as a value (docs/DESIGN.md §5). `retryable` says whether
+ * the same request may succeed later; the client has already retried what it safely could. No variant ever holds
+ * a token or a client secret.
  */
 export type VismaNxtError =
   | { readonly kind: 'config'; readonly message: string; readonly retryable: false }

@@ -4,13 +4,20 @@ export type { AssociateUpdate, CustomerNumbering, RowResult } from './associates
 export type { VismaNxtClient, VismaNxtClientSettings } from './client.js';
 export { createVismaNxtClient } from './client.js';
 export type { AvailableCompany } from './companies.js';
+export type { DateTimeCodec } from './datetime.js';
+export { createDateTimeCodec } from './datetime.js';
 export type { GraphQLErrorEntry, VismaNxtError, VismaNxtErrorKind } from './errors.js';
 export { isVismaNxtError } from './errors.js';
-export type { SchemaCheck } from './schema-check.js';
+export type { SchemaCheck, SchemaCheckOptions } from './schema-check.js';
 export type { RequestInfo } from './transport/graphql-transport.js';
 export type { RetryPolicy } from './transport/retry-policy.js';
 export type { FieldNames } from './unconfirmed.js';
-export { defaultFieldNames, toDateTimeFilterValue } from './unconfirmed.js';
+export {
+  customerDefaultColumns,
+  defaultFieldNames,
+  defaultTimeZone,
+  toDateTimeFilterValue,
+} from './unconfirmed.js';
 export type { TableChange } from './webhooks/table-change.js';
 export { parseTableChange } from './webhooks/table-change.js';
 export { signatureHeader, verifyWebhook } from './webhooks/verify.js';

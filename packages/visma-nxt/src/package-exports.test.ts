@@ -16,8 +16,11 @@ const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8
 
 /** The runtime names index.ts exports. */
 const expectedRuntimeExports = [
+  'createDateTimeCodec',
   'createVismaNxtClient',
+  'customerDefaultColumns',
   'defaultFieldNames',
+  'defaultTimeZone',
   'isVismaNxtError',
   'parseTableChange',
   'signatureHeader',

@@ -1,6 +1,7 @@
 import { startVismaNxtSimulator, type VismaNxtSimulator } from '@port-service/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVismaNxtClient, type VismaNxtClientSettings } from './client.js';
+import { customerDefaultColumns } from './unconfirmed.js';
 
 // The client against the Business NXT simulator over real HTTP on loopback: no mocks in between.
 let simulator: VismaNxtSimulator;
@@ -23,7 +24,17 @@ afterAll(() => simulator.close());
 describe('the client against the Business NXT simulator', () => {
   it('finds every field it relies on in the live schema, and the granted company', async () => {
     const visma = client();
-    expect((await visma.checkSchema())._unsafeUnwrap()).toEqual({ ok: true, missing: [] });
+    expect((await visma.checkSchema())._unsafeUnwrap()).toEqual({
+      ok: true,
+      missing: [],
+      contactCustomer: { column: 'contactPersonForAssociateNo', problems: [] },
+      missingCreateColumns: [],
+    });
+    // The columns of the usual create defaults (UNCONFIRMED names) are all in the simulator's schema.
+    const defaults = await visma.checkSchema({ createColumns: Object.values(customerDefaultColumns) });
+    expect(defaults._unsafeUnwrap().missingCreateColumns).toEqual([]);
+    const unknown = await visma.checkSchema({ createColumns: ['currencyNo', 'noSuchColumn'] });
+    expect(unknown._unsafeUnwrap()).toMatchObject({ ok: false, missingCreateColumns: ['noSuchColumn'] });
     expect((await visma.availableCompanies())._unsafeUnwrap()).toEqual([
       { name: 'Port-Service Øst AS', vismaNetCompanyId: simulator.companyNo, vismaNetCustomerId: 1234567 },
     ]);
@@ -99,7 +110,7 @@ describe('the client against the Business NXT simulator', () => {
   it('reads only what changed since a watermark', async () => {
     const visma = client();
     const [first] = [...simulator.store.rows.values()].filter((row) => row.customerNo > 0);
-    const since = new Date(Date.now() - 1000).toISOString();
+    const since = Date.now() - 1000;
     const updated = (
       await visma.customers.update([
         { associateNo: first?.associateNo ?? 0, values: { phone: '+4733123456' } },

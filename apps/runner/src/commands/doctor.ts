@@ -1,4 +1,5 @@
 import { type HubSpotError, syncPropertySpecs } from '@port-service/hubspot';
+import { customerDefaultColumns } from '@port-service/visma-nxt';
 import { loadConfig } from '../config/config.js';
 import { nodeConfigSources } from '../config/node-sources.js';
 import { checkBinding } from '../engine/binding.js';
@@ -93,16 +94,41 @@ export async function doctorCommand(options: GlobalOptions, write: (text: string
         `Business NXT company ${config.visma.companyNo}${company ? ` (${company.name})` : ' is not available to this application'}`,
         `set VISMA_COMPANY_NO to one of: ${companies.value.map((item) => `${item.vismaNetCompanyId} (${item.name})`).join(', ') || 'none: grant the application access in Visma'}`,
       );
-      const schema = await visma.checkSchema();
+      const defaultColumns = Object.keys(config.policy.customers.createDefaults);
+      const schema = await visma.checkSchema({ createColumns: defaultColumns });
       if (schema.isErr()) line(false, `Business NXT schema check: ${schema.error.message}`);
-      else
+      else {
+        const { missing, contactCustomer, missingCreateColumns } = schema.value;
         line(
-          schema.value.ok,
-          schema.value.ok
+          missing.length === 0,
+          missing.length === 0
             ? 'Business NXT schema: every field the sync uses exists'
-            : `Business NXT schema: missing ${schema.value.missing.join(', ')}`,
+            : `Business NXT schema: missing ${missing.join(', ')}`,
           'correct the field names in @port-service/visma-nxt src/unconfirmed.ts (or the client fieldNames option)',
         );
+        // The one UNCONFIRMED link: which column of a contact person holds its customer's associate number.
+        const column = contactCustomer.column;
+        line(
+          contactCustomer.problems.length === 0,
+          contactCustomer.problems.length === 0
+            ? `Business NXT contact person's customer column ${column} (VISMA_CONTACT_CUSTOMER_COLUMN): on Associate, Associate_Input and FilterExpression_Associate`
+            : `Business NXT contact person's customer column ${column} (VISMA_CONTACT_CUSTOMER_COLUMN): ${contactCustomer.problems.join('; ')}`,
+          `find the Associate column of a contact person that holds its customer's associate number ("Kontaktpers. for" in Visma Business) in the live schema, and set VISMA_CONTACT_CUSTOMER_COLUMN to its name (docs/OPERATION.md, "doctor")`,
+        );
+        if (defaultColumns.length > 0)
+          line(
+            missingCreateColumns.length === 0,
+            missingCreateColumns.length === 0
+              ? `policy customers.createDefaults: Business NXT has every column (${defaultColumns.join(', ')}) on Associate_Input`
+              : missingCreateColumns
+                  .map(
+                    (name) =>
+                      `policy customers.createDefaults: Business NXT has no column ${name} on Associate (Associate_Input)`,
+                  )
+                  .join('; '),
+            `correct or remove ${missingCreateColumns.join(', ')} under customers.createDefaults in the policy file (CRM_SYNC_CONFIG): each key must be an Associate_Input column's GraphQL name (usual ones, UNCONFIRMED: ${Object.values(customerDefaultColumns).join(', ')})`,
+          );
+      }
     }
 
     // One cheap read per scope the sync needs: the property definitions (crm.schemas.<type>.read, read by the

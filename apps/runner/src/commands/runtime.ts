@@ -9,7 +9,7 @@ import { createLogger } from '../logging/logger.js';
 import { openSqliteStateStore } from '../state/sqlite-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 
-/** Exit codes (DESIGN §2; 75 is sysexits' EX_TEMPFAIL: try again later). */
+/** Exit codes (docs/DESIGN.md §2; 75 is sysexits' EX_TEMPFAIL: try again later). */
 export const exitCodes = {
   clean: 0,
   cycleFailed: 1,

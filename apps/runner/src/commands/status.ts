@@ -3,7 +3,7 @@ import { table } from '../output/table.js';
 import type { StateStore, StoredLink } from '../state/state-store.js';
 
 /**
- * A record that needs a person, listed for as long as its cause exists (DESIGN §4, "held records are state"):
+ * A record that needs a person, listed for as long as its cause exists (docs/DESIGN.md §4, "held records are state"):
  * invalid data, candidates, shared emails, records whose customer is not synced, failed writes, and links with one
  * side archived or deleted.
  */

@@ -93,6 +93,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it("reads the Business NXT server's time zone: Europe/Oslo by default, any IANA zone, nothing else", () => {
+    const zoneOf = (env: Record<string, string>) => {
+      const result = loadConfig(sources({ ...complete, ...env }).value);
+      return result.ok ? result.config.visma.timeZone : result.errors;
+    };
+    expect(zoneOf({})).toBe('Europe/Oslo');
+    expect(zoneOf({ VISMA_TIME_ZONE: 'America/New_York' })).toBe('America/New_York');
+    expect(zoneOf({ VISMA_TIME_ZONE: 'CEST+2' })).toEqual([
+      'VISMA_TIME_ZONE must be an IANA time zone, the Business NXT server\'s (e.g. "Europe/Oslo"), got "CEST+2"',
+    ]);
+  });
+
   it('names the state path when the key cannot be written beside it', () => {
     const { value } = sources({ ...complete, CRM_SYNC_STATE: '/srv/file/state.db' });
     const result = loadConfig({

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { HubSpotApiVersion } from '@port-service/hubspot';
 import { parseSyncPolicy, type SyncPolicy } from '@port-service/mapping';
+import { defaultFieldNames } from '@port-service/visma-nxt';
 
 /** Everything a cycle needs, from the environment and the optional policy file. */
 export interface RunnerConfig {
@@ -21,8 +22,19 @@ export interface RunnerConfig {
     readonly graphqlUrl: string;
     /** Business NXT's request limit per minute (600 documented). */
     readonly requestsPerMinute: number;
+    /**
+     * The Business NXT server's IANA time zone (`VISMA_TIME_ZONE`, default Europe/Oslo): its `DateTime` values are
+     * local time without a zone.
+     */
+    readonly timeZone: string;
     /** New customers' numbers: suggested by Business NXT, or from `VISMA_CUSTOMER_NUMBER_SERIES` ("20000-29999"). */
     readonly customerNumbers: { kind: 'suggest' } | { kind: 'series'; from: number; to: number };
+    /**
+     * The live name of a contact person's column holding its customer's associate number ("Kontaktpers. for"):
+     * `VISMA_CONTACT_CUSTOMER_COLUMN`, default `contactPersonForAssociateNo` (UNCONFIRMED, see
+     * @port-service/visma-nxt `defaultFieldNames`). `crm-sync doctor` checks it.
+     */
+    readonly contactCustomerColumn: string;
   };
   /** The SQLite state file. */
   readonly statePath: string;
@@ -47,12 +59,17 @@ export const defaults = {
   hubspotBaseUrl: 'https://api.hubapi.com',
   vismaTokenUrl: 'https://connect.visma.com/connect/token',
   vismaGraphqlUrl: 'https://business.visma.net/api/graphql-service',
+  /** Business NXT's `DateTime` values are the server's local time; which zone that is, is not documented. */
+  vismaTimeZone: 'Europe/Oslo',
+  /** The contact person's customer column: UNCONFIRMED (`defaultFieldNames` of @port-service/visma-nxt). */
+  vismaContactCustomerColumn: defaultFieldNames.contactPersonForAssociateNo,
   statePath: './.crm-sync/state.db',
 };
 
 /**
  * Reads the configuration: `HUBSPOT_ACCESS_TOKEN`, `HUBSPOT_BASE_URL`, `VISMA_CLIENT_ID`, `VISMA_CLIENT_SECRET`,
- * `VISMA_COMPANY_NO`, `VISMA_TENANT_ID`, `VISMA_TOKEN_URL`, `VISMA_GRAPHQL_URL`, `CRM_SYNC_STATE`,
+ * `VISMA_COMPANY_NO`, `VISMA_TENANT_ID`, `VISMA_TOKEN_URL`, `VISMA_GRAPHQL_URL`, `VISMA_TIME_ZONE`,
+ * `VISMA_CONTACT_CUSTOMER_COLUMN`, `CRM_SYNC_STATE`,
  * `CRM_SYNC_HASH_KEY`, and `CRM_SYNC_CONFIG` (a JSON file with the sync policy). Secrets may come from a file
  * instead (`HUBSPOT_ACCESS_TOKEN_FILE`, `VISMA_CLIENT_SECRET_FILE`, `CRM_SYNC_HASH_KEY_FILE`). Every problem is
  * reported at once, each naming the variable or key and what is expected.
@@ -117,6 +134,14 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
     );
   const apiVersion: HubSpotApiVersion = apiVersionText === 'legacy' ? 'legacy' : '2026-09';
   const requestsPerMinute = positive('VISMA_REQUESTS_PER_MINUTE', 600);
+  const timeZone = value('VISMA_TIME_ZONE') ?? defaults.vismaTimeZone;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    errors.push(
+      `VISMA_TIME_ZONE must be an IANA time zone, the Business NXT server's (e.g. "Europe/Oslo"), got "${timeZone}"`,
+    );
+  }
   const statePath = value('CRM_SYNC_STATE') ?? defaults.statePath;
   const seriesText = value('VISMA_CUSTOMER_NUMBER_SERIES');
   let customerNumbers: RunnerConfig['visma']['customerNumbers'] = { kind: 'suggest' };
@@ -130,6 +155,12 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       );
     else customerNumbers = { kind: 'series', from, to };
   }
+
+  const contactCustomerColumn = value('VISMA_CONTACT_CUSTOMER_COLUMN') ?? defaults.vismaContactCustomerColumn;
+  if (!/^[_A-Za-z][_0-9A-Za-z]*$/u.test(contactCustomerColumn))
+    errors.push(
+      `VISMA_CONTACT_CUSTOMER_COLUMN must be a Business NXT column name (a GraphQL name: letters, digits, _), the contact person's column holding its customer's associate number, got "${contactCustomerColumn}"`,
+    );
 
   let policy: SyncPolicy | undefined;
   const policyPath = value('CRM_SYNC_CONFIG');
@@ -194,6 +225,8 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       graphqlUrl: url('VISMA_GRAPHQL_URL', defaults.vismaGraphqlUrl),
       customerNumbers,
       requestsPerMinute,
+      timeZone,
+      contactCustomerColumn,
     },
     statePath,
     hashKey,

@@ -34,7 +34,11 @@ it('list shows both values masked with who changed each; resolve --dry-run says 
     new RegExp(`customer +phone +HubSpot +${company.id} +\\+\\*{8}11 +\\S+ +CRM_UI +both-changed`, 'u'),
   );
   expect(listed.stdout).toMatch(
-    new RegExp(`Business NXT +${row.associateNo} +\\+\\*{8}22 +\\S+ +unknown`, 'u'),
+    // Business NXT's time as it wrote it: local time without a zone, `yyyy-MM-dd HH:mm:ss.fffffff`.
+    new RegExp(
+      `Business NXT +${row.associateNo} +\\+\\*{8}22 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{7} +unknown`,
+      'u',
+    ),
   );
   expect(listed.stdout).not.toContain('33 11 11 11');
 

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { cli, startWorld, type World } from './cli-harness.js';
 
-// One failed cycle is one problem (DESIGN §5): a cause that is the system's (a wrong company number, a revoked
+// One failed cycle is one problem (docs/DESIGN.md §5): a cause that is the system's (a wrong company number, a revoked
 // token, properties not set up) fails the cycle once with the fix, and is never copied into every record's status.
 let world: World | undefined;
 afterEach(async () => {

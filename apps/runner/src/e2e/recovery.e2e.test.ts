@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { admin, cli, run, startWorld, type World, writes } from './cli-harness.js';
 
-// Recovery keeps decisions (DESIGN §4): after the state store and its hash key are lost, `relink` + `run` rebuild
-// what people archived, deleted or restored from the systems themselves, and bring nothing back. The real CLI,
-// with both systems' stores checked directly.
+// Recovery keeps decisions (docs/DESIGN.md §4): after the state store and its hash key are lost, `relink` + `run`
+// rebuild what people archived, deleted or restored from the systems themselves, and bring nothing back. The real
+// CLI, with both systems' stores checked directly.
 let world: World | undefined;
 afterEach(async () => {
   await world?.close();

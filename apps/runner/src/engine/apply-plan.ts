@@ -59,7 +59,7 @@ const attentionSkips = new Set([
 ]);
 
 /**
- * Applies one plan (DESIGN §2 steps 4–5): state-only operations first, then creates in Business NXT (their
+ * Applies one plan (docs/DESIGN.md §2 steps 4–5): state-only operations first, then creates in Business NXT (their
  * numbers written back to HubSpot), creates in HubSpot, updates on both sides, in batches. State is committed per
  * operation as it succeeds. One failed record fails alone and is reported; only a fatal error (credentials,
  * HubSpot's daily limit) stops the plan.
@@ -293,7 +293,7 @@ async function applyStateOnly(
 }
 
 /**
- * Keeps a record that needs a person in the state store (DESIGN §4, "held records are state"): listed by
+ * Keeps a record that needs a person in the state store (docs/DESIGN.md §4, "held records are state"): listed by
  * `crm-sync status` with since when, until the record syncs or is held for another reason.
  */
 async function holdRecord(
@@ -439,8 +439,8 @@ function customerOf(ref: CustomerRef | undefined): { crmId: string; associateNo:
 }
 
 /**
- * Records an intent for each create before it is sent, in one transaction (DESIGN §5). A contact whose customer is
- * not linked yet is failed instead: it has nothing to be created under.
+ * Records an intent for each create before it is sent, in one transaction (docs/DESIGN.md §5). A contact whose
+ * customer is not linked yet is failed instead: it has nothing to be created under.
  */
 async function recordIntents<Operation extends CreateErpOperation | CreateCrmOperation>(
   context: ApplyContext,

@@ -27,11 +27,11 @@ import {
 import type { SliceDependencies } from './slices.js';
 import { validValues } from './valid-values.js';
 
-// Candidates (DESIGN §4: same name and postal code for customers, same name within the customer for contacts) are
-// looked for in the whole other system, not only among the records read together: for the records that no sure
-// key (link, ERP number, organization number, email) matched, the other side's records that could be their twin
-// are fetched, and those with the same key and no link are added to the slice. The planner then reports them as
-// candidates instead of creating a duplicate, whatever order the two sides were read in.
+// Candidates (docs/DESIGN.md §4: same name and postal code for customers, same name within the customer for
+// contacts) are looked for in the whole other system, not only among the records read together: for the records
+// that no sure key (link, ERP number, organization number, email) matched, the other side's records that could be
+// their twin are fetched, and those with the same key and no link are added to the slice. The planner then reports
+// them as candidates instead of creating a duplicate, whatever order the two sides were read in.
 
 type Found<T> = Promise<Result<T[], CycleError>>;
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ScheduledWorld, startScheduledWorld } from '../test-support/scheduled-world.js';
 
-// The second promise (DESIGN §2): an edit made in either system reaches the other, whatever the clocks say and
+// The second promise (docs/DESIGN.md §2): an edit made in either system reaches the other, whatever the clocks say and
 // wherever a cycle was stopped. Checked on the simulators' own stores.
 let scheduled: ScheduledWorld | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { type ScheduledWorld, startScheduledWorld } from '../test-support/scheduled-world.js';
 
-// Candidates whose twin was not read in the same pass (DESIGN §4): a record that no sure key matches is held as
+// Candidates whose twin was not read in the same pass (docs/DESIGN.md §4): a record that no sure key matches is held as
 // a candidate when the other system has one of the same name (and postal code, or customer), instead of being
 // created there a second time. The clock moves as a schedule's would, so HubSpot's look-back does not re-read.
 let scheduled: ScheduledWorld | undefined;

@@ -2,9 +2,9 @@ import { type Normalized, normalizeEmail, normalizeOrgNumber } from '@port-servi
 import { afterEach, expect, it } from 'vitest';
 import { type ScheduledWorld, startScheduledWorld } from '../test-support/scheduled-world.js';
 
-// A full cycle looks before it creates (DESIGN §4): a Business NXT row whose organization number or email a HubSpot
-// record already has (linked to another row, or created earlier in the same cycle) is held, never created a second
-// time. Counted on the simulators' own stores.
+// A full cycle looks before it creates (docs/DESIGN.md §4): a Business NXT row whose organization number or email a
+// HubSpot record already has (linked to another row, or created earlier in the same cycle) is held, never created a
+// second time. Counted on the simulators' own stores.
 let scheduled: ScheduledWorld | undefined;
 const normalizedValue = (normalized: Normalized<string | null>) => (normalized.ok ? normalized.value : null);
 afterEach(async () => {

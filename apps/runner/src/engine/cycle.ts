@@ -59,7 +59,7 @@ export interface CycleDependencies {
 }
 
 /**
- * One sync cycle (DESIGN §2): lock, settle interrupted creates, then for customers and then contacts: read
+ * One sync cycle (docs/DESIGN.md §2): lock, settle interrupted creates, then for customers and then contacts: read
  * HubSpot's changes and plan them with their counterparts, read Business NXT's changes not planned yet and plan
  * those, apply each plan as it is made, and advance the watermarks once everything read was handled.
  */

@@ -1,6 +1,5 @@
 import type { HubSpotObject, HubSpotObjectsApi } from '@port-service/hubspot';
 import type { AssociateInput, Entity } from '@port-service/mapping';
-import { toDateTimeFilterValue } from '@port-service/visma-nxt';
 import { ok, type Result } from 'neverthrow';
 import type { OwedContacts, StoredLink } from '../state/state-store.js';
 import { type CycleError, fromHubSpot, fromVisma, stopRequested } from './cycle-error.js';
@@ -37,7 +36,7 @@ interface Marks {
 }
 
 /**
- * One entity's share of a cycle (DESIGN §2), pass by pass: contacts owed to customers linked earlier, records
+ * One entity's share of a cycle (docs/DESIGN.md §2), pass by pass: contacts owed to customers linked earlier, records
  * whose last write or read failed, HubSpot's changes, Business NXT's changes not planned yet, and in a full cycle
  * a sweep of the links whose records neither read returned. The entity's watermarks advance only once every pass
  * succeeded, each to its own system's latest change as read just before that system's pass (watermarks.ts).
@@ -198,7 +197,8 @@ async function retryFailedRecords(run: EntityRun): Promise<CycleError | null> {
 
 /**
  * A full cycle lists HubSpot's archived records that carry an ERP actor number: what people archived stays
- * archived, even when the state store that knew it was lost (DESIGN §4). HubSpot keeps archived records 90 days.
+ * archived, even when the state store that knew it was lost (docs/DESIGN.md §4). HubSpot keeps archived records
+ * 90 days.
  */
 async function archivedRecords(run: EntityRun, marks: Marks): Promise<CycleError | null> {
   if (marks.hubspot.since !== null) return null;
@@ -295,7 +295,8 @@ function erpPass(run: EntityRun, marks: Marks, next: NextMark | null): Promise<C
   const since =
     mark.since === null
       ? {}
-      : { changedSince: toDateTimeFilterValue(Date.parse(mark.since) - overlapMs['visma-nxt']) };
+      : // An instant: the client writes it in the server's zone, as a bound no row changed after it escapes.
+        { changedSince: Date.parse(mark.since) - overlapMs['visma-nxt'] };
   async function* pages() {
     for await (const page of api.pages(since)) {
       yield page

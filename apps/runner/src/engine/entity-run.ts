@@ -38,10 +38,14 @@ export interface EntityRun {
   readonly known: HubSpotKeys;
 }
 
-// Operations `relink` applies: links and what stops a record from being created (DESIGN §4); nothing is written.
+// Operations `relink` applies: links and what stops a record from being created (docs/DESIGN.md §4); nothing is
+// written.
 const linkOnlyKinds = new Set(['link', 'relink', 'orphan', 'skip', 'candidates']);
 
-/** Plans one slice and applies the plan (DESIGN §2 steps 3–5); records that synced have their old errors cleared. */
+/**
+ * Plans one slice and applies the plan (docs/DESIGN.md §2 steps 3–5); records that synced have their old errors
+ * cleared.
+ */
 export async function planAndApply(run: EntityRun, slice: Slice): Promise<CycleError | null> {
   const { cycle, entity, apply } = run;
   const { config, store } = cycle.dependencies;
@@ -58,6 +62,7 @@ export async function planAndApply(run: EntityRun, slice: Slice): Promise<CycleE
     links: { customers: slice.customerLinks, contacts: slice.contactLinks },
     policy: config.policy,
     fingerprintKey: config.hashKey,
+    erpTimeZone: config.visma.timeZone,
   });
   cycle.report.planning.ms += performance.now() - planStart;
   cycle.report.planning.records +=

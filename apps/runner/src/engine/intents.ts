@@ -8,7 +8,7 @@ import {
   type Fingerprint,
   type SyncPolicy,
 } from '@port-service/mapping';
-import { toDateTimeFilterValue, type VismaNxtClient } from '@port-service/visma-nxt';
+import type { VismaNxtClient } from '@port-service/visma-nxt';
 import { err, ok, type Result } from 'neverthrow';
 import type { Intent, StateStore } from '../state/state-store.js';
 import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
@@ -55,7 +55,7 @@ export interface IntentDependencies {
 }
 
 /**
- * Settles the creates an interrupted cycle left pending (DESIGN §5), before anything is planned: a record that
+ * Settles the creates an interrupted cycle left pending (docs/DESIGN.md §5), before anything is planned: a record that
  * was created gets its link; one that was not is abandoned, and the normal plan creates it. Never creates.
  */
 export async function resolvePendingIntents(
@@ -140,7 +140,7 @@ async function resolveErpIntents(
     values: Record<string, string | null>;
     customer: number | null;
   }> = [];
-  for await (const page of api.pages({ changedSince: toDateTimeFilterValue(since) })) {
+  for await (const page of api.pages({ changedSince: since })) {
     if (page.isErr()) return err(fromVisma(page.error, 'looking up rows an interrupted cycle created'));
     for (const row of page.value.items) {
       const record = entity === 'customer' ? associateToCustomer(row).record : associateToContact(row).record;

@@ -6,7 +6,7 @@ import { startWorld, type World } from '../e2e/cli-harness.js';
 import { createLogger } from '../logging/logger.js';
 import { runCycle } from './cycle.js';
 
-// A create whose answer was lost (DESIGN §5): the simulator stores it, then resets the connection instead of
+// A create whose answer was lost (docs/DESIGN.md §5): the simulator stores it, then resets the connection instead of
 // answering. The real client reports `outcome-unknown`; the cycle keeps the intent, and the next one finds the
 // record and links it instead of creating it a second time.
 const logger = createLogger({ level: 'silent' });

@@ -53,7 +53,7 @@ export interface CycleReport {
   apiCalls: ApiUsage;
   /** Intents left from an earlier, interrupted cycle: how many were found created, and how many were not. */
   readonly intents: { resolvedCreated: number; resolvedAbandoned: number; stillPending: number };
-  /** 0 clean, 3 some records failed, 1 the cycle failed (DESIGN §2); 130 / 143 stopped by SIGINT / SIGTERM. */
+  /** 0 clean, 3 some records failed, 1 the cycle failed (docs/DESIGN.md §2); 130 / 143 stopped by SIGINT / SIGTERM. */
   exitCode: 0 | 1 | 3 | 130 | 143;
   /** The signal that stopped the cycle after the work in flight, when one did. */
   interrupted: StopSignal | null;

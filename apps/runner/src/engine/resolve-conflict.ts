@@ -260,6 +260,7 @@ async function prepareField(
     links: { customers: slice.value.customerLinks, contacts: slice.value.contactLinks },
     policy,
     fingerprintKey: config.hashKey,
+    erpTimeZone: config.visma.timeZone,
   });
   const described = describePlan(conflict, plan, reveal);
   return {

@@ -26,8 +26,8 @@ export interface SliceSource<Item> {
 const defaultChunkSize = 3200;
 
 /**
- * The read-plan-apply loop every pass shares (DESIGN §2): read pages, gather the items still to plan into chunks,
- * read each chunk's counterparts into a slice, plan it and apply the plan. Reading goes on while a slice is
+ * The read-plan-apply loop every pass shares (docs/DESIGN.md §2): read pages, gather the items still to plan into
+ * chunks, read each chunk's counterparts into a slice, plan it and apply the plan. Reading goes on while a slice is
  * applied; one slice at a time, so slices never race each other. Returns the first error that stops the cycle.
  */
 export async function runSlices<Item>(run: EntityRun, source: SliceSource<Item>): Promise<CycleError | null> {

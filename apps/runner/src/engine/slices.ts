@@ -7,7 +7,6 @@ import {
 } from '@port-service/hubspot';
 import {
   type AssociateInput,
-  createTimestampReader,
   type Entity,
   type HubSpotContactInput,
   type HubSpotObjectInput,
@@ -39,7 +38,7 @@ import {
 } from './record-properties.js';
 import { validValues } from './valid-values.js';
 
-/** What one planning step sees: records of both sides and the links that join them (DESIGN §2 step 2). */
+/** What one planning step sees: records of both sides and the links that join them (docs/DESIGN.md §2 step 2). */
 export interface Slice {
   readonly companies: HubSpotObjectInput[];
   readonly contacts: HubSpotContactInput[];
@@ -111,7 +110,7 @@ function missingOf(links: readonly StoredLink[], rows: readonly AssociateInput[]
     .map((link) => link.associateNo);
 }
 
-/** Actor numbers HubSpot records carry that Business NXT did not return: deleted there (DESIGN §4). */
+/** Actor numbers HubSpot records carry that Business NXT did not return: deleted there (docs/DESIGN.md §4). */
 function notFound(claimed: readonly number[], rows: readonly AssociateInput[]): number[] {
   const found = new Set(rows.map((row) => row.associateNo));
   return claimed.filter((associateNo) => !found.has(associateNo));
@@ -148,7 +147,7 @@ function recordsOf({ hubspot, policy }: Pick<SliceDependencies, 'hubspot' | 'pol
 /**
  * The survivors of HubSpot merges among these records, read again with the history of the ERP actor number: a
  * merge keeps both records' values there, so the customer or contact person of a merged-away record is known even
- * when no state store remembers the link (DESIGN §4). Merges are rare: most slices make no request here.
+ * when no state store remembers the link (docs/DESIGN.md §4). Merges are rare: most slices make no request here.
  */
 async function withMergeHistory(
   { hubspot, policy }: Pick<SliceDependencies, 'hubspot' | 'policy'>,
@@ -231,23 +230,23 @@ export function latestChangesOf(
   return changes;
 }
 
-// Business NXT writes its timestamps without an offset: read in the ERP's zone, as the planner reads them.
-const readTimestamp = createTimestampReader();
-
 /**
- * `newest-wins` per field (DESIGN §3): HubSpot keeps a time per property value, so the linked pairs of a slice that
- * may need it (both records changed since the pair was last synced, and a `newest-wins` field differs: see
- * `mayNeedFieldTimes`) are read again with the history of just the `newest-wins` properties, 50 per request.
+ * `newest-wins` per field (docs/DESIGN.md §3): HubSpot keeps a time per property value, so the linked pairs of a
+ * slice that may need it (both records changed since the pair was last synced, and a `newest-wins` field differs:
+ * see `mayNeedFieldTimes`) are read again with the history of just the `newest-wins` properties, 50 per request.
  * HubSpot's search, which incremental reads use, cannot return history. Most slices make no request here; a pair
  * not read again is decided by the record's `updatedAt`.
  */
 async function withFieldTimes(
-  { hubspot, policy }: Pick<SliceDependencies, 'hubspot' | 'policy'>,
+  { hubspot, visma, policy }: Pick<SliceDependencies, 'hubspot' | 'visma' | 'policy'>,
   entity: Entity,
   built: Result<Slice, CycleError>,
 ): SliceResult {
   if (built.isErr()) return built;
   const slice = built.value;
+  // Business NXT writes its timestamps without an offset: read in the server's zone (`VISMA_TIME_ZONE`), as the
+  // planner reads them; HubSpot's carry `Z` and are read as they say.
+  const readTimestamp = (value: string | null | undefined) => visma.dateTime.parse(value);
   const names = newestWinsProperties(policy, entity);
   if (names.length === 0) return built;
   const isCustomer = entity === 'customer';
@@ -584,7 +583,7 @@ export async function contactSliceFromAssociates(
 
 /**
  * After a full read, the links whose records one side did not return: each side is asked for them directly, so
- * an archived HubSpot record or a deleted associate is found and its link marked (DESIGN §4).
+ * an archived HubSpot record or a deleted associate is found and its link marked (docs/DESIGN.md §4).
  */
 export async function sweepSlice(
   dependencies: SliceDependencies,

@@ -57,6 +57,8 @@ export function createSyncClients(
     tokenUrl: config.visma.tokenUrl,
     graphqlUrl: config.visma.graphqlUrl,
     customerNumbers: config.visma.customerNumbers,
+    timeZone: config.visma.timeZone,
+    fieldNames: { contactPersonForAssociateNo: config.visma.contactCustomerColumn },
     onRequest: (info) => {
       usage.vismaNxt += 1;
       if (info.status === 429) usage.vismaNxtRateLimited += 1;

@@ -1,12 +1,12 @@
-import { createTimestampReader, type Entity } from '@port-service/mapping';
+import type { Entity } from '@port-service/mapping';
 import { ok, type Result } from 'neverthrow';
 import type { StateStore, WatermarkContext } from '../state/state-store.js';
 import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
 import type { SyncClients } from './sync-clients.js';
 
 /**
- * Where each side's next incremental read starts (DESIGN §2). A watermark is always a lower bound of that system's
- * own time when a pass began reading, never the runner's clock: the later of the latest change the system
+ * Where each side's next incremental read starts (docs/DESIGN.md §2). A watermark is always a lower bound of that
+ * system's own time when a pass began reading, never the runner's clock: the later of the latest change the system
  * reports just before the pass (HubSpot's latest modified date, Business NXT's latest `changedTimestamp`) and
  * the previous watermark plus the time elapsed since it was asked for (a duration, which the clocks agree on).
  * Every change after it is stamped later by the system's clock, so clocks that differ from ours cannot hide an
@@ -24,7 +24,6 @@ export const overlapMs: Readonly<Record<Side, number>> = { hubspot: 5 * 60_000, 
 
 // The watermark of a side with no changed record yet: everything that changes from now on is newer.
 const beginning = new Date(0).toISOString();
-const readErpTimestamp = createTimestampReader();
 
 export const watermarkName = (entity: Entity, side: Side) => `${entity}.${side}`;
 
@@ -86,11 +85,17 @@ export async function probeHubSpot(
     .mapErr((error) => fromHubSpot(error, `reading the latest ${isCustomer ? 'company' : 'contact'} change`));
 }
 
-/** Business NXT's time: its latest `changedTimestamp` (in the ERP's time zone), or the previous watermark moved on. */
+/**
+ * Business NXT's time: its latest `changedTimestamp`, or the previous watermark moved on. Its values are wall time
+ * in the server's zone (`VISMA_TIME_ZONE`), read by the client: a wall time the night the clocks go back repeats
+ * is read as the earlier instant, so the watermark stays a lower bound (and the client writes a read's lower bound
+ * so that rows stamped after the clocks went back still match: `DateTimeCodec.lowerBound`).
+ */
 export async function probeErp(clients: SyncClients, at: ProbeAt): Promise<Result<NextMark, CycleError>> {
   const latest = await clients.visma.associates.latestChange();
+  const read = (stamp: string | null | undefined) => clients.visma.dateTime.parse(stamp);
   return latest
-    .map((value) => nextMark(readErpTimestamp(value), at, overlapMs['visma-nxt'], readErpTimestamp))
+    .map((value) => nextMark(read(value), at, overlapMs['visma-nxt'], read))
     .mapErr((error) => fromVisma(error, 'reading the latest associate change'));
 }
 

@@ -84,7 +84,7 @@ export const migrations: ReadonlyArray<{ readonly version: number; readonly stat
     {
       version: 4,
       statements: [
-        // What a cycle still owes: the contacts of customers it linked, stored with the link (DESIGN §2).
+        // What a cycle still owes: the contacts of customers it linked, stored with the link (docs/DESIGN.md §2).
         `CREATE TABLE owed_contacts (
           crm_company_id TEXT NOT NULL,
           customer_no INTEGER NOT NULL,
@@ -101,7 +101,7 @@ export const migrations: ReadonlyArray<{ readonly version: number; readonly stat
       version: 5,
       statements: [
         // What each side held when a conflict was opened, and who changed it when (`crm-sync conflicts list`).
-        // Values are stored masked (emails, phone numbers): the state keeps no personal data (DESIGN §4).
+        // Values are stored masked (emails, phone numbers): the state keeps no personal data (docs/DESIGN.md §4).
         'ALTER TABLE conflicts ADD COLUMN crm_value TEXT',
         'ALTER TABLE conflicts ADD COLUMN crm_changed_at TEXT',
         'ALTER TABLE conflicts ADD COLUMN crm_changed_by TEXT',

@@ -1,7 +1,7 @@
 import type { Entity, Fingerprint, LinkState } from '@port-service/mapping';
 
 /**
- * Everything the runner remembers between cycles (DESIGN §2, §4, §5). Asynchronous so that a PostgreSQL
+ * Everything the runner remembers between cycles (docs/DESIGN.md §2, §4, §5). Asynchronous so that a PostgreSQL
  * implementation can satisfy it without touching the engine. Holds ids, timestamps and keyed fingerprints, never
  * the personal data itself.
  */

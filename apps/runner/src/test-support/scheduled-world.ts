@@ -19,8 +19,10 @@ export async function startScheduledWorld(options: {
   skewMs?: { hubspot?: number; erp?: number };
   /** How long HubSpot's search takes to show a write (its index lag). Default 0. */
   searchLagMs?: number;
+  /** The runner's clock at the start (epoch ms), e.g. a night the clocks change. Default: the real time. */
+  startAt?: number;
 }) {
-  let offset = 0;
+  let offset = options.startAt === undefined ? 0 : options.startAt - Date.now();
   const clock = () => Date.now() + offset;
   const crmClock = () => clock() + (options.skewMs?.hubspot ?? 0);
   const erpClock = () => clock() + (options.skewMs?.erp ?? 0);
@@ -42,8 +44,9 @@ export async function startScheduledWorld(options: {
   return {
     world,
     runtime,
-    later: () => {
-      offset += 10 * 60_000;
+    /** Moves every clock on, by 10 minutes unless told. */
+    later: (ms = 10 * 60_000) => {
+      offset += ms;
     },
     cycle: (full: boolean, more: Partial<CycleOptions> = {}) =>
       runCycle({ ...runtime, logger, now: () => new Date(clock()) }, { full, dryRun: false, ...more }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ContactSyncField, contactSyncFields } from '../model/contact.js';
 import { type CustomerSyncField, customerSyncFields } from '../model/customer.js';
+import { customerColumnOf } from '../sources/associate.js';
 
 export const directions = ['both', 'crm-to-erp', 'erp-to-crm', 'none'] as const;
 export const conflictPolicies = ['erp-wins', 'crm-wins', 'newest-wins', 'manual'] as const;
@@ -24,7 +25,10 @@ export type FieldRule = z.infer<typeof fieldRuleSchema>;
 const legal: FieldRule = { direction: 'both', policy: 'erp-wins', clearOnEmpty: false };
 const reachability: FieldRule = { direction: 'both', policy: 'newest-wins', clearOnEmpty: false };
 
-/** DESIGN §3: customer legal fields (name, org number, address) `erp-wins`; reachability fields `newest-wins`. */
+/**
+ * docs/DESIGN.md §3: customer legal fields (name, org number, address) `erp-wins`; reachability fields
+ * `newest-wins`.
+ */
 export const defaultCustomerFieldRules: Readonly<Record<CustomerSyncField, FieldRule>> = {
   orgNumber: legal,
   name: legal,
@@ -94,6 +98,61 @@ const propertyName = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/u, 'a HubSpot internal property name (lower case, digits and _)');
 
+/** A value a Business NXT column default may have: text, a number or a flag (as the column's type wants). */
+export type CreateDefaultValue = string | number | boolean;
+
+/**
+ * Business NXT `Associate` columns the sync owns, never a default: the keys and numbers Business NXT or the sync
+ * assigns, the contact person's customer, and the utility columns of every table
+ * (https://docs.vismasoftware.no/businessnxtapi/schema/mutations/inserts).
+ */
+const ownedColumns = new Set([
+  'associateNo',
+  'customerNo',
+  'supplierNo',
+  'contactPersonForAssociateNo',
+  'createdTimestamp',
+  'changedTimestamp',
+  'createdByUser',
+  'changedByUser',
+]);
+
+const graphQLName = /^[_A-Za-z][_0-9A-Za-z]*$/u;
+
+/**
+ * Column values for new Business NXT customers (`customers.createDefaults`): `{ "<Associate column>": value }`,
+ * by the column's GraphQL name, applied to the `associate_create` values of customers the sync creates, never to
+ * updates. A column the sync maps (a synced field) keeps the mapped value: it cannot have a default; nor can the
+ * columns the sync owns. `crm-sync doctor` checks each column exists on `Associate_Input`.
+ */
+const createDefaultsSchema = z
+  .record(z.string(), z.unknown())
+  .default({})
+  .superRefine((given, context) => {
+    for (const [column, value] of Object.entries(given)) {
+      const issue = (message: string) => context.addIssue({ code: 'custom', path: [column], message });
+      if (!graphQLName.test(column))
+        issue(`"${column}" is not a Business NXT column name (a GraphQL name: letters, digits, _)`);
+      else if (ownedColumns.has(column))
+        issue(`${column} is assigned by Business NXT or the sync and cannot have a default`);
+      else if (customerColumnOf(column) !== undefined)
+        issue(
+          `${column} is written by the sync (field ${customerColumnOf(column)}): set it in HubSpot, not as a default`,
+        );
+      else if (
+        !(
+          typeof value === 'string' ||
+          typeof value === 'boolean' ||
+          (typeof value === 'number' && Number.isFinite(value))
+        )
+      )
+        issue(
+          `${column} must be a string, a number or true/false, got ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))}`,
+        );
+    }
+  })
+  .transform((given) => given as Readonly<Record<string, CreateDefaultValue>>);
+
 export const syncPolicySchema = z
   .object({
     customers: z
@@ -107,6 +166,8 @@ export const syncPolicySchema = z
           .default({ property: 'lifecyclestage', values: ['customer'] }),
         /** Every Business NXT customer appears in HubSpot unless this is false. */
         createInCrm: z.boolean().default(true),
+        /** Business NXT column values for the customers the sync creates there (create only, never update). */
+        createDefaults: createDefaultsSchema,
       })
       .strict()
       .prefault({}),

@@ -32,7 +32,7 @@ const candidate = (person: MatchablePerson, reason: Candidate['reason'], score: 
 });
 
 /**
- * First-link matching for contact persons (DESIGN §4): `strong` links by the actor number stored in HubSpot,
+ * First-link matching for contact persons (docs/DESIGN.md §4): `strong` links by the actor number stored in HubSpot,
  * then by email among the persons of the same customer; `weak` finds same-name persons of that customer as
  * candidates. As for customers, run `strong` for every contact before any `weak`.
  */

@@ -56,7 +56,7 @@ const erpCandidate = (
 });
 
 /**
- * First-link matching for customers (DESIGN §4). `strong` finds sure matches: the actor number stored on the
+ * First-link matching for customers (docs/DESIGN.md §4). `strong` finds sure matches: the actor number stored on the
  * HubSpot company (what `relink` relies on), then the organization number, exact and unambiguous. `weak` finds
  * name + postal code candidates. Call `strong` for every unlinked company before any `weak`, so a candidate never
  * points at a customer that a sure match takes in the same plan. A customer returned as `linked` is claimed.

@@ -69,7 +69,7 @@ function write(
 }
 
 /**
- * Three-way merge of one field (DESIGN §4). Equal values converge silently. Otherwise: a one-way direction
+ * Three-way merge of one field (docs/DESIGN.md §4). Equal values converge silently. Otherwise: a one-way direction
  * makes its source win; with `both`, the only side that changed since the base wins; when both changed (or
  * there is no base yet) the field's policy decides. Unless `clearOnEmpty`, an empty value never replaces a
  * non-empty one: the non-empty value is kept and restored on the emptied side instead.

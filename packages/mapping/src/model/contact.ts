@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * A contact person as both systems should agree on it (DESIGN §3). `name` is the full name: HubSpot's first
+ * A contact person as both systems should agree on it (docs/DESIGN.md §3). `name` is the full name: HubSpot's first
  * and last name joined, split back deterministically. `erpActorNo` (the person's own associate number) and
  * `customerActorNo` (the associate number of the customer they belong to) are owned by Business NXT.
  */

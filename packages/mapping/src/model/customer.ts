@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * A customer as both systems should agree on it (DESIGN §3). Values are normalized; `null` means empty.
+ * A customer as both systems should agree on it (docs/DESIGN.md §3). Values are normalized; `null` means empty.
  * `erpCustomerNo` and `erpActorNo` are owned by Business NXT and only ever flow to HubSpot.
  */
 export const canonicalCustomerSchema = z.object({

@@ -1,7 +1,9 @@
 /**
  * UNCONFIRMED for Business NXT: Visma Business numbers countries by their telephone country code (Norway 47,
- * Sweden 46). See ../shared/reference/visma-business-nxt.md §9. If a live company numbers them otherwise, this
- * table is the only place to correct; `crm-sync doctor` compares it with the company's `Country` table.
+ * Sweden 46); Business NXT's `Country` table:
+ * https://doc.visma.net/userdoc/businessnxt/en/Common/Base-data/country.html.
+ * If a live company numbers them otherwise, this table is the only place to correct; `crm-sync doctor` compares it
+ * with the company's `Country` table.
  * Every number must map to one country both ways, or a country written to Business NXT would read back as
  * another (calling code 1 is shared by the US and Canada: only the US is listed, so a Canadian customer is
  * reported as an error rather than silently turned American). country.test.ts checks this.

@@ -104,7 +104,7 @@ export function skipInvalid(
 
 /**
  * A linked record archived in HubSpot or deleted in Business NXT: the link is marked, nothing is deleted on the
- * other side (DESIGN §4). Returns whether the pair was orphaned.
+ * other side (docs/DESIGN.md §4). Returns whether the pair was orphaned.
  */
 export function orphanIfGone(
   context: PlanContext,

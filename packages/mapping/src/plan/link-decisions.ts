@@ -23,9 +23,9 @@ export interface LinkDecisionsInput {
 }
 
 /**
- * The links to plan with, after the decisions people made in the systems themselves (DESIGN §4, "decisions survive
- * a lost state store"): what was archived, deleted or restored is read from HubSpot and Business NXT, so a state
- * store rebuilt by `relink` never brings back what people removed.
+ * The links to plan with, after the decisions people made in the systems themselves (docs/DESIGN.md §4,
+ * "decisions survive a lost state store"): what was archived, deleted or restored is read from HubSpot and
+ * Business NXT, so a state store rebuilt by `relink` never brings back what people removed.
  *
  * - An unlinked HubSpot record that is archived and carries the actor number of a Business NXT row in view was
  *   archived on purpose: an orphaned link, and the row is not created in HubSpot again.

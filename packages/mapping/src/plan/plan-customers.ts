@@ -51,7 +51,10 @@ function isEligible(context: PlanContext, company: HubSpotObjectInput): boolean 
   return value !== null && value !== undefined && rule.values.includes(value);
 }
 
-/** Plans customers (DESIGN §2 step 3): merges, linked pairs, first-link matching, creates. Customers go first. */
+/**
+ * Plans customers (docs/DESIGN.md §2 step 3): merges, linked pairs, first-link matching, creates. Customers go
+ * first.
+ */
 export function planCustomers(context: PlanContext, input: CustomerPlanInput): void {
   const { policy } = context;
   const names = policy.hubspotProperties;
@@ -297,7 +300,8 @@ function createInErp(context: PlanContext, crm: CrmCompany): void {
     entity: 'customer',
     kind: 'create-erp',
     crmId,
-    values: erpWrite.values,
+    // The policy's column defaults for new customers (create only); a value the mapping sets is kept.
+    values: { ...context.policy.customers.createDefaults, ...erpWrite.values },
     changes: created.changes,
     fingerprints: created.fingerprints,
   });

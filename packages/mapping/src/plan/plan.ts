@@ -30,7 +30,7 @@ export interface PlanInput {
 }
 
 /**
- * Plans one sync cycle from what was read on both sides and the stored links (DESIGN §2 step 3). Pure and
+ * Plans one sync cycle from what was read on both sides and the stored links (docs/DESIGN.md §2 step 3). Pure and
  * deterministic: the same input gives the same operations in the same order. Customers come before contacts,
  * and a contact whose customer is created in this plan refers to that create by operation id.
  */

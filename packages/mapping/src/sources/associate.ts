@@ -11,8 +11,9 @@ import { normalizeText } from '../normalize/text.js';
 import { issueCollector, type Mapped } from './collect.js';
 
 /**
- * A Business NXT `Associate` row (Norwegian "Aktør"), with the GraphQL field names of
- * ../shared/reference/visma-business-nxt.md §4. Business NXT returns `""` and `0` for empty columns.
+ * A Business NXT `Associate` row (Norwegian "Aktør"), with the GraphQL field names seen in public queries (Visma's
+ * own sample: https://github.com/Visma-Software-AS-Product/BusinessNXT_API_Examples). Business NXT returns `""` and
+ * `0` for empty columns.
  * `countryNo`, `mobilePhone` and `contactPersonForAssociateNo` stand for columns whose live names are
  * UNCONFIRMED; @port-service/visma-nxt aliases the live fields to these keys.
  * https://docs.vismasoftware.no/businessnxtapi/schema/mutations/inserts
@@ -63,6 +64,12 @@ const customerColumns = {
   phone: 'phone',
   email: 'emailAddress',
 } as const satisfies Record<CustomerSyncField, keyof AssociateValues>;
+
+/** The synced customer field a Business NXT column holds, if the sync maps it (e.g. `postCode` → `postalCode`). */
+export function customerColumnOf(column: string): CustomerSyncField | undefined {
+  const entry = Object.entries(customerColumns).find(([, mapped]) => mapped === column);
+  return entry?.[0] as CustomerSyncField | undefined;
+}
 
 const contactColumns = {
   name: 'name',

@@ -72,7 +72,11 @@ const lifecycleStages = [
   hidden: false,
 }));
 
-/** HubSpot's default properties the simulator knows (reference §10), read-only ones marked. */
+/**
+ * HubSpot's default properties the simulator knows, read-only ones marked: companies per
+ * https://knowledge.hubspot.com/properties/hubspot-crm-default-company-properties, contacts per
+ * https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/contacts/guide.
+ */
 export function defaultProperties(type: ObjectType): PropertyDefinition[] {
   const common = [
     define('hs_object_id', 'number', readOnly),

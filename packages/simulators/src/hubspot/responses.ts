@@ -28,8 +28,10 @@ const defaults: Record<ObjectType, string[]> = {
 
 /**
  * A record as the API returns it: requested properties only, unknown ones ignored. An empty property is left out:
- * the reference notes both `null` and omission as seen (UNCONFIRMED), and the official OpenAPI document types
- * every value as a string, so the simulator follows the document.
+ * HubSpot's guides disagree (`null` in
+ * https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/companies/guide, omitted in
+ * https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis; which holds is UNCONFIRMED), and
+ * the official OpenAPI document types every value as a string, so the simulator follows the document.
  */
 export function serialize(
   record: HubSpotRecord,

@@ -385,7 +385,8 @@ function handleBatch(
         typeof input.idProperty === 'string'
           ? store.findByUnique(type, input.idProperty, String(input.id))
           : store.records[type].get(String(input.id ?? ''));
-      // Merged-away ids work for single updates only, not in batches (reference §9).
+      // Merged-away ids work for single updates only, not in batches:
+      // https://developers.hubspot.com/docs/api-reference/legacy/crm/using-object-apis
       if (!target || target.archived || target.mergedInto) {
         plan.push({
           input,

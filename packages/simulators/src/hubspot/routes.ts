@@ -55,9 +55,10 @@ function route(key: string, family: string, version: string, rest: string[]): Ap
 }
 
 /**
- * The scope a call needs (reference: the `security` of each operation in HubSpot's documents): objects read/write
- * for records and associations, schemas read/write for the properties API, named by the path's object type (the
- * "from" type for associations) wherever the layout puts it.
+ * The scope a call needs (the `security` of each operation in HubSpot's OpenAPI documents,
+ * https://github.com/HubSpot/HubSpot-public-api-spec-collection): objects read/write for records and associations,
+ * schemas read/write for the properties API, named by the path's object type (the "from" type for associations)
+ * wherever the layout puts it.
  */
 export function requiredScope(api: ApiRoute, method: string): string | null {
   const [objectType] = api.rest;

@@ -108,7 +108,10 @@ export function compareBy(property: string, descending: boolean) {
   };
 }
 
-/** The properties a search `query` looks in ("Search default searchable properties", reference §3). */
+/**
+ * The properties a search `query` looks in ("Search default searchable properties",
+ * https://developers.hubspot.com/docs/api-reference/search/guide).
+ */
 const searchable: Record<ObjectType, readonly string[]> = {
   companies: ['name', 'domain', 'website', 'phone'],
   contacts: [

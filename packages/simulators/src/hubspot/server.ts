@@ -203,7 +203,7 @@ export async function startHubSpotSimulator(
         },
       );
     }
-    // Search bodies are capped at 3,000 characters (reference §3).
+    // Search bodies are capped at 3,000 characters (https://developers.hubspot.com/docs/api-reference/search/guide).
     if (isSearch(route) && body.ok && JSON.stringify(body.value).length > 3000) {
       return sendError(
         response,

@@ -63,12 +63,14 @@ export function invalidValues(
       problems.push({ name, code: 'INVALID_EMAIL', message: `Email address ${value} is invalid` });
     } else if (definition.type === 'number' && !numberShape.test(value)) {
       // INVALID_INTEGER is the code HubSpot answered for a `number` property's value in a public issue
-      // (Atlas-Authority/marketing-automation#206) and among the reference's VALIDATION_ERROR codes; that plain
-      // text gets the same code (and not e.g. INVALID_DECIMAL) is UNCONFIRMED.
+      // (Atlas-Authority/marketing-automation#206) and among the VALIDATION_ERROR codes listed from
+      // https://developers.hubspot.com/docs/api-reference/error-handling; that plain text gets the same code (and not
+      // e.g. INVALID_DECIMAL) is UNCONFIRMED.
       problems.push({ name, code: 'INVALID_INTEGER', message: `${value} was not a valid number.` });
     } else if (definition.type === 'enumeration' && definition.options !== undefined) {
       const allowed = new Set(definition.options.map((option) => option.value));
-      // Multiple checkboxes take `;`-separated values; a leading `;` appends (reference §5).
+      // Multiple checkboxes take `;`-separated values; a leading `;` appends:
+      // https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/guide
       const values = definition.fieldType === 'checkbox' ? value.split(';').filter((v) => v !== '') : [value];
       const wrong = values.find((one) => !allowed.has(one));
       if (wrong !== undefined) {

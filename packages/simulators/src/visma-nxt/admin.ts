@@ -30,6 +30,8 @@ export async function handleAdmin(
     request.method === 'GET' || request.method === 'DELETE' ? undefined : parseJson(await readBody(request));
   const json = body?.ok ? (body.value as Record<string, unknown>) : {};
   const match = /^\/admin\/associates\/(\d+)$/u.exec(path);
+  // Edits here stand for a person working in the ERP, so the row names an ERP user, not the application.
+  const erpUser = typeof json.user === 'string' ? json.user : 'ERP-USER';
   const notify = (event: 'INSERT' | 'UPDATE' | 'DELETE', associateNo: number) =>
     context.webhooks.notify({
       event,
@@ -44,7 +46,11 @@ export async function handleAdmin(
     const associateNo = typeof json.associateNo === 'number' ? json.associateNo : store.nextAssociateNo();
     if (store.rows.has(associateNo))
       return sendJson(response, 409, { error: `associate ${associateNo} exists` });
-    const row = store.insert({ ...(json as AssociateValues), associateNo }, json.legacy === true);
+    const { user: _user, legacy: _legacy, ...values } = json;
+    const row = store.insert(
+      { ...(values as AssociateValues), associateNo, createdByUser: erpUser, changedByUser: erpUser },
+      json.legacy === true,
+    );
     notify('INSERT', associateNo);
     return sendJson(response, 201, row);
   }
@@ -55,8 +61,8 @@ export async function handleAdmin(
       return row ? sendJson(response, 200, row) : sendJson(response, 404, { error: 'not found' });
     }
     if (request.method === 'PATCH') {
-      const { associateNo: _ignored, ...values } = json as AssociateValues;
-      const row = store.update(associateNo, values);
+      const { associateNo: _ignored, user: _user, ...values } = json as AssociateValues & { user?: unknown };
+      const row = store.update(associateNo, { ...values, changedByUser: erpUser });
       if (row === undefined) return sendJson(response, 404, { error: 'not found' });
       notify('UPDATE', associateNo);
       return sendJson(response, 200, row);

@@ -6,14 +6,38 @@ type Filter = Readonly<Record<string, unknown>>;
 // SQL Server's default collations compare text without case; so does the simulator.
 const fold = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
 
+// `DateTime` as documented: `yyyy-MM-dd HH:mm:ss[.nnnnnnn]`, the server's local time with no zone
+// (https://docs.vismasoftware.no/businessnxtapi/apireference/schema/datetime/). `T` is taken for the space, as
+// SQL Server does.
+const dateTimeValue = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,7}))?$/u;
+
+/**
+ * A `DateTime` as the `datetime2` column compares it: wall time, no zone. Normalized to 7 fraction digits, so
+ * the strings sort as the times do. On the night the clocks go back, a later row can hold an earlier wall time,
+ * as on the real server.
+ */
+function wallTime(value: string): string | null {
+  const match = dateTimeValue.exec(value);
+  return match === null ? null : `${match[1]} ${match[2]}.${(match[3] ?? '').padEnd(7, '0')}`;
+}
+
 function comparable(row: AssociateRow, field: string): unknown {
   const value = (row as unknown as Record<string, unknown>)[field];
-  if (field.endsWith('Timestamp')) return typeof value === 'string' ? Date.parse(value) : null;
+  if (field.endsWith('Timestamp')) return typeof value === 'string' ? wallTime(value) : null;
   return fold(value);
 }
 
 function operand(field: string, value: unknown): unknown {
-  if (field.endsWith('Timestamp') && typeof value === 'string') return Date.parse(value);
+  if (field.endsWith('Timestamp') && typeof value === 'string') {
+    const wall = wallTime(value.trim());
+    // The docs give only the zone-less form; how the real server takes `Z` or an offset is not documented, so
+    // the simulator refuses them rather than guess.
+    if (wall === null)
+      throw new GraphQLError(
+        `Invalid DateTime "${value}" for ${field}: expected yyyy-MM-dd HH:mm:ss[.nnnnnnn], the server's local time without a zone`,
+      );
+    return wall;
+  }
   return fold(value);
 }
 

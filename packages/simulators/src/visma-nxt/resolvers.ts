@@ -16,6 +16,8 @@ export interface RequestContext {
   readonly rowErrors: GraphQLError[];
   readonly warnings: Array<{ message: string }>;
   readonly changes: Array<StoreChange & { companyNo: number }>;
+  /** Who writes: the application's client id (the token's client), stored in `createdByUser`/`changedByUser`. */
+  readonly user: string;
 }
 
 export interface ResolverOptions {
@@ -48,13 +50,58 @@ function tooLong(values: AssociateValues): string | null {
   return null;
 }
 
+/** The given columns; `null` never reaches a row (an insert's `null` is a suggestion, handled before). */
 function clean(values: Record<string, unknown>): AssociateValues {
   return Object.fromEntries(
-    Object.entries(values).filter(([, value]) => value !== undefined),
+    Object.entries(values).filter(([, value]) => value !== undefined && value !== null),
   ) as AssociateValues;
 }
 
-function companyOf(options: ResolverOptions, no: number) {
+/** The Int columns of `Associate_Input` whose suggestion is the next number of a series. */
+const numbered = ['associateNo', 'customerNo', 'supplierNo'] as const;
+const intColumns = new Set([
+  'countryNo',
+  'languageNo',
+  'currencyNo',
+  'customerPriceGroup1',
+  'paymentTerms',
+  'taxAndAccountingGroup',
+  'contactPersonForAssociateNo',
+]);
+
+/**
+ * The columns of one insert row to suggest: those flagged in `suggest` and left out (or `null`), and any numbered
+ * column given as `null` (the deprecated null-to-suggest style,
+ * https://docs.vismasoftware.no/businessnxtapi/endoflife/deprecatedfeatures/). Other Int columns given as `null`
+ * get the column's default 0, never a stored null.
+ */
+function suggestedColumns(
+  raw: Record<string, unknown>,
+  suggest: Readonly<Record<string, boolean | null>> | null | undefined,
+): { columns: Set<string>; deprecatedNull: boolean } {
+  const columns = new Set<string>();
+  let deprecatedNull = false;
+  for (const column of numbered) {
+    if (raw[column] === null) {
+      columns.add(column);
+      deprecatedNull = true;
+    } else if (suggest?.[column] === true && raw[column] === undefined) columns.add(column);
+  }
+  for (const column of intColumns) if (raw[column] === null) deprecatedNull = true;
+  return { columns, deprecatedNull };
+}
+
+function nextSupplierNo(store: CompanyStore): number {
+  let highest = 50000;
+  for (const row of store.rows.values()) highest = Math.max(highest, row.supplierNo ?? 0);
+  return highest + 1;
+}
+
+function companyOf(options: ResolverOptions, no: number | null | undefined) {
+  if (no === null || no === undefined)
+    throw new GraphQLError('A company number (useCompany(no:)) is required.', {
+      extensions: { code: 'COMPANY_REQUIRED' },
+    });
   const company = options.companies.get(no);
   if (company === undefined) {
     throw new GraphQLError(`Access denied: company ${no} is not available for this application user.`, {
@@ -91,11 +138,18 @@ export function createRootValue(options: ResolverOptions) {
 
   const mutations = (store: CompanyStore, companyNo: number) => ({
     associate_create(
-      args: { values: Record<string, unknown>[] },
+      args: {
+        values: Record<string, unknown>[];
+        insertAtRow?: Filter | null;
+        insertPosition?: 'BEFORE' | 'AFTER' | null;
+        suggest?: Record<string, boolean | null> | null;
+      },
       context: RequestContext,
       info: GraphQLResolveInfo,
     ) {
+      // insertAtRow/insertPosition are accepted; the simulator keeps associates in associateNo order regardless.
       const created: AssociateRow[] = [];
+      let warned = false;
       args.values.forEach((raw, index) => {
         const values = clean(raw);
         const problem = tooLong(values);
@@ -103,9 +157,19 @@ export function createRootValue(options: ResolverOptions) {
           context.rowErrors.push(rowError(info, index, problem, 2, 'ValidationFailed'));
           return;
         }
-        // A field given as null asks Business NXT to suggest a value (the deprecated null-to-suggest style).
-        const associateNo = values.associateNo ?? store.nextAssociateNo();
-        const customerNo = raw.customerNo === null ? store.nextCustomerNo() : (values.customerNo ?? 0);
+        const { columns, deprecatedNull } = suggestedColumns(raw, args.suggest);
+        if (deprecatedNull && !warned) {
+          warned = true;
+          context.warnings.push({
+            message:
+              "Suggesting values with null is deprecated and will be removed after 2027-12-31. Use the 'suggest' argument.",
+          });
+        }
+        const associateNo = columns.has('associateNo')
+          ? store.nextAssociateNo()
+          : (values.associateNo ?? store.nextAssociateNo());
+        const customerNo = columns.has('customerNo') ? store.nextCustomerNo() : (values.customerNo ?? 0);
+        const supplierNo = columns.has('supplierNo') ? nextSupplierNo(store) : (values.supplierNo ?? 0);
         if (store.rows.has(associateNo) || (customerNo > 0 && store.customerNoTaken(customerNo))) {
           context.rowErrors.push(
             rowError(
@@ -118,7 +182,14 @@ export function createRootValue(options: ResolverOptions) {
           );
           return;
         }
-        const row = store.insert({ ...values, associateNo, customerNo });
+        const row = store.insert({
+          ...values,
+          associateNo,
+          customerNo,
+          supplierNo,
+          createdByUser: context.user,
+          changedByUser: context.user,
+        });
         created.push(row);
         context.changes.push({ event: 'INSERT', associateNo, companyNo });
       });
@@ -172,7 +243,7 @@ export function createRootValue(options: ResolverOptions) {
             continue;
           }
           const { associateNo: _ignored, ...changes } = values;
-          const after = store.update(row.associateNo, changes);
+          const after = store.update(row.associateNo, { ...changes, changedByUser: context.user });
           if (after) {
             updated.push(after);
             context.changes.push({ event: 'UPDATE', associateNo: row.associateNo, companyNo });
@@ -192,22 +263,93 @@ export function createRootValue(options: ResolverOptions) {
     },
   });
 
-  return {
-    useCompany: ({ no }: { no: number }) => ({ associate: associateConnection(companyOf(options, no)) }),
-    useCustomer: ({ no }: { no: number }) => ({ customerNo: no }),
-    availableCompanies: () => {
-      const items = [...options.companies.entries()].map(([no, company]) => ({
-        name: company.name,
-        vismaNetCompanyId: no,
-        vismaNetCustomerId: options.customerNo,
-        organizationNo: null,
-      }));
-      return { totalCount: items.length, items };
+  const systemCompanies = () =>
+    [...options.companies.entries()].map(([no, company]) => ({
+      companyNo: no,
+      name: company.name,
+      vismaNetCompanyId: no,
+      vismaNetCustomerId: options.customerNo,
+      organizationNo: null,
+    }));
+
+  /** `availableCompanies`/`availableCustomers`: no pageInfo; `customerNo` narrows to one Visma.net customer. */
+  const available = <T extends { vismaNetCustomerId: number }>(
+    items: T[],
+    args: {
+      customerNo?: number | null;
+      first?: number | null;
+      last?: number | null;
+      orderBy?: Order | null;
+      sortOrder?: Record<string, 'ASC' | 'DESC'> | null;
     },
-    availableCustomers: () => ({
-      totalCount: 1,
-      items: [{ name: 'Port-Service Øst AS', vismaNetCustomerId: options.customerNo }],
+    context: RequestContext,
+  ) => {
+    if (args.sortOrder)
+      context.warnings.push({
+        message:
+          "The argument 'sortOrder' is deprecated and will be removed after 2027-12-31. Use 'orderBy'.",
+      });
+    const order = args.orderBy ?? (args.sortOrder ? [args.sortOrder] : []);
+    const customerNo = args.customerNo;
+    let rows = sortRows(
+      items.filter(
+        (item) => customerNo === null || customerNo === undefined || item.vismaNetCustomerId === customerNo,
+      ) as unknown as AssociateRow[],
+      order,
+    ) as unknown as T[];
+    const totalCount = rows.length;
+    if (typeof args.first === 'number') rows = rows.slice(0, Math.max(0, args.first));
+    if (typeof args.last === 'number') rows = rows.slice(Math.max(0, rows.length - args.last));
+    return { totalCount, items: rows };
+  };
+
+  const table =
+    <T>(rows: readonly T[]) =>
+    (args: PageArgs & { filter?: Filter | null; orderBy?: Order | null }) =>
+      paginate(
+        sortRows(
+          (rows as unknown as AssociateRow[]).filter((row) => matches(row, args.filter)),
+          args.orderBy ?? [],
+        ),
+        args,
+        options.maxPageSize,
+      );
+
+  return {
+    useCompany: ({ no }: { no: number | null }) => ({
+      associate: associateConnection(companyOf(options, no)),
+      generalLedgerAccount: table(generalLedgerAccounts),
+      taxCode: table(taxCodes),
     }),
-    mutationUseCompany: ({ no }: { no: number }) => mutations(companyOf(options, no), no),
+    useCustomer: ({ no }: { no: number | null }) => ({
+      customerNo: no,
+      company: (args: PageArgs & { orderBy?: Order | null }) =>
+        no === options.customerNo ? table(systemCompanies())(args) : table([])(args),
+    }),
+    availableCompanies: (args: Parameters<typeof available>[1], context: RequestContext) =>
+      available(
+        systemCompanies().map(({ companyNo: _no, ...company }) => company),
+        args,
+        context,
+      ),
+    availableCustomers: (args: Parameters<typeof available>[1], context: RequestContext) =>
+      available([{ name: 'Port-Service Øst AS', vismaNetCustomerId: options.customerNo }], args, context),
+    mutationUseCompany: ({ no }: { no: number | null }) => mutations(companyOf(options, no), no as number),
   };
 }
+
+/** A few accounts of the Norwegian standard chart (NS 4102), enough for the documented first queries. */
+const generalLedgerAccounts = [
+  { accountNo: 1000, name: 'Forskning og utvikling' },
+  { accountNo: 1020, name: 'Konsesjoner' },
+  { accountNo: 1500, name: 'Kundefordringer' },
+  { accountNo: 1920, name: 'Bankinnskudd' },
+  { accountNo: 2400, name: 'Leverandørgjeld' },
+  { accountNo: 3000, name: 'Salgsinntekt, avgiftspliktig' },
+];
+
+const taxCodes = [
+  { taxCode: 0, description: 'Ingen mva-behandling' },
+  { taxCode: 1, description: 'Inngående mva, høy sats' },
+  { taxCode: 3, description: 'Utgående mva, høy sats' },
+];

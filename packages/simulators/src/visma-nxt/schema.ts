@@ -1,31 +1,61 @@
-import { buildSchema } from 'graphql';
+import { buildSchema, GraphQLObjectType, type GraphQLSchema } from 'graphql';
 
 /**
  * The subset of Business NXT's GraphQL schema the simulator serves, in its naming style: tables under
  * `useCompany`, connections with `totalCount`/`pageInfo`/`items`, `FilterExpression_<Table>`, `<Table>_Input`,
  * `<table>_create|_update|_delete` returning `{ affectedRows items }`.
  * https://docs.vismasoftware.no/businessnxtapi/apireference/schema/index.md
- * Names of filter/order input types and the UNCONFIRMED Associate columns (countryNo, mobilePhone,
- * contactPersonForAssociateNo) follow the client's best knowledge (reference §2, §4).
+ * Names of filter/order input types (filters:
+ * https://docs.vismasoftware.no/businessnxtapi/apireference/features/filtering/index.md) and the UNCONFIRMED
+ * Associate columns (countryNo, mobilePhone, contactPersonForAssociateNo; sources in
+ * packages/visma-nxt/src/unconfirmed.ts) follow the client's best knowledge.
+ *
+ * Columns are nullable, as the real schema declares them (a client generated from it, e.g.
+ * https://github.com/omelhus/VBNXT.Console, types every column as nullable), even though rows hold `""`/`0` for
+ * empty columns. `createdByUser`/`changedByUser` are utility columns of every table and not part of `_Input`
+ * (https://docs.vismasoftware.no/businessnxtapi/schema/mutations/inserts). `associate_create` takes `insertAtRow`,
+ * `insertPosition` and `suggest: Suggest_Associate_Input`
+ * (https://docs.vismasoftware.no/businessnxtapi/apireference/schema/mutations/inserts/); the fields of
+ * `Suggest_Associate_Input` (one Boolean per column) are UNCONFIRMED. `useCompany(no:)` takes a nullable `Int`, as
+ * Visma's own samples declare `$cid: Int` (https://github.com/Visma-Business/GraphQLSamples).
  */
 export const sdl = /* GraphQL */ `
 scalar DateTime
 
 enum SortOrder { ASC DESC }
 
+enum InsertPosition { BEFORE AFTER }
+
 type Query {
-  useCompany(no: Int!): Query_UseCompany
-  useCustomer(no: Int!): Query_UseCustomer
-  availableCompanies(customerNo: Int, first: Int, last: Int): Query_AvailableCompanies_Connection
-  availableCustomers(first: Int): Query_AvailableCustomers_Connection
+  useCompany(no: Int): Query_UseCompany
+  useCustomer(no: Int): Query_UseCustomer
+  availableCompanies(
+    customerNo: Int, first: Int, last: Int,
+    orderBy: [OrderBy_AvailableCompany],
+    sortOrder: OrderBy_AvailableCompany @deprecated(reason: "Use orderBy. Removed after 2027-12-31.")
+  ): Query_AvailableCompanies_Connection
+  availableCustomers(
+    customerNo: Int, first: Int, last: Int,
+    orderBy: [OrderBy_AvailableCustomer],
+    sortOrder: OrderBy_AvailableCustomer @deprecated(reason: "Use orderBy. Removed after 2027-12-31.")
+  ): Query_AvailableCustomers_Connection
 }
 
-type Query_UseCustomer { customerNo: Int }
+type Query_UseCustomer {
+  customerNo: Int
+  company(first: Int, after: String, last: Int, before: String, skip: Int, orderBy: [OrderBy_Company]): Query_UseCustomer_Company_Connection
+}
+type Query_UseCustomer_Company_Connection { totalCount: Int! pageInfo: PageInfo! items: [Company] }
+"The system table Company (one row per company of the Visma.net customer)."
+type Company { companyNo: Int name: String vismaNetCompanyId: Int organizationNo: String }
+input OrderBy_Company { companyNo: SortOrder name: SortOrder vismaNetCompanyId: SortOrder }
 
-type Query_AvailableCompanies_Connection { totalCount: Int! items: [Company] }
-type Company { name: String vismaNetCompanyId: Int vismaNetCustomerId: Int organizationNo: String }
-type Query_AvailableCustomers_Connection { totalCount: Int! items: [Customer] }
-type Customer { name: String vismaNetCustomerId: Int }
+type Query_AvailableCompanies_Connection { totalCount: Int! items: [AvailableCompany] }
+type AvailableCompany { name: String vismaNetCompanyId: Int vismaNetCustomerId: Int organizationNo: String }
+input OrderBy_AvailableCompany { name: SortOrder vismaNetCompanyId: SortOrder vismaNetCustomerId: SortOrder }
+type Query_AvailableCustomers_Connection { totalCount: Int! items: [AvailableCustomer] }
+type AvailableCustomer { name: String vismaNetCustomerId: Int }
+input OrderBy_AvailableCustomer { name: SortOrder vismaNetCustomerId: SortOrder }
 
 type Query_UseCompany {
   associate(
@@ -34,30 +64,62 @@ type Query_UseCompany {
     orderBy: [OrderBy_Associate],
     sortOrder: OrderBy_Associate @deprecated(reason: "Use orderBy. Removed after 2027-12-31.")
   ): Query_UseCompany_Associate_Connection
+  generalLedgerAccount(
+    first: Int, after: String, last: Int, before: String, skip: Int,
+    filter: FilterExpression_GeneralLedgerAccount,
+    orderBy: [OrderBy_GeneralLedgerAccount]
+  ): Query_UseCompany_GeneralLedgerAccount_Connection
+  taxCode(first: Int, after: String, last: Int, before: String, skip: Int): Query_UseCompany_TaxCode_Connection
 }
+
+type Query_UseCompany_GeneralLedgerAccount_Connection { totalCount: Int! pageInfo: PageInfo! items: [GeneralLedgerAccount] }
+type GeneralLedgerAccount { accountNo: Int name: String }
+input FilterExpression_GeneralLedgerAccount {
+  _and: [FilterExpression_GeneralLedgerAccount]
+  _or: [FilterExpression_GeneralLedgerAccount]
+  accountNo: FilterExpression_Int
+  name: FilterExpression_String
+}
+input OrderBy_GeneralLedgerAccount { accountNo: SortOrder name: SortOrder }
+type Query_UseCompany_TaxCode_Connection { totalCount: Int! pageInfo: PageInfo! items: [TaxCode] }
+type TaxCode { taxCode: Int description: String }
+
+"The Country table, reached from an associate through its column countryNo (SQL Ctry)."
+type Country { countryNo: Int name: String isoCode: String }
 
 type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
 
 type Query_UseCompany_Associate_Connection { totalCount: Int! pageInfo: PageInfo! items: [Associate] }
 
 type Associate {
-  associateNo: Int!
-  customerNo: Int!
-  supplierNo: Int!
-  name: String!
-  shortName: String!
-  companyNo: String!
-  addressLine1: String!
-  addressLine2: String!
-  postCode: String!
-  postalArea: String!
-  countryNo: Int!
-  phone: String!
-  mobilePhone: String!
-  emailAddress: String!
-  contactPersonForAssociateNo: Int!
+  associateNo: Int
+  customerNo: Int
+  supplierNo: Int
+  name: String
+  shortName: String
+  companyNo: String
+  addressLine1: String
+  addressLine2: String
+  addressLine3: String
+  addressLine4: String
+  postCode: String
+  postalArea: String
+  countryNo: Int
+  languageNo: Int
+  currencyNo: Int
+  customerPriceGroup1: Int
+  paymentTerms: Int
+  taxAndAccountingGroup: Int
+  phone: String
+  mobilePhone: String
+  emailAddress: String
+  externalId: String
+  contactPersonForAssociateNo: Int
+  createdByUser: String
+  changedByUser: String
   createdTimestamp: DateTime
   changedTimestamp: DateTime
+  joinup_Country: Country
 }
 
 input FilterExpression_Int {
@@ -84,19 +146,30 @@ input FilterExpression_Associate {
   companyNo: FilterExpression_String
   addressLine1: FilterExpression_String
   addressLine2: FilterExpression_String
+  addressLine3: FilterExpression_String
+  addressLine4: FilterExpression_String
   postCode: FilterExpression_String
   postalArea: FilterExpression_String
   countryNo: FilterExpression_Int
+  languageNo: FilterExpression_Int
+  currencyNo: FilterExpression_Int
+  customerPriceGroup1: FilterExpression_Int
+  paymentTerms: FilterExpression_Int
+  taxAndAccountingGroup: FilterExpression_Int
   phone: FilterExpression_String
   mobilePhone: FilterExpression_String
   emailAddress: FilterExpression_String
+  externalId: FilterExpression_String
   contactPersonForAssociateNo: FilterExpression_Int
+  createdByUser: FilterExpression_String
+  changedByUser: FilterExpression_String
   createdTimestamp: FilterExpression_DateTime
   changedTimestamp: FilterExpression_DateTime
 }
 
 input OrderBy_Associate {
-  associateNo: SortOrder customerNo: SortOrder name: SortOrder companyNo: SortOrder postCode: SortOrder
+  associateNo: SortOrder customerNo: SortOrder supplierNo: SortOrder name: SortOrder shortName: SortOrder
+  companyNo: SortOrder postCode: SortOrder externalId: SortOrder
   emailAddress: SortOrder contactPersonForAssociateNo: SortOrder createdTimestamp: SortOrder changedTimestamp: SortOrder
 }
 
@@ -109,19 +182,39 @@ input Associate_Input {
   companyNo: String
   addressLine1: String
   addressLine2: String
+  addressLine3: String
+  addressLine4: String
   postCode: String
   postalArea: String
   countryNo: Int
+  languageNo: Int
+  currencyNo: Int
+  customerPriceGroup1: Int
+  paymentTerms: Int
+  taxAndAccountingGroup: Int
   phone: String
   mobilePhone: String
   emailAddress: String
+  externalId: String
   contactPersonForAssociateNo: Int
 }
 
-type Mutation { useCompany(no: Int!): Mutation_UseCompany }
+"Which columns of the inserted rows Business NXT should fill with a suggested value (e.g. the next customer number)."
+input Suggest_Associate_Input {
+  associateNo: Boolean
+  customerNo: Boolean
+  supplierNo: Boolean
+}
+
+type Mutation { useCompany(no: Int): Mutation_UseCompany }
 
 type Mutation_UseCompany {
-  associate_create(values: [Associate_Input!]!): Mutation_UseCompany_Associate_Result
+  associate_create(
+    values: [Associate_Input!]!,
+    insertAtRow: FilterExpression_Associate,
+    insertPosition: InsertPosition,
+    suggest: Suggest_Associate_Input
+  ): Mutation_UseCompany_Associate_Result
   associate_update(filter: FilterExpression_Associate, value: Associate_Input, filters: [FilterExpression_Associate], values: [Associate_Input]): Mutation_UseCompany_Associate_Result
   associate_delete(filter: FilterExpression_Associate): Mutation_UseCompany_Associate_Result
 }
@@ -129,4 +222,48 @@ type Mutation_UseCompany {
 type Mutation_UseCompany_Associate_Result { affectedRows: Int items: [Associate] }
 `;
 
-export const schema = buildSchema(sdl);
+export const schema = withRelations(buildSchema(sdl));
+
+/**
+ * The schema without some `Associate` columns (on `Associate`, `Associate_Input`, the filter and the ordering):
+ * a live schema whose names differ from the client's assumptions, for tests of `crm-sync doctor`. Simulator-only.
+ */
+export function schemaWithout(columns: readonly string[]): typeof schema {
+  if (columns.length === 0) return schema;
+  let text = sdl;
+  for (const column of columns) {
+    if (!/^[_A-Za-z][_0-9A-Za-z]*$/u.test(column) || column === 'associateNo')
+      throw new TypeError(`dropColumns: cannot drop ${JSON.stringify(column)}`);
+    text = text.replace(new RegExp(`\\b${column}: [A-Za-z_]+!?`, 'gu'), '');
+  }
+  return withRelations(buildSchema(text));
+}
+
+/**
+ * The Country rows the simulator knows, by country number. Business NXT's numbering is UNCONFIRMED; the simulator
+ * uses Visma Business's convention (the telephone country code, Norway 47).
+ */
+export const countries: ReadonlyMap<number, { countryNo: number; name: string; isoCode: string }> = new Map(
+  [
+    [47, 'Norge', 'NO'],
+    [46, 'Sverige', 'SE'],
+    [45, 'Danmark', 'DK'],
+    [358, 'Finland', 'FI'],
+    [44, 'Storbritannia', 'GB'],
+    [49, 'Tyskland', 'DE'],
+  ].map(([countryNo, name, isoCode]) => [
+    countryNo as number,
+    { countryNo: countryNo as number, name: name as string, isoCode: isoCode as string },
+  ]),
+);
+
+// The many-to-one relation `joinup_Country` follows the associate's countryNo; no country gives null.
+function withRelations(built: GraphQLSchema): GraphQLSchema {
+  const associateType = built.getType('Associate');
+  if (associateType instanceof GraphQLObjectType) {
+    const relation = associateType.getFields().joinup_Country;
+    if (relation)
+      relation.resolve = (row: { countryNo?: number | null }) => countries.get(row.countryNo ?? 0) ?? null;
+  }
+  return built;
+}

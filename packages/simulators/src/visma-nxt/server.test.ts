@@ -70,7 +70,7 @@ describe('Visma Connect token endpoint', () => {
 
 describe('GraphQL service', () => {
   it("runs Visma's own associate_create sample verbatim, assigning the associate number", async () => {
-    // https://github.com/Visma-Software-AS-Product/BusinessNXT_API_Examples (createassociate.py), reference §3.
+    // https://github.com/Visma-Software-AS-Product/BusinessNXT_API_Examples (createassociate.py).
     const { simulator, post } = await start();
     const query = `mutation create($cid: Int!, $n: String, $s: String, $c: Int, $sup: Int) {
       useCompany(no: $cid) {
@@ -168,7 +168,7 @@ describe('GraphQL service', () => {
       2,
     );
     // Rows seeded as legacy data have no changedTimestamp: they match no timestamp filter.
-    expect(await filtered({ changedTimestamp: { _gte: '2000-01-01T00:00:00Z' } })).toBe(0);
+    expect(await filtered({ changedTimestamp: { _gte: '2000-01-01 00:00:00' } })).toBe(0);
   });
 
   it('keeps sortOrder working with a deprecation warning in extensions', async () => {
@@ -191,7 +191,7 @@ describe('GraphQL service', () => {
       })
     ).json();
     expect(first.data.useCompany.associate_create.items[0].changedTimestamp).toMatch(
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/,
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{7}$/,
     );
     const result = (
       await post({
@@ -345,7 +345,87 @@ describe('GraphQL service', () => {
     });
     expect(await response.json()).toMatchObject({
       phone: '33000000',
-      changedTimestamp: '2026-11-24T10:00:05.0000000Z',
+      // Business NXT's own form: local time (Europe/Oslo, winter: UTC+1) without a zone.
+      changedTimestamp: '2026-11-24 11:00:05.0000000',
     });
+  });
+});
+
+describe('DateTime values: local time without a zone', () => {
+  const query = `query($cid: Int!, $filter: FilterExpression_Associate) { useCompany(no: $cid) { associate(filter: $filter, orderBy: [{changedTimestamp: ASC}]) { items { associateNo changedTimestamp } } } }`;
+
+  /** Edits associates 1, 2, 3 at the given instants, and a filter query over them. */
+  async function editedAt(instants: readonly string[], options: VismaNxtSimulatorOptions = {}) {
+    let now = Date.parse(instants[0] ?? '2026-01-01T00:00:00Z');
+    // A token for the whole test: the clock jumps by months.
+    const world = await start({ customers: 3, now: () => new Date(now), tokenTtlSeconds: 1e9, ...options });
+    for (const [index, instant] of instants.entries()) {
+      now = Date.parse(instant);
+      world.simulator.store.update(index + 1, { phone: `3300000${index}` });
+    }
+    const read = async (filter: object | null) => {
+      const answer = (
+        await world.post({ query, variables: { cid: world.simulator.companyNo, filter } })
+      ).json();
+      return answer.errors
+        ? { errors: answer.errors.map((error: { message: string }) => error.message) }
+        : answer.data.useCompany.associate.items.map(
+            (row: { associateNo: number; changedTimestamp: string }) =>
+              `${row.associateNo}@${row.changedTimestamp}`,
+          );
+    };
+    return read;
+  }
+
+  it('writes Europe/Oslo wall time by default, in winter and summer time, with 7 fraction digits', async () => {
+    const read = await editedAt(['2026-01-15T11:45:33.798Z', '2026-07-01T10:00:00Z']);
+    expect(await read({ changedTimestamp: { _gte: '2026-01-01 00:00:00' } })).toEqual([
+      '1@2026-01-15 12:45:33.7980000',
+      '2@2026-07-01 12:00:00.0000000',
+    ]);
+  });
+
+  it('writes the time zone it is given', async () => {
+    const read = await editedAt(['2026-07-01T13:00:00Z'], { timeZone: 'America/New_York' });
+    expect(await read({ changedTimestamp: { _gt: '2026-07-01 08:59:59.9999999' } })).toEqual([
+      '1@2026-07-01 09:00:00.0000000',
+    ]);
+  });
+
+  it('compares and sorts wall times, as datetime2 does: on the night the clocks go back, later can sort earlier', async () => {
+    // First 02:40 (summer time), second 02:10 and 02:50 (winter time) on 2026-10-25.
+    const read = await editedAt(['2026-10-25T00:40:00Z', '2026-10-25T01:10:00Z', '2026-10-25T01:50:00Z']);
+    expect(await read({ changedTimestamp: { _gte: '2026-10-25 02:00:00' } })).toEqual([
+      '2@2026-10-25 02:10:00.0000000',
+      '1@2026-10-25 02:40:00.0000000',
+      '3@2026-10-25 02:50:00.0000000',
+    ]);
+    // A bound at the first 02:40 misses the row stamped 02:10 after it: why the client lowers such bounds.
+    expect(await read({ changedTimestamp: { _gte: '2026-10-25 02:40:00.0000000' } })).toEqual([
+      '1@2026-10-25 02:40:00.0000000',
+      '3@2026-10-25 02:50:00.0000000',
+    ]);
+    expect(await read({ changedTimestamp: { _between: ['2026-10-25 02:10', '2026-10-25 02:40'] } })).toEqual({
+      errors: [expect.stringMatching(/Invalid DateTime "2026-10-25 02:10"/)],
+    });
+    expect(
+      await read({ changedTimestamp: { _between: ['2026-10-25T02:10:00', '2026-10-25 02:40:00.0000000'] } }),
+    ).toEqual(['2@2026-10-25 02:10:00.0000000', '1@2026-10-25 02:40:00.0000000']);
+  });
+
+  it('skips the hour the clocks go forward', async () => {
+    const read = await editedAt(['2026-03-29T00:59:00Z', '2026-03-29T01:00:00Z']);
+    expect(await read({ changedTimestamp: { _gte: '2026-03-29 01:00:00' } })).toEqual([
+      '1@2026-03-29 01:59:00.0000000',
+      '2@2026-03-29 03:00:00.0000000',
+    ]);
+  });
+
+  it('refuses a filter value with Z or an offset, a form the docs do not give', async () => {
+    const read = await editedAt(['2026-07-01T10:00:00Z']);
+    for (const value of ['2026-07-01T10:00:00Z', '2026-07-01T12:00:00+02:00'])
+      expect(await read({ changedTimestamp: { _gte: value } })).toEqual({
+        errors: [expect.stringMatching(/expected yyyy-MM-dd HH:mm:ss\[\.nnnnnnn\], the server's local time/)],
+      });
   });
 });

@@ -15,7 +15,7 @@ import { createRateWindow } from '../shared/rate-window.js';
 import { handleAdmin } from './admin.js';
 import { generateAssociates } from './generator.js';
 import { createRootValue, type RequestContext } from './resolvers.js';
-import { schema } from './schema.js';
+import { schemaWithout } from './schema.js';
 import { CompanyStore } from './store.js';
 import { createWebhookSender, type WebhookTarget } from './webhooks.js';
 
@@ -44,6 +44,16 @@ export interface VismaNxtSimulatorOptions {
   readonly webhooks?: readonly WebhookTarget[] | undefined;
   /** The simulator's clock, for tests. */
   readonly now?: (() => Date) | undefined;
+  /**
+   * The server's IANA time zone: `DateTime` values are its local time, without a zone, daylight saving included.
+   * Default `Europe/Oslo`.
+   */
+  readonly timeZone?: string | undefined;
+  /**
+   * `Associate` columns the served schema lacks (e.g. `['contactPersonForAssociateNo']`): a live schema unlike the
+   * client's assumptions, for tests of the schema check (`crm-sync doctor`). Rows keep their values.
+   */
+  readonly dropColumns?: readonly string[] | undefined;
 }
 
 export interface SimulatorStats {
@@ -95,11 +105,12 @@ export async function startVismaNxtSimulator(
   options: VismaNxtSimulatorOptions = {},
 ): Promise<VismaNxtSimulator> {
   const now = options.now ?? (() => new Date());
+  const schema = schemaWithout(options.dropColumns ?? []);
   const random = seededRandom(options.seed ?? 1);
   const clientId = options.clientId ?? 'port-service-sync';
   const clientSecret = options.clientSecret ?? 'simulator-secret';
   const companyNo = options.companyNo ?? 9112233;
-  const store = new CompanyStore(now);
+  const store = new CompanyStore(now, options.timeZone ?? 'Europe/Oslo');
   generateAssociates(store, options.customers ?? 0, options.seed ?? 1);
   const companies = new Map([[companyNo, { name: 'Port-Service Øst AS', store }]]);
   const root = createRootValue({ companies, customerNo: 1234567, maxPageSize: options.maxPageSize ?? 5000 });
@@ -181,7 +192,8 @@ export async function startVismaNxtSimulator(
     const operation = getOperationAST(document, operationName ?? null);
     if (!operation)
       return { errors: [new GraphQLError('Could not determine which operation to run (operationName).')] };
-    const context: RequestContext = { rowErrors: [], warnings: [], changes: [] };
+    // Only the configured application can get a token, so every write is its own.
+    const context: RequestContext = { rowErrors: [], warnings: [], changes: [], user: clientId };
     const rootValue = operation.operation === 'mutation' ? { useCompany: root.mutationUseCompany } : root;
     const result = await execute({
       schema,

@@ -15,6 +15,18 @@ export interface AssociateRow {
   mobilePhone: string;
   emailAddress: string;
   contactPersonForAssociateNo: number;
+  addressLine3: string;
+  addressLine4: string;
+  languageNo: number;
+  currencyNo: number;
+  /** Customer defaults (UNCONFIRMED names, see the client's unconfirmed.ts `customerDefaultColumns`). */
+  customerPriceGroup1: number;
+  paymentTerms: number;
+  taxAndAccountingGroup: number;
+  externalId: string;
+  /** Who wrote the row: an API write's application (client id), or an ERP user name. */
+  createdByUser: string;
+  changedByUser: string;
   createdTimestamp: string | null;
   changedTimestamp: string | null;
 }
@@ -36,6 +48,16 @@ const blankRow: Omit<AssociateRow, 'associateNo'> = {
   mobilePhone: '',
   emailAddress: '',
   contactPersonForAssociateNo: 0,
+  addressLine3: '',
+  addressLine4: '',
+  languageNo: 0,
+  currencyNo: 0,
+  customerPriceGroup1: 0,
+  paymentTerms: 0,
+  taxAndAccountingGroup: 0,
+  externalId: '',
+  createdByUser: '',
+  changedByUser: '',
   createdTimestamp: null,
   changedTimestamp: null,
 };
@@ -47,6 +69,9 @@ export const columnLimits: Readonly<Record<string, number>> = {
   companyNo: 20,
   addressLine1: 80,
   addressLine2: 80,
+  addressLine3: 80,
+  addressLine4: 80,
+  externalId: 80,
   postCode: 12,
   postalArea: 40,
   phone: 20,
@@ -56,16 +81,45 @@ export const columnLimits: Readonly<Record<string, number>> = {
 
 export type StoreChange = { readonly event: 'INSERT' | 'UPDATE' | 'DELETE'; readonly associateNo: number };
 
+/**
+ * Writes instants as Business NXT `DateTime` values: T-SQL `datetime2`, `yyyy-MM-dd HH:mm:ss[.nnnnnnn]` in the
+ * server's local time with no zone (https://docs.vismasoftware.no/businessnxtapi/apireference/schema/datetime/),
+ * here always with all 7 fraction digits. `timeZone` is an IANA name; daylight saving comes from `Intl`.
+ */
+export function createDateTimeWriter(timeZone: string): (instant: Date) => string {
+  const formatter = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  return (instant) => {
+    const parts: Record<string, string> = {};
+    for (const part of formatter.formatToParts(instant)) parts[part.type] = part.value;
+    const fraction = String(instant.getUTCMilliseconds()).padStart(3, '0');
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}.${fraction}0000`;
+  };
+}
+
 /** The associates of one company, with number assignment and change timestamps. */
 export class CompanyStore {
   readonly rows = new Map<number, AssociateRow>();
-  constructor(private readonly clock: () => Date) {}
+  private readonly write: (instant: Date) => string;
+  /** `timeZone`: the server's zone, whose local time its `DateTime` values are in (default Europe/Oslo). */
+  constructor(
+    private readonly clock: () => Date,
+    readonly timeZone = 'Europe/Oslo',
+  ) {
+    this.write = createDateTimeWriter(timeZone);
+  }
 
-  /** Business NXT `DateTime` as the simulator renders it: UTC with 7 fraction digits (datetime2) and a `Z`. */
+  /** Business NXT `DateTime` for the clock's now: local wall time in `timeZone`, no offset, 7 fraction digits. */
   timestamp(): string {
-    return this.clock()
-      .toISOString()
-      .replace(/\.(\d{3})Z$/u, '.$10000Z');
+    return this.write(this.clock());
   }
 
   // Kept as rows change, so numbering and the customer-number check cost nothing per row (large test data sets).

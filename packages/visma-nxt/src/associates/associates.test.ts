@@ -182,11 +182,63 @@ describe('writing associates', () => {
     ]);
     const [operation] = sent as SentOperation[];
     expect(operation?.operationName).toBe('CreateAssociates');
+    // The supported `suggest` argument, not the deprecated `null` inside `values`.
     expect(operation?.variables.values).toEqual([
-      { name: 'Port-Service Øst AS', companyNo: '923609016', customerNo: null },
-      { name: 'X'.repeat(90), customerNo: null },
-      { name: 'Fjord AS', customerNo: null },
+      { name: 'Port-Service Øst AS', companyNo: '923609016' },
+      { name: 'X'.repeat(90) },
+      { name: 'Fjord AS' },
     ]);
+    expect(operation?.variables.suggest).toEqual({ customerNo: true });
+  });
+
+  it('asks for suggestions apart from rows that give their number, and never sends a null number', async () => {
+    mockToken();
+    const sent = capture([
+      [
+        {
+          data: {
+            useCompany: {
+              associate_create: {
+                affectedRows: 2,
+                items: [
+                  { associateNo: 7, customerNo: 10001, name: 'A AS' },
+                  { associateNo: 9, customerNo: 10002, name: 'C AS' },
+                ],
+              },
+            },
+          },
+        },
+        {
+          data: {
+            useCompany: {
+              associate_create: {
+                affectedRows: 1,
+                items: [{ associateNo: 8, customerNo: 20000, name: 'B AS' }],
+              },
+            },
+          },
+        },
+      ],
+    ]);
+    const { client } = testClient();
+    const results = (
+      await client.customers.create([
+        { name: 'A AS', customerNo: null },
+        { name: 'B AS', customerNo: 20000 },
+        { name: 'C AS' },
+      ])
+    )._unsafeUnwrap();
+    expect(results.map((result) => result._unsafeUnwrap().associateNo)).toEqual([7, 8, 9]);
+    const [suggested, given] = sent[0] as SentOperation[];
+    expect(suggested?.variables).toMatchObject({
+      values: [{ name: 'A AS' }, { name: 'C AS' }],
+      suggest: { customerNo: true },
+    });
+    expect(given?.variables).toMatchObject({
+      values: [{ name: 'B AS', customerNo: 20000 }],
+      suggest: null,
+    });
+    expect(suggested?.query).toContain('suggest: $suggest');
   });
 
   it('takes numbers from a configured series, moving past one already in use', async () => {

@@ -1,4 +1,4 @@
-import type { FieldNames } from '../unconfirmed.js';
+import { type FieldNames, suggestInputType } from '../unconfirmed.js';
 import { associateSelection } from './associate.js';
 
 // Documents are built from constants and the validated field names only; every value is a variable.
@@ -31,11 +31,15 @@ export const latestChangeDocument = `query LatestChange($companyNo: Int!, $filte
   }
 }`;
 
-/** Inserts associates; the result lists the created rows. https://docs.vismasoftware.no/businessnxtapi/schema/mutations/inserts */
+/**
+ * Inserts associates; the result lists the created rows. `$suggest` names the columns Business NXT fills with a
+ * suggested value (see `suggestCustomerNo` in unconfirmed.ts); `null` asks for none.
+ * https://docs.vismasoftware.no/businessnxtapi/apireference/schema/mutations/inserts/
+ */
 export function createAssociatesDocument(names: FieldNames): string {
-  return `mutation CreateAssociates($companyNo: Int!, $values: [Associate_Input!]!) {
+  return `mutation CreateAssociates($companyNo: Int!, $values: [Associate_Input!]!, $suggest: ${suggestInputType}) {
   useCompany(no: $companyNo) {
-    associate_create(values: $values) {
+    associate_create(values: $values, suggest: $suggest) {
       affectedRows
       items { ${associateSelection(names)} }
     }
@@ -65,7 +69,8 @@ export const availableCompaniesDocument = `query AvailableCompanies {
 
 /** The fields of the types the client relies on, by introspection. https://graphql.org/learn/introspection/ */
 export const schemaCheckDocument = `query SchemaCheck {
-  associate: __type(name: "Associate") { fields { name } }
+  associate: __type(name: "Associate") { fields { name type { name kind ofType { name } } } }
   input: __type(name: "Associate_Input") { inputFields { name } }
-  filter: __type(name: "FilterExpression_Associate") { inputFields { name } }
+  filter: __type(name: "FilterExpression_Associate") { inputFields { name type { name kind ofType { name } } } }
+  suggest: __type(name: "${suggestInputType}") { inputFields { name } }
 }`;

@@ -1,5 +1,6 @@
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
+import type { DateTimeCodec } from '../datetime.js';
 import type { GraphQLErrorEntry, VismaNxtError } from '../errors.js';
 import {
   type GraphQLRequest,
@@ -7,7 +8,7 @@ import {
   maxBatch,
   type Transport,
 } from '../transport/graphql-transport.js';
-import { type FieldNames, toDateTimeFilterValue } from '../unconfirmed.js';
+import type { FieldNames } from '../unconfirmed.js';
 import { type Associate, associateSchema, liveName } from './associate.js';
 import { associatePageDocument, latestChangeDocument } from './documents.js';
 
@@ -20,8 +21,12 @@ export interface AssociatePage {
 }
 
 export interface PagesOptions {
-  /** Only rows with `changedTimestamp` at or after this Business NXT `DateTime` (incremental sync). */
-  readonly changedSince?: string | undefined;
+  /**
+   * Only rows with `changedTimestamp` at or after this (incremental sync): an instant (epoch ms), written as a
+   * fold-safe lower bound in the server's zone (`DateTimeCodec.lowerBound`), or a `DateTime` as Business NXT writes
+   * it (`yyyy-MM-dd HH:mm:ss[.nnnnnnn]`, its local time), sent as it is.
+   */
+  readonly changedSince?: string | number | undefined;
   /** Rows per page, default 500 (Business NXT's maximum is UNCONFIRMED; public code uses 500). */
   readonly pageSize?: number | undefined;
 }
@@ -42,6 +47,8 @@ export interface ReadContext {
   readonly transport: Transport;
   readonly companyNo: number;
   readonly names: FieldNames;
+  /** Reads and writes the server's `DateTime` values in its time zone. */
+  readonly dateTime: DateTimeCodec;
 }
 
 /** A GraphQL answer as a result: any error fails it, keeping the errors and the partial data. */
@@ -108,9 +115,19 @@ export async function* associatePages(
   baseFilter: Record<string, unknown>,
   options: PagesOptions,
 ): AsyncGenerator<Result<AssociatePage, VismaNxtError>> {
-  const incremental = options.changedSince !== undefined;
+  const since = options.changedSince;
+  const incremental = since !== undefined;
   const filter = incremental
-    ? { _and: [baseFilter, { changedTimestamp: { _gte: options.changedSince } }] }
+    ? {
+        _and: [
+          baseFilter,
+          {
+            changedTimestamp: {
+              _gte: typeof since === 'number' ? context.dateTime.lowerBound(since) : since,
+            },
+          },
+        ],
+      }
     : baseFilter;
   const orderBy = incremental ? '[{changedTimestamp: ASC}, {associateNo: ASC}]' : '[{associateNo: ASC}]';
   const query = associatePageDocument(context.names, orderBy);
@@ -146,8 +163,11 @@ const latestChangeSchema = z.object({
 });
 
 /**
- * The largest `changedTimestamp` of any associate, as Business NXT wrote it (its own clock and zone), or `null`
- * when no row has one. Read before a pass, it is a watermark no later than any change the pass may miss.
+ * The largest `changedTimestamp` of any associate, as Business NXT wrote it (its own clock, local time without a
+ * zone: read it with `DateTimeCodec.parse`), or `null` when no row has one. Read before a pass, it is a watermark
+ * no later than any change the pass may miss. The server sorts wall times: on the night the clocks go back, a row
+ * stamped in the first pass of the repeated hour sorts after one stamped early in the second, so the value can be
+ * up to an hour older than the latest change, never newer (still a lower bound).
  */
 export function latestChange(context: ReadContext): ResultAsync<string | null, VismaNxtError> {
   return context.transport
@@ -157,7 +177,7 @@ export function latestChange(context: ReadContext): ResultAsync<string | null, V
         // Rows never changed since October 2024 have no changedTimestamp; they are left out of the sort.
         variables: {
           companyNo: context.companyNo,
-          filter: { changedTimestamp: { _gt: toDateTimeFilterValue(Date.UTC(1900, 0, 1)) } },
+          filter: { changedTimestamp: { _gt: '1900-01-01 00:00:00' } },
         },
         operationName: 'LatestChange',
       },

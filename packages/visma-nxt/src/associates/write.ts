@@ -2,7 +2,7 @@ import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { type GraphQLErrorEntry, outcomeUnknown, rowIndexOf, type VismaNxtError } from '../errors.js';
 import { type GraphQLRequest, type GraphQLResponse, maxBatch } from '../transport/graphql-transport.js';
-import { isDuplicateKey, suggestValue } from '../unconfirmed.js';
+import { isDuplicateKey, suggestCustomerNo } from '../unconfirmed.js';
 import { type Associate, type AssociateValues, associateSchema, toLiveValues } from './associate.js';
 import { associatePageDocument, createAssociatesDocument, updateAssociatesDocument } from './documents.js';
 import { expectData, graphqlError, type ReadContext } from './read.js';
@@ -95,7 +95,7 @@ export function createAssociates(
     (async (): Promise<Result<RowResult[], VismaNxtError>> => {
       const results: RowResult[] = [];
       let series: SeriesCursor | null = null;
-      if (numbering?.kind === 'series' && rows.some((row) => row.customerNo === undefined)) {
+      if (numbering?.kind === 'series' && rows.some(wantsNumber)) {
         const start = await nextInSeries(context, numbering);
         if (start.isErr()) return err(start.error);
         series = { next: start.value, to: numbering.to };
@@ -112,37 +112,39 @@ export function createAssociates(
         }
         return ok(results);
       }
-      // Otherwise up to 32 mutations of 50 rows travel in one batch request.
-      for (let index = 0; index < chunks.length; index += maxBatch) {
-        const batch = chunks.slice(index, index + maxBatch);
-        const sent = batch.map((chunk) =>
-          chunk.map((values, position) => ({
-            index: position,
-            values:
-              numbering?.kind === 'suggest' && values.customerNo === undefined
-                ? { ...values, customerNo: suggestValue }
-                : values,
-          })),
+      // Otherwise up to 32 mutations of up to 50 rows travel in one batch request. Rows whose customer number is
+      // to be suggested go in a mutation of their own (with `suggest`), apart from rows that give theirs.
+      const mutations: SendingRow[][] = [];
+      chunks.forEach((chunk, chunkNo) => {
+        const sending = chunk.map((values, position) =>
+          toSending(chunkNo * rowsPerMutation + position, values, numbering),
         );
+        for (const group of [sending.filter((row) => row.suggest), sending.filter((row) => !row.suggest)])
+          if (group.length > 0) mutations.push(group);
+      });
+      const byIndex: Array<RowResult | undefined> = new Array(rows.length).fill(undefined);
+      for (let index = 0; index < mutations.length; index += maxBatch) {
+        const batch = mutations.slice(index, index + maxBatch);
         const responses = await sendWrites(
           context,
-          sent.map((sending) => createRequest(context, sending)),
+          batch.map((sending) => createRequest(context, sending)),
         );
         if (responses.isErr()) return err(responses.error);
         for (const [position, response] of responses.value.entries()) {
-          const chunk = batch[position] ?? [];
-          const answered = answerCreate(response, sent[position] ?? [], chunk, null);
+          const sending = batch[position] ?? [];
+          const answered = answerCreate(response, sending, rows, null);
           if (answered.isErr()) return err(answered.error);
-          results.push(
-            ...chunk.map(
-              (_, row) =>
-                answered.value.results[row] ??
-                err(unknownOutcome('the insert', 'the answer left the row out', response.status)),
-            ),
-          );
+          for (const row of sending)
+            byIndex[row.index] =
+              answered.value.results[row.index] ??
+              err(unknownOutcome('the insert', 'the answer left the row out', response.status));
         }
       }
-      return ok(results);
+      return ok(
+        byIndex.map(
+          (result) => result ?? err(unknownOutcome('the insert', 'the answer left the row out', 200)),
+        ),
+      );
     })(),
   );
 }
@@ -158,9 +160,35 @@ function sendWrites(
   return context.transport.batch(requests, 'write');
 }
 
-type SendingRow = { readonly index: number; readonly values: AssociateValues };
+/**
+ * One row as sent: its index among the caller's rows, its values (never a `null` customer number: the deprecated
+ * null-to-suggest style is not used), and whether Business NXT is to suggest its customer number.
+ */
+type SendingRow = { readonly index: number; readonly values: AssociateValues; readonly suggest?: boolean };
 
-/** One `associate_create` of up to 50 rows. https://docs.vismasoftware.no/businessnxtapi/schema/mutations/inserts */
+/** A row without a customer number (left out or `null`) is to get one, as `numbering` says. */
+function wantsNumber(values: AssociateValues): boolean {
+  return values.customerNo === undefined || values.customerNo === null;
+}
+
+function withoutNullNumber(values: AssociateValues): AssociateValues {
+  if (values.customerNo !== null) return values;
+  const { customerNo: _none, ...rest } = values;
+  return rest;
+}
+
+function toSending(index: number, values: AssociateValues, numbering: CustomerNumbering | null): SendingRow {
+  return {
+    index,
+    values: withoutNullNumber(values),
+    suggest: numbering?.kind === 'suggest' && wantsNumber(values),
+  };
+}
+
+/**
+ * One `associate_create` of up to 50 rows; `suggest` asks for suggested customer numbers when its rows want them.
+ * https://docs.vismasoftware.no/businessnxtapi/apireference/schema/mutations/inserts/
+ */
 function createRequest(context: ReadContext, sending: readonly SendingRow[]): GraphQLRequest {
   return {
     query: createAssociatesDocument(context.names),
@@ -168,6 +196,7 @@ function createRequest(context: ReadContext, sending: readonly SendingRow[]): Gr
     variables: {
       companyNo: context.companyNo,
       values: sending.map((row) => toLiveValues(row.values, context.names)),
+      suggest: sending.some((row) => row.suggest) ? suggestCustomerNo : null,
     },
   };
 }
@@ -198,9 +227,10 @@ function answerCreate(
     if (rowErrors !== undefined) {
       const duplicate =
         numbering?.kind === 'series' &&
-        chunk[row.index]?.customerNo === undefined &&
+        wantsNumber(chunk[row.index] ?? row.values) &&
         rowErrors.some(isDuplicateKey);
-      if (duplicate) retry.push({ index: row.index, values: chunk[row.index] ?? row.values });
+      if (duplicate)
+        retry.push({ index: row.index, values: withoutNullNumber(chunk[row.index] ?? row.values) });
       else results[row.index] = err(graphqlError(rowErrors, null, `row ${row.index + 1} of the insert`));
       return;
     }
@@ -229,14 +259,13 @@ async function createChunk(
   series: SeriesCursor | null,
 ): Promise<Result<RowResult[], VismaNxtError>> {
   const results: Array<RowResult | undefined> = new Array(chunk.length).fill(undefined);
-  let pending = chunk.map((values, index) => ({ index, values }));
+  let pending: SendingRow[] = chunk.map((values, index) => ({ index, values: withoutNullNumber(values) }));
   let status = 200;
   // A number of the series may already be taken (typed in by hand): such rows try the next number, a few times.
   for (let round = 0; round < 5 && pending.length > 0; round += 1) {
     const assigned = pending.map((row) => {
       if (numbering === null || row.values.customerNo !== undefined) return row;
-      if (numbering.kind === 'suggest')
-        return { ...row, values: { ...row.values, customerNo: suggestValue } };
+      if (numbering.kind === 'suggest') return toSending(row.index, row.values, numbering);
       if (series === null || series.next > series.to) return row;
       const customerNo = series.next;
       series.next += 1;

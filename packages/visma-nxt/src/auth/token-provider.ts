@@ -20,7 +20,11 @@ export interface TokenProviderOptions {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly scope: string;
-  /** Visma Connect tenant; optional, whether Business NXT uses it is UNCONFIRMED (reference §1). */
+  /**
+   * Visma Connect tenant (`tenant_id`, documented for Visma Net API service integrations:
+   * https://docs.vismasoftware.no/vismanetapi/developer-portal/service-integrations); optional, whether Business NXT
+   * uses it is UNCONFIRMED.
+   */
   readonly tenantId?: string | undefined;
   readonly now: () => number;
 }

@@ -30,8 +30,9 @@ const payload = z.object({
 const camelCase = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
 /**
- * Parses a `TableChange` body. The docs say key names match GraphQL (camelCase); public code receives PascalCase
- * (`ProductNo`), so both are accepted and returned camelCase (reference §8).
+ * Parses a `TableChange` body. The docs say key names match GraphQL (camelCase,
+ * https://docs.vismasoftware.no/businessnxtapi/webhooks); public code receives PascalCase (`ProductNo`,
+ * https://github.com/omelhus/business-nxt-webhooks), so both are accepted and returned camelCase.
  */
 export function parseTableChange(body: unknown): Result<TableChange, VismaNxtError> {
   const parsed = payload.safeParse(body);

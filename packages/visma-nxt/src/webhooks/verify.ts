@@ -1,6 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** The header Visma Connect signs webhook bodies in (reference §8, from public code). */
+/**
+ * The header Visma Connect signs webhook bodies in, from public code:
+ * https://github.com/omelhus/business-nxt-webhooks (src/utils/verifySignaturev2.ts).
+ */
 export const signatureHeader = 'x-vwd-signature-v1';
 
 type Headers = Readonly<Record<string, string | readonly string[] | undefined>> | globalThis.Headers;

@@ -44,7 +44,8 @@ describe('webhooks', () => {
   });
 
   it('parses TableChange payloads with PascalCase or camelCase keys', () => {
-    // Sample from public code (reference §8, C2), and the camelCase the docs describe.
+    // Sample from public code (https://github.com/omelhus/business-nxt-webhooks), and the camelCase the docs describe
+    // (https://docs.vismasoftware.no/businessnxtapi/webhooks).
     expect(parseTableChange(JSON.parse(body))._unsafeUnwrap()).toEqual({
       tableIdentifier: 'Associate',
       companyNo: 9112233,
