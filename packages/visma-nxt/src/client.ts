@@ -4,13 +4,13 @@ import pLimit from 'p-limit';
 import type { Associate, AssociateValues } from './associates/associate.js';
 import {
   type AssociatePage,
+  type AssociatesContext,
   associatePages,
   contactPersonFilter,
   customerFilter,
   latestChange,
   lookupAssociates,
   type PagesOptions,
-  type ReadContext,
 } from './associates/read.js';
 import {
   type AssociateUpdate,
@@ -81,7 +81,8 @@ const defaults = {
   graphqlUrl: 'https://business.visma.net/api/graphql-service',
 };
 
-function require(condition: boolean, message: string): void {
+/** Throws a `TypeError` naming the bad setting (bad settings are all the client throws on). */
+function assertSetting(condition: boolean, message: string): void {
   if (!condition) throw new TypeError(`createVismaNxtClient: ${message}`);
 }
 
@@ -90,11 +91,15 @@ function require(condition: boolean, message: string): void {
  * `ResultAsync` (neverthrow) of the value or a `VismaNxtError`; nothing throws but bad settings.
  */
 export function createVismaNxtClient(settings: VismaNxtClientSettings) {
-  require(typeof settings.clientId === 'string' && settings.clientId !== '', 'clientId is required');
-  require(typeof settings.clientSecret === 'string' &&
-    settings.clientSecret !== '', 'clientSecret is required');
-  require(Number.isInteger(settings.companyNo) &&
-    settings.companyNo > 0, 'companyNo must be a positive whole number');
+  assertSetting(typeof settings.clientId === 'string' && settings.clientId !== '', 'clientId is required');
+  assertSetting(
+    typeof settings.clientSecret === 'string' && settings.clientSecret !== '',
+    'clientSecret is required',
+  );
+  assertSetting(
+    Number.isInteger(settings.companyNo) && settings.companyNo > 0,
+    'companyNo must be a positive whole number',
+  );
   const names = resolveFieldNames(settings.fieldNames);
   if (typeof names === 'string') throw new TypeError(`createVismaNxtClient: ${names}`);
   const timeZone = settings.timeZone ?? defaultTimeZone;
@@ -145,7 +150,7 @@ export function createVismaNxtClient(settings: VismaNxtClientSettings) {
     onRequest: settings.onRequest,
     onWarning: settings.onWarning,
   });
-  const context: ReadContext = { transport, companyNo: settings.companyNo, names, dateTime };
+  const context: AssociatesContext = { transport, companyNo: settings.companyNo, names, dateTime };
   const byField =
     (field: string, scope: Record<string, unknown> | null) => (values: readonly (string | number)[]) =>
       lookupAssociates(context, field, values, scope);

@@ -43,7 +43,8 @@ const pageSchema = z.object({
     .nullish(),
 });
 
-export interface ReadContext {
+/** What every associate read and write needs: the transport, the company, the column names and the time codec. */
+export interface AssociatesContext {
   readonly transport: Transport;
   readonly companyNo: number;
   readonly names: FieldNames;
@@ -111,7 +112,7 @@ function toPage(data: z.infer<typeof pageSchema>, what: string): Result<Associat
  * to the end and is read again later: never skipped). Yields each page as a result; stops after an error.
  */
 export async function* associatePages(
-  context: ReadContext,
+  context: AssociatesContext,
   baseFilter: Record<string, unknown>,
   options: PagesOptions,
 ): AsyncGenerator<Result<AssociatePage, VismaNxtError>> {
@@ -169,7 +170,7 @@ const latestChangeSchema = z.object({
  * stamped in the first pass of the repeated hour sorts after one stamped early in the second, so the value can be
  * up to an hour older than the latest change, never newer (still a lower bound).
  */
-export function latestChange(context: ReadContext): ResultAsync<string | null, VismaNxtError> {
+export function latestChange(context: AssociatesContext): ResultAsync<string | null, VismaNxtError> {
   return context.transport
     .request(
       {
@@ -202,7 +203,7 @@ const lookupChunk = 100;
  * request, so 3,200 numbers cost one request. Follows a page that holds more rows than values (shared org numbers).
  */
 export function lookupAssociates(
-  context: ReadContext,
+  context: AssociatesContext,
   field: string,
   values: readonly (string | number)[],
   scope: Record<string, unknown> | null,

@@ -5,7 +5,7 @@ import { type GraphQLRequest, type GraphQLResponse, maxBatch } from '../transpor
 import { isDuplicateKey, suggestCustomerNo } from '../unconfirmed.js';
 import { type Associate, type AssociateValues, associateSchema, toLiveValues } from './associate.js';
 import { associatePageDocument, createAssociatesDocument, updateAssociatesDocument } from './documents.js';
-import { expectData, graphqlError, type ReadContext } from './read.js';
+import { type AssociatesContext, expectData, graphqlError } from './read.js';
 
 /** One input row's outcome: the row as Business NXT stored it, or why it was not stored. */
 export type RowResult = Result<Associate, VismaNxtError>;
@@ -87,7 +87,7 @@ function unknownOutcome(what: string, why: string, status: number): VismaNxtErro
  * (its error `path` ends in `values/<i>`) fails alone. Inserts are never resent after an unclear failure: see Safety.
  */
 export function createAssociates(
-  context: ReadContext,
+  context: AssociatesContext,
   rows: readonly AssociateValues[],
   numbering: CustomerNumbering | null,
 ): ResultAsync<RowResult[], VismaNxtError> {
@@ -151,7 +151,7 @@ export function createAssociates(
 
 /** One mutation as a plain request; several (up to 32) as one batch request. Never resent when unclear. */
 function sendWrites(
-  context: ReadContext,
+  context: AssociatesContext,
   requests: readonly GraphQLRequest[],
 ): ResultAsync<GraphQLResponse[], VismaNxtError> {
   const [only] = requests;
@@ -189,7 +189,7 @@ function toSending(index: number, values: AssociateValues, numbering: CustomerNu
  * One `associate_create` of up to 50 rows; `suggest` asks for suggested customer numbers when its rows want them.
  * https://docs.vismasoftware.no/businessnxtapi/apireference/schema/mutations/inserts/
  */
-function createRequest(context: ReadContext, sending: readonly SendingRow[]): GraphQLRequest {
+function createRequest(context: AssociatesContext, sending: readonly SendingRow[]): GraphQLRequest {
   return {
     query: createAssociatesDocument(context.names),
     operationName: 'CreateAssociates',
@@ -253,7 +253,7 @@ interface SeriesCursor {
 }
 
 async function createChunk(
-  context: ReadContext,
+  context: AssociatesContext,
   chunk: readonly AssociateValues[],
   numbering: CustomerNumbering | null,
   series: SeriesCursor | null,
@@ -318,7 +318,7 @@ const highestSchema = z.object({
 
 /** The first free number of the series: one past the highest customer number in it. */
 async function nextInSeries(
-  context: ReadContext,
+  context: AssociatesContext,
   series: { readonly from: number; readonly to: number },
 ): Promise<Result<number, VismaNxtError>> {
   const response = await context.transport.request(
@@ -353,7 +353,7 @@ export interface AssociateUpdate {
  * matched by associate number. A row that matched nothing (deleted meanwhile) fails alone.
  */
 export function updateAssociates(
-  context: ReadContext,
+  context: AssociatesContext,
   rows: readonly AssociateUpdate[],
 ): ResultAsync<RowResult[], VismaNxtError> {
   return new ResultAsync(
