@@ -130,6 +130,13 @@ export function isHubSpotError(value: unknown): value is HubSpotError {
   );
 }
 
+/** One entry of an error's `errors[]` (`ErrorDetail`): HubSpot's code and the property it concerns. */
+export const errorDetail = z.object({
+  message: z.string().nullish(),
+  code: z.string().nullish(),
+  context: z.record(z.string(), z.array(z.string())).nullish(),
+});
+
 /** HubSpot's error body; every field optional, as the docs advise. */
 export const errorBody = z
   .object({
@@ -141,15 +148,7 @@ export const errorBody = z
     policyName: z.string().nullish(),
     errorType: z.string().nullish(),
     context: z.record(z.string(), z.array(z.string())).nullish(),
-    errors: z
-      .array(
-        z.object({
-          message: z.string().nullish(),
-          code: z.string().nullish(),
-          context: z.record(z.string(), z.array(z.string())).nullish(),
-        }),
-      )
-      .nullish(),
+    errors: z.array(errorDetail).nullish(),
   })
   .passthrough();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorDetail } from '../errors.js';
 
 /**
  * A CRM record as the objects API returns it (`SimplePublicObject`, the same in 2026-09 and v3): property values are strings or null.
@@ -43,15 +44,7 @@ export const batchErrorSchema = z.object({
   category: z.string().nullish(),
   message: z.string().nullish(),
   context: z.record(z.string(), z.array(z.string())).nullish(),
-  errors: z
-    .array(
-      z.object({
-        message: z.string().nullish(),
-        code: z.string().nullish(),
-        context: z.record(z.string(), z.array(z.string())).nullish(),
-      }),
-    )
-    .nullish(),
+  errors: z.array(errorDetail).nullish(),
 });
 
 /**
