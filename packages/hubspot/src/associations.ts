@@ -73,6 +73,14 @@ function partialFailure(body: unknown, what: string): Result<void, HubSpotError>
   });
 }
 
+/** One association of a given type id between two records (created, or its label archived). */
+export interface LabelledLink {
+  readonly fromId: string;
+  readonly toId: string;
+  readonly typeId: number;
+  readonly category?: 'HUBSPOT_DEFINED' | 'USER_DEFINED' | undefined;
+}
+
 /** A contact's new primary company, and the one it replaces (which stays associated, without the primary label). */
 export interface PrimaryCompanyMove {
   readonly contactId: string;
@@ -94,7 +102,7 @@ export function createAssociationsApi(transport: Transport, paths: ApiPaths) {
   /** Sends labelled associations in batches; `partialWhat` names the call when a partial answer is an error. */
   const sendLabelled = (
     path: string,
-    links: ReadonlyArray<Parameters<typeof labelledInput>[0]>,
+    links: readonly LabelledLink[],
     partialWhat: string | null,
   ): ResultAsync<void, HubSpotError> =>
     new ResultAsync(
@@ -190,12 +198,7 @@ export function createAssociationsApi(transport: Transport, paths: ApiPaths) {
     batchArchiveLabels(
       from: ObjectType,
       to: ObjectType,
-      links: ReadonlyArray<{
-        fromId: string;
-        toId: string;
-        typeId: number;
-        category?: 'HUBSPOT_DEFINED' | 'USER_DEFINED';
-      }>,
+      links: readonly LabelledLink[],
     ): ResultAsync<void, HubSpotError> {
       return sendLabelled(
         `${paths.associations(from, to)}/batch/labels/archive`,
@@ -257,12 +260,7 @@ export function createAssociationsApi(transport: Transport, paths: ApiPaths) {
     batchCreate(
       from: ObjectType,
       to: ObjectType,
-      links: ReadonlyArray<{
-        fromId: string;
-        toId: string;
-        typeId: number;
-        category?: 'HUBSPOT_DEFINED' | 'USER_DEFINED';
-      }>,
+      links: readonly LabelledLink[],
     ): ResultAsync<void, HubSpotError> {
       return sendLabelled(`${paths.associations(from, to)}/batch/create`, links, null);
     },
@@ -271,12 +269,7 @@ export function createAssociationsApi(transport: Transport, paths: ApiPaths) {
 }
 
 /** One batch input of a labelled association (create, or archive of the label). */
-function labelledInput(link: {
-  fromId: string;
-  toId: string;
-  typeId: number;
-  category?: string | undefined;
-}) {
+function labelledInput(link: LabelledLink) {
   return {
     from: { id: link.fromId },
     to: { id: link.toId },
