@@ -1,18 +1,16 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Entity, SyncPlan } from '@port-service/mapping';
 import type { Logger } from 'pino';
 import type { RunnerConfig } from '../config/config.js';
 import type { StateStore } from '../state/state-store.js';
-import { type ApiUsage, emptyApiUsage, usageSince } from './api-usage.js';
+import type { ApiUsage } from './api-usage.js';
 import { type CycleError, stopRequested } from './cycle-error.js';
-import { takeCycleLock } from './cycle-lock.js';
 import { dryRunSlices } from './dry-run-overlay.js';
 import { syncEntity } from './entity-passes.js';
 import type { CycleRun } from './entity-run.js';
 import { resolvePendingIntents } from './intents.js';
 import { checkSyncProperties } from './preflight.js';
-import { type CycleReport, flatCounts, newReport, type StopSignal, signalExitCodes } from './report.js';
+import { recordedRun } from './recorded-run.js';
+import type { CycleReport } from './report.js';
 import type { SliceDependencies } from './slices.js';
 import type { SyncClients } from './sync-clients.js';
 import { hasWatermarks } from './watermarks.js';
@@ -64,77 +62,12 @@ export interface CycleDependencies {
  * those, apply each plan as it is made, and advance the watermarks once everything read was handled.
  */
 export async function runCycle(dependencies: CycleDependencies, options: CycleOptions): Promise<CycleReport> {
-  const { store, logger } = dependencies;
-  const now = dependencies.now ?? (() => new Date());
-  const runId = randomUUID();
-  const startedAt = now();
-  const full = options.full || !(await hasWatermarks(store));
-  const usageBefore = { ...dependencies.usage };
-  const report = newReport(
-    runId,
-    full ? 'full' : 'incremental',
-    options.dryRun,
-    emptyApiUsage(),
-    startedAt.toISOString(),
+  const full = options.full || !(await hasWatermarks(dependencies.store));
+  return recordedRun(
+    dependencies,
+    { mode: full ? 'full' : 'incremental', dryRun: options.dryRun, signal: options.signal },
+    (report, now) => cycleBody(dependencies, options, report, full, now),
   );
-  const holder = {
-    id: `${hostname()}/${process.pid}/${runId}`,
-    description: `crm-sync pid ${process.pid} on ${hostname()} since ${startedAt.toISOString()}`,
-  };
-
-  const lock = options.dryRun ? null : await takeCycleLock(store, holder, logger);
-  if (lock !== null) {
-    await store
-      .startRun({ id: runId, startedAt: startedAt.toISOString(), mode: report.mode })
-      .catch(async (error: unknown) => {
-        await lock.release();
-        throw error;
-      });
-  }
-  try {
-    const failure = await cycleBody(dependencies, options, report, full, now);
-    if (failure?.kind === 'interrupted') {
-      const signal: StopSignal = options.signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
-      report.interrupted = signal;
-      report.failure = failure.message;
-      report.exitCode = signalExitCodes[signal];
-      logger.warn({ signal }, failure.message);
-    } else if (failure !== null) {
-      report.failure = failure.message;
-      report.exitCode = 1;
-      logger.error({ side: failure.side, kind: failure.kind }, failure.message);
-    } else if (
-      report.items.some(
-        (item) =>
-          item.outcome === 'failed' ||
-          item.outcome === 'pending' ||
-          (item.outcome === 'skipped' && item.reason === 'invalid-data'),
-      )
-    ) {
-      report.exitCode = 3;
-    }
-  } catch (error) {
-    report.failure = error instanceof Error ? error.message : String(error);
-    report.exitCode = 1;
-    logger.error({ err: error }, 'the cycle stopped on an unexpected error');
-  } finally {
-    const finishedAt = now();
-    report.finishedAt = finishedAt.toISOString();
-    report.durationMs = finishedAt.getTime() - startedAt.getTime();
-    report.apiCalls = usageSince(usageBefore, dependencies.usage);
-    report.peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    if (!options.dryRun) {
-      await store.finishRun({
-        id: runId,
-        finishedAt: report.finishedAt,
-        exitCode: report.exitCode,
-        counts: flatCounts(report),
-        apiCalls: { ...report.apiCalls },
-      });
-      await lock?.release();
-    }
-  }
-  return report;
 }
 
 async function cycleBody(

@@ -76,7 +76,7 @@ export async function syncEntity(cycle: CycleRun, entity: Entity): Promise<Cycle
   return null;
 }
 
-function newEntityRun(cycle: CycleRun, entity: Entity): EntityRun {
+export function newEntityRun(cycle: CycleRun, entity: Entity): EntityRun {
   const { store, config } = cycle.dependencies;
   const known = createHubSpotKeys(entity, config.policy);
   return {
@@ -107,7 +107,7 @@ function newEntityRun(cycle: CycleRun, entity: Entity): EntityRun {
 }
 
 /** A pass over records known by id on one side (records to retry). */
-function byIdPass<Item>(
+export function byIdPass<Item>(
   run: EntityRun,
   items: readonly Item[],
   system: 'hubspot' | 'visma-nxt',
@@ -220,7 +220,7 @@ async function archivedRecords(run: EntityRun, marks: Marks): Promise<CycleError
  * A create in this cycle whose answer was lost (`outcome-unknown`) may have happened: settled before the Business
  * NXT pass, which would otherwise read the created row as an unlinked one and create its twin in HubSpot.
  */
-async function settleLostAnswers(run: EntityRun): Promise<CycleError | null> {
+export async function settleLostAnswers(run: EntityRun): Promise<CycleError | null> {
   const { report, slices, dependencies } = run.cycle;
   if (!report.items.some((item) => item.entity === run.entity && item.outcome === 'pending')) return null;
   const settled = await resolvePendingIntents(

@@ -42,7 +42,8 @@ export const signalExitCodes: Record<StopSignal, 130 | 143> = { SIGINT: 130, SIG
 
 export interface CycleReport {
   readonly runId: string;
-  readonly mode: 'full' | 'incremental';
+  /** `targeted`: the records webhooks announced, synced by id (`crm-sync serve`). */
+  readonly mode: 'full' | 'incremental' | 'targeted';
   readonly dryRun: boolean;
   readonly startedAt: string;
   finishedAt: string | null;

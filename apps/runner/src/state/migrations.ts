@@ -110,4 +110,25 @@ export const migrations: ReadonlyArray<{ readonly version: number; readonly stat
         'ALTER TABLE conflicts ADD COLUMN erp_changed_by TEXT',
       ],
     },
+    {
+      version: 6,
+      statements: [
+        // The durable inbox of `crm-sync serve` (docs/DESIGN.md §5b): verified webhook events, one row per change
+        // (a redelivery has the same key), pending until a targeted sync handled them, then kept a few days so a
+        // late redelivery is recognised. Ids and kinds only: webhooks carry no values, the state no personal data.
+        `CREATE TABLE inbox (
+          dedupe_key TEXT PRIMARY KEY,
+          system TEXT NOT NULL,
+          entity TEXT,
+          record_id TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          occurred_at TEXT,
+          own_echo INTEGER NOT NULL,
+          related TEXT NOT NULL,
+          received_at TEXT NOT NULL,
+          settled_at TEXT
+        )`,
+        'CREATE INDEX inbox_pending ON inbox (settled_at, received_at)',
+      ],
+    },
   ];

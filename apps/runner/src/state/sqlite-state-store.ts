@@ -4,6 +4,7 @@ import type { Entity, Fingerprint } from '@port-service/mapping';
 import Database from 'libsql';
 import { z } from 'zod';
 import { migrations } from './migrations.js';
+import { sqliteInbox } from './sqlite-inbox.js';
 import type {
   Conflict,
   ConflictResolution,
@@ -160,6 +161,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
   };
 
   return {
+    ...sqliteInbox(db, atomically),
     async migrate() {
       db.exec(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',

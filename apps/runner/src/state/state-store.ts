@@ -80,6 +80,20 @@ export interface StateStore {
   clearErrors(entity: Entity, system: string, recordId: string, seenBefore?: string): Promise<void>;
   errors(): Promise<Array<RecordError & { firstSeenAt: string; lastSeenAt: string }>>;
 
+  /**
+   * Stores verified webhook events in the inbox (docs/DESIGN.md §5b). An event whose key is stored already, pending
+   * or settled, is not stored again (senders redeliver). Answers how many were new.
+   */
+  enqueueEvents(events: readonly InboxEvent[], receivedAt: string): Promise<number>;
+  /** Pending events, oldest first. */
+  pendingEvents(limit: number): Promise<StoredInboxEvent[]>;
+  /** Events a targeted sync handled: no longer pending, kept to recognise redeliveries until pruned. */
+  settleEvents(keys: readonly string[], settledAt: string): Promise<void>;
+  /** How many events are pending. */
+  inboxDepth(): Promise<number>;
+  /** Forgets events settled before this instant; answers how many. */
+  pruneEvents(settledBefore: string): Promise<number>;
+
   startRun(run: { id: string; startedAt: string; mode: string }): Promise<void>;
   finishRun(run: {
     id: string;
@@ -191,6 +205,38 @@ export interface RecordError {
   readonly related?: string | null | undefined;
   /** Where a person should fix the cause: `hubspot`, `visma-nxt`, or `either`. */
   readonly fixIn?: 'hubspot' | 'visma-nxt' | 'either' | null | undefined;
+}
+
+/**
+ * One change a verified webhook delivery announced, as the inbox stores it. Webhooks only say what changed, never
+ * how: the targeted sync reads the record again, so an event carries ids and kinds, no personal data.
+ */
+export interface InboxEvent {
+  readonly system: 'hubspot' | 'visma-nxt';
+  /**
+   * Redeliveries of the same change map to the same key, so storing an event twice stores it once. HubSpot does not
+   * promise unique `eventId`s or single delivery: its key is built from the event's content (subscription type,
+   * object, property, occurredAt), not from `eventId` alone.
+   */
+  readonly dedupeKey: string;
+  /**
+   * `customer` (a HubSpot company) or `contact`; `null` for a Business NXT `Associate` row, which can be a customer
+   * or a contact person: the targeted sync finds out when it reads the row.
+   */
+  readonly entity: Entity | null;
+  /** The HubSpot record id, or the Business NXT associate number, as a string. */
+  readonly recordId: string;
+  readonly kind: 'created' | 'changed' | 'deleted' | 'restored' | 'merged' | 'association';
+  /** When the change happened, by the sender's clock (ISO 8601), for the latency metric; `null` when not given. */
+  readonly occurredAt: string | null;
+  /** Caused by the sync's own write (HubSpot's `changeSource`/`sourceId` name our app): stored, counted, not synced. */
+  readonly ownEcho: boolean;
+  /** Other records the change touches: the ids a merge absorbed, the other end of an association. */
+  readonly related: ReadonlyArray<{ readonly entity: Entity; readonly recordId: string }>;
+}
+
+export interface StoredInboxEvent extends InboxEvent {
+  readonly receivedAt: string;
 }
 
 export interface Run {

@@ -2,6 +2,7 @@ import { syncPropertyGroup, syncPropertySpecs } from '@port-service/hubspot';
 import { openRuntime, type Runtime } from '../commands/runtime.js';
 import { startWorld, type World } from '../e2e/cli-harness.js';
 import { type CycleOptions, runCycle } from '../engine/cycle.js';
+import { runTargetedSync, type TargetedRecords } from '../engine/targeted-sync.js';
 import { createLogger } from '../logging/logger.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -50,6 +51,15 @@ export async function startScheduledWorld(options: {
     },
     cycle: (full: boolean, more: Partial<CycleOptions> = {}) =>
       runCycle({ ...runtime, logger, now: () => new Date(clock()) }, { full, dryRun: false, ...more }),
+    /** A targeted sync of these records (what `serve` runs for webhook events). */
+    targeted: (targets: Partial<TargetedRecords['crmIds']> & { associateNos?: readonly number[] }) =>
+      runTargetedSync(
+        { ...runtime, logger, now: () => new Date(clock()) },
+        {
+          crmIds: { customer: targets.customer ?? [], contact: targets.contact ?? [] },
+          associateNos: targets.associateNos ?? [],
+        },
+      ),
     async close() {
       await runtime.close();
       await world.close();

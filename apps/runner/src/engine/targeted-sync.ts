@@ -1,0 +1,121 @@
+import type { Entity } from '@port-service/mapping';
+import type { StoredLink } from '../state/state-store.js';
+import type { CycleDependencies, CycleOptions } from './cycle.js';
+import { type CycleError, stopRequested } from './cycle-error.js';
+import { byIdPass, newEntityRun, settleLostAnswers } from './entity-passes.js';
+import type { CycleRun, EntityRun } from './entity-run.js';
+import { resolvePendingIntents } from './intents.js';
+import { recordedRun } from './recorded-run.js';
+import type { CycleReport } from './report.js';
+import { onePage, runSlices } from './slice-pipeline.js';
+import { type SliceDependencies, sliceOfAssociateNos, sliceOfCrmIds, sweepSlice } from './slices.js';
+
+/** The records a targeted sync is about, by id on either side. */
+export interface TargetedRecords {
+  /** HubSpot companies (`customer`) and contacts (`contact`) by id. */
+  readonly crmIds: Readonly<Record<Entity, readonly string[]>>;
+  /** Business NXT associate numbers: a row is a customer or a contact person, as its read shows. */
+  readonly associateNos: readonly number[];
+}
+
+/**
+ * Syncs just these records (the ones webhooks announced, `crm-sync serve`) with the rules, intents and
+ * fingerprints of a cycle, under the same lock, recorded as a `targeted` run: for customers and then contacts,
+ * the HubSpot records by id with their counterparts (a gone id is archived, deleted or merged away there), the
+ * Business NXT rows those did not plan, and then the links of these ids whose records neither read returned (a
+ * deleted row). Watermarks stay where they are: the scheduled cycles still find everything on their own.
+ */
+export function runTargetedSync(
+  dependencies: CycleDependencies,
+  targets: TargetedRecords,
+  options: TargetedSyncOptions = {},
+): Promise<CycleReport> {
+  return recordedRun(
+    dependencies,
+    { mode: 'targeted', dryRun: false, signal: options.signal },
+    (report, now) => targetedBody(dependencies, targets, report, now, options),
+  );
+}
+
+export interface TargetedSyncOptions {
+  /** Stops cleanly once aborted, as a cycle does. */
+  readonly signal?: AbortSignal | undefined;
+  /** Every plan as it is made (the service learns which records were written, for its latency figure). */
+  readonly onPlan?: CycleOptions['onPlan'];
+}
+
+async function targetedBody(
+  dependencies: CycleDependencies,
+  targets: TargetedRecords,
+  report: CycleReport,
+  now: () => Date,
+  { signal, onPlan }: TargetedSyncOptions,
+): Promise<CycleError | null> {
+  const { store, clients, config } = dependencies;
+  const slices: SliceDependencies = { ...clients, store, policy: config.policy };
+  const intents = await resolvePendingIntents({ ...slices, fingerprintKey: config.hashKey }, report);
+  if (intents.isErr()) return intents.error;
+  const cycle: CycleRun = {
+    dependencies,
+    slices,
+    options: { full: false, dryRun: false, signal, onPlan },
+    report,
+    now,
+    full: false,
+    errors: await store.errors(),
+  };
+  for (const entity of ['customer', 'contact'] as const) {
+    const run = newEntityRun(cycle, entity);
+    const failure =
+      stopRequested(signal) ??
+      (await hubspotRecords(run, targets.crmIds[entity])) ??
+      (await settleLostAnswers(run)) ??
+      (await erpRows(run, targets.associateNos)) ??
+      (await unreturnedLinks(run, targets.crmIds[entity], targets.associateNos));
+    if (failure !== null) return failure;
+  }
+  return null;
+}
+
+function hubspotRecords(run: EntityRun, crmIds: readonly string[]): Promise<CycleError | null> {
+  if (crmIds.length === 0) return Promise.resolve(null);
+  return byIdPass(run, crmIds, 'hubspot', String, (ids) => sliceOfCrmIds(run.cycle.slices, run.entity, ids));
+}
+
+/** The Business NXT rows the HubSpot records above did not plan (as their counterparts). */
+function erpRows(run: EntityRun, associateNos: readonly number[]): Promise<CycleError | null> {
+  const unplanned = associateNos.filter((no) => !run.apply.seenAssociateNos.has(no));
+  if (unplanned.length === 0) return Promise.resolve(null);
+  return byIdPass(run, unplanned, 'visma-nxt', String, (nos) =>
+    sliceOfAssociateNos(run.cycle.slices, run.entity, nos, run.known),
+  );
+}
+
+/** Links of these ids whose records the reads above did not both return: asked for directly, as a full cycle's sweep. */
+async function unreturnedLinks(
+  run: EntityRun,
+  crmIds: readonly string[],
+  associateNos: readonly number[],
+): Promise<CycleError | null> {
+  const { store } = run.cycle.dependencies;
+  const byKey = new Map<string, StoredLink>();
+  for (const link of [
+    ...(await store.linksByCrmIds(run.entity, crmIds)),
+    ...(await store.linksByAssociateNos(run.entity, associateNos)),
+  ]) {
+    byKey.set(link.crmId, link);
+  }
+  const links = [...byKey.values()].filter(
+    (link) =>
+      link.status === 'active' &&
+      !(run.seenCrmIds.has(link.crmId) && run.apply.seenAssociateNos.has(link.associateNo)),
+  );
+  if (links.length === 0) return null;
+  return runSlices(run, {
+    side: 'links',
+    pages: onePage(links),
+    take: () => true,
+    toSlice: (chunk) => sweepSlice(run.cycle.slices, run.entity, chunk),
+    failedAs: { system: 'hubspot', id: (link) => link.crmId },
+  });
+}
