@@ -11,8 +11,10 @@ import {
   openRuntime,
   type Runtime,
 } from './commands/runtime.js';
+import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
 import { formatStatus, readStatus } from './commands/status.js';
+import { loadServiceConfig } from './serve/service-config.js';
 
 // A reader that goes away early (`crm-sync doctor | head -1`) closes the pipe: the rest of the output is dropped
 // quietly, and the command still finishes its work (a cycle is never cut short by it) and exits with its own code.
@@ -125,6 +127,19 @@ program
       const status = await readStatus(runtime.store);
       write(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
       return exitCodes.clean;
+    }),
+  );
+
+program
+  .command('serve')
+  .description(
+    'run as a service: cycles on a schedule and a nightly full one, webhooks from both systems synced within seconds, /healthz, /readyz, /metrics',
+  )
+  .action(async () =>
+    withRuntime(globals(), async (runtime) => {
+      const loaded = loadServiceConfig(process.env);
+      if (!loaded.ok) throw new ConfigurationError(loaded.errors);
+      return serveCommand(runtime, loaded.config, write);
     }),
   );
 

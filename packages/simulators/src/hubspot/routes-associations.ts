@@ -3,6 +3,7 @@ import { sendJson } from '../shared/http.js';
 import { type ObjectType, objectTypeId } from './properties.js';
 import { batchEnvelope, sendError } from './responses.js';
 import type { HubSpotStore } from './store.js';
+import type { AssociationChange } from './webhooks.js';
 
 type Json = Record<string, unknown>;
 const types = new Set<ObjectType>(['companies', 'contacts']);
@@ -43,6 +44,38 @@ function labelsBetween(from: ObjectType, fromId: string, to: ObjectType, toId: s
   };
 }
 
+/** Hears what a write changed between two records (for webhook events). */
+export type AssociationListener = (change: AssociationChange) => void;
+
+const isPrimary = (typeIds: readonly number[]) => typeIds.includes(1) || typeIds.includes(2);
+
+/**
+ * Runs a write on one pair of records and tells the listener what it changed between them: an association that
+ * appeared or went, or a primary label that did. Nothing when the write changed nothing.
+ */
+export function trackAssociation(
+  store: HubSpotStore,
+  listener: AssociationListener | undefined,
+  pair: { fromType: ObjectType; fromId: string; toType: ObjectType; toId: string },
+  write: () => void,
+): void {
+  const between = () =>
+    store.associationsOf(pair.fromType, pair.fromId, pair.toType).find((item) => item.toId === pair.toId)
+      ?.typeIds ?? [];
+  const before = between();
+  write();
+  const after = between();
+  const change =
+    before.length === 0 && after.length > 0
+      ? { removed: false, primary: isPrimary(after) }
+      : before.length > 0 && after.length === 0
+        ? { removed: true, primary: isPrimary(before) }
+        : isPrimary(before) !== isPrimary(after)
+          ? { removed: isPrimary(before), primary: true }
+          : null;
+  if (change !== null) listener?.({ ...pair, ...change });
+}
+
 /**
  * Associations v4 (https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/guide)
  * and 2026-09 (https://developers.hubspot.com/docs/api-reference/latest/overview). 2026-09 answers batch create,
@@ -54,8 +87,16 @@ export function handleAssociations(
   method: string,
   rawBody: unknown,
   response: ServerResponse,
+  listener?: AssociationListener,
 ) {
   const { parts, dateBased } = route;
+  const tracked = (
+    fromType: ObjectType,
+    fromId: string,
+    toType: ObjectType,
+    toId: string,
+    write: () => void,
+  ) => trackAssociation(store, listener, { fromType, fromId, toType, toId }, write);
   const body = (typeof rawBody === 'object' && rawBody !== null ? rawBody : {}) as Json;
   // …/associations/{version}/{from}/{to}/labels: the HubSpot-defined types between the pair.
   if (route.area === 'associations' && parts[2] === 'labels' && parts.length === 3 && method === 'GET') {
@@ -106,7 +147,9 @@ export function handleAssociations(
           operation === 'create'
             ? ((input.types as Json[] | undefined) ?? []).map((spec) => Number(spec.associationTypeId))
             : [unlabelled(from)];
-        for (const typeId of typeIds) store.associate(from, fromId, to, toId, typeId);
+        tracked(from, fromId, to, toId, () => {
+          for (const typeId of typeIds) store.associate(from, fromId, to, toId, typeId);
+        });
         return operation === 'create'
           ? labelsBetween(from, fromId, to, toId, typeIds)
           : {
@@ -122,8 +165,10 @@ export function handleAssociations(
       for (const input of inputs) {
         const fromId = String((input.from as Json | undefined)?.id ?? '');
         const toId = String((input.to as Json | undefined)?.id ?? '');
-        for (const spec of (input.types as Json[] | undefined) ?? [])
-          store.removeAssociationType(from, fromId, to, toId, Number(spec.associationTypeId));
+        tracked(from, fromId, to, toId, () => {
+          for (const spec of (input.types as Json[] | undefined) ?? [])
+            store.removeAssociationType(from, fromId, to, toId, Number(spec.associationTypeId));
+        });
       }
       return archived();
     }
@@ -131,7 +176,9 @@ export function handleAssociations(
       for (const input of inputs) {
         const fromId = String((input.from as Json | undefined)?.id ?? '');
         for (const target of (input.to as Json[] | undefined) ?? [])
-          store.dissociate(from, fromId, to, String(target.id));
+          tracked(from, fromId, to, String(target.id), () =>
+            store.dissociate(from, fromId, to, String(target.id)),
+          );
       }
       return archived();
     }
@@ -146,7 +193,7 @@ export function handleAssociations(
     if (!types.has(from) || !types.has(to))
       return sendError(response, 400, 'VALIDATION_ERROR', 'Unknown object type');
     if (defaulted && parts.length === 6 && method === 'PUT') {
-      store.associate(from, id, to, toId, unlabelled(from));
+      tracked(from, id, to, toId, () => store.associate(from, id, to, toId, unlabelled(from)));
       return sendJson(
         response,
         200,
@@ -170,12 +217,14 @@ export function handleAssociations(
           'VALIDATION_ERROR',
           'Expected [{associationCategory, associationTypeId}]',
         );
-      for (const typeId of typeIds) store.associate(from, id, to, toId, typeId);
+      tracked(from, id, to, toId, () => {
+        for (const typeId of typeIds) store.associate(from, id, to, toId, typeId);
+      });
       return sendJson(response, 201, labelsBetween(from, id, to, toId, typeIds));
     }
     // DELETE: every label between the pair.
     if (!defaulted && parts.length === 5 && method === 'DELETE') {
-      store.dissociate(from, id, to, toId);
+      tracked(from, id, to, toId, () => store.dissociate(from, id, to, toId));
       response.writeHead(204).end();
       return;
     }

@@ -9,6 +9,7 @@ import {
   sendError,
   serialize,
 } from './responses.js';
+import { trackAssociation } from './routes-associations.js';
 import { compareBy, matchesFilter, matchesQuery, type SearchFilter, sortSpec } from './search.js';
 import type { HubSpotRecord, HubSpotStore, SourceType, WriteProblem } from './store.js';
 import {
@@ -18,12 +19,14 @@ import {
   type ValueProblem,
   validationFailure,
 } from './validation.js';
+import type { HubSpotWebhookSender } from './webhooks.js';
 
 type Json = Record<string, unknown>;
 export interface ObjectRouteContext {
   readonly store: HubSpotStore;
   readonly now: () => number;
-  readonly notify: (type: ObjectType, event: string, record: HubSpotRecord, extra?: Json) => void;
+  /** The webhook events the writes make (https://developers.hubspot.com/docs/api/webhooks). */
+  readonly webhooks: Pick<HubSpotWebhookSender, 'notify' | 'propertyChanges' | 'associationChanged'>;
   /**
    * The date-based API (2026-09) rather than v3: batches answer 201/200 with `errors`/`numErrors` in the same body
    * (the documents have no 207), and the portal's validation rules apply.
@@ -121,7 +124,7 @@ function stringProperties(value: unknown): Record<string, string> | null {
  * https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies
  */
 export function mergeObjects(
-  context: Pick<ObjectRouteContext, 'store' | 'notify'>,
+  context: Pick<ObjectRouteContext, 'store' | 'webhooks'>,
   type: ObjectType,
   primaryId: string,
   otherId: string,
@@ -132,13 +135,43 @@ export function mergeObjects(
   const other = store.resolve(type, otherId);
   if (!primary || !other || primary.archived || other.archived || primary.id === other.id) return null;
   const { record, propertiesMoved } = store.merge(primary, other, source);
-  context.notify(type, 'merge', record, {
-    primaryObjectId: Number(primary.id),
-    mergedObjectIds: [Number(other.id)],
-    newObjectId: Number(record.id),
-    numberOfPropertiesMoved: propertiesMoved,
-  });
+  context.webhooks.notify(
+    type,
+    'merge',
+    record,
+    {
+      primaryObjectId: Number(primary.id),
+      mergedObjectIds: [Number(other.id)],
+      newObjectId: Number(record.id),
+      numberOfPropertiesMoved: propertiesMoved,
+    },
+    source,
+  );
   return record;
+}
+
+/** A create's inline `associations` (`[{to: {id}, types: [{associationTypeId}]}]`), each with its webhook events. */
+function associateInline(
+  context: ObjectRouteContext,
+  type: ObjectType,
+  id: string,
+  associations: unknown,
+): void {
+  const other: ObjectType = type === 'contacts' ? 'companies' : 'contacts';
+  for (const association of Array.isArray(associations) ? (associations as Json[]) : []) {
+    const to = association.to as { id?: string } | undefined;
+    if (!to?.id) continue;
+    const toId = String(to.id);
+    trackAssociation(
+      context.store,
+      (change) => context.webhooks.associationChanged(change),
+      { fromType: type, fromId: id, toType: other, toId },
+      () => {
+        for (const spec of (association.types as Json[] | undefined) ?? [])
+          context.store.associate(type, id, other, toId, Number(spec.associationTypeId));
+      },
+    );
+  }
 }
 
 /**
@@ -197,14 +230,8 @@ export function handleObjects(
     const refusal = checkWrite(context, type, properties, null);
     if (refusal) return refuse(response, refusal);
     const record = store.create(type, properties, 'API');
-    for (const association of Array.isArray(body.associations) ? (body.associations as Json[]) : []) {
-      const to = association.to as { id?: string } | undefined;
-      for (const spec of (association.types as Json[] | undefined) ?? []) {
-        const other = type === 'contacts' ? 'companies' : 'contacts';
-        if (to?.id) store.associate(type, record.id, other, String(to.id), Number(spec.associationTypeId));
-      }
-    }
-    context.notify(type, 'creation', record);
+    context.webhooks.notify(type, 'creation', record);
+    associateInline(context, type, record.id, body.associations);
     sendJson(response, 201, serialize(record, Object.keys(properties), known));
     return;
   }
@@ -253,13 +280,14 @@ export function handleObjects(
       const properties = stringProperties(body.properties) ?? {};
       const refusal = checkWrite(context, type, properties, record.id);
       if (refusal) return refuse(response, refusal);
+      const before = new Map(record.properties);
       store.update(record, properties, 'API');
-      context.notify(type, 'propertyChange', record);
+      context.webhooks.propertyChanges(type, record, before);
       return sendJson(response, 200, serialize(record, Object.keys(properties), known));
     }
     if (method === 'DELETE') {
       store.archive(record);
-      context.notify(type, 'deletion', record);
+      context.webhooks.notify(type, 'deletion', record);
       response.writeHead(204).end();
       return;
     }
@@ -291,8 +319,8 @@ function gdprDelete(context: ObjectRouteContext, body: Json, response: ServerRes
   }
   if (record !== undefined) {
     store.erase(record);
-    context.notify('contacts', 'privacyDeletion', record);
-    context.notify('contacts', 'deletion', record);
+    context.webhooks.notify('contacts', 'privacyDeletion', record);
+    context.webhooks.notify('contacts', 'deletion', record);
   }
   response.writeHead(204).end();
 }
@@ -357,7 +385,7 @@ function handleBatch(
       const record = store.records[type].get(String(input.id ?? ''));
       if (record && !record.archived) {
         store.archive(record);
-        context.notify(type, 'deletion', record);
+        context.webhooks.notify(type, 'deletion', record);
       }
     }
     response.writeHead(204).end();
@@ -437,25 +465,14 @@ function handleBatch(
       input,
       apply: () => {
         if (existing) {
+          const before = new Map(existing.properties);
           store.update(existing, properties, 'API');
-          context.notify(type, 'propertyChange', existing);
+          context.webhooks.propertyChanges(type, existing, before);
           return Object.assign(existing, { isNew: false });
         }
         const created = store.create(type, properties, 'API');
-        for (const association of Array.isArray(input.associations) ? (input.associations as Json[]) : []) {
-          const to = association.to as { id?: string } | undefined;
-          for (const spec of (association.types as Json[] | undefined) ?? []) {
-            if (to?.id)
-              store.associate(
-                type,
-                created.id,
-                type === 'contacts' ? 'companies' : 'contacts',
-                String(to.id),
-                Number(spec.associationTypeId),
-              );
-          }
-        }
-        context.notify(type, 'creation', created);
+        context.webhooks.notify(type, 'creation', created);
+        associateInline(context, type, created.id, input.associations);
         return Object.assign(created, { isNew: true });
       },
     });

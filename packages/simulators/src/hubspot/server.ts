@@ -83,7 +83,6 @@ export interface HubSpotSimulator {
 }
 
 const objectTypes = new Set<ObjectType>(['companies', 'contacts']);
-const singular: Record<ObjectType, string> = { companies: 'company', contacts: 'contact' };
 
 /** Which API versions the simulator serves per family: 2026-09 and the legacy ones HubSpot's Node SDK still calls. */
 const served: Record<string, readonly string[]> = {
@@ -111,7 +110,7 @@ export async function startHubSpotSimulator(
   const burst = createRateWindow(windowMs, now);
   const search = createRateWindow(1000, now);
   const faults = createFaults(options.faults ?? { rate: 0 }, random, faultKinds);
-  const webhooks = createHubSpotWebhookSender([...(options.webhooks ?? [])], random, portalId);
+  const webhooks = createHubSpotWebhookSender([...(options.webhooks ?? [])], random, portalId, now);
   const stats: HubSpotSimulatorStats = {
     requests: 0,
     searches: 0,
@@ -124,18 +123,6 @@ export async function startHubSpotSimulator(
   let rules: PortalValidationRules = options.validationRules ?? {};
   const limit = options.perTenSeconds ?? 100;
   const dailyLimit = options.dailyLimit ?? 250_000;
-  const notify = (
-    type: ObjectType,
-    event: string,
-    record: { id: string; properties: Map<string, string> },
-    extra: Record<string, unknown> = {},
-  ) =>
-    webhooks.notify({
-      objectId: Number(record.id),
-      subscriptionType: `${singular[type]}.${event}`,
-      ...extra,
-    });
-
   const fault = (
     kind: Exclude<FaultKind, 'reset-after-write'>,
     request: IncomingMessage,
@@ -287,6 +274,7 @@ export async function startHubSpotSimulator(
         method,
         body.value,
         response,
+        (change) => webhooks.associationChanged(change),
       );
     if (family === 'crm/associations')
       return handleAssociations(
@@ -295,10 +283,11 @@ export async function startHubSpotSimulator(
         method,
         body.value,
         response,
+        (change) => webhooks.associationChanged(change),
       );
     if (family === 'crm/objects' && version !== 'v4' && objectType)
       return handleObjects(
-        { store, now, notify, dateBased, rules },
+        { store, now, webhooks, dateBased, rules },
         objectType,
         after,
         method,
@@ -367,24 +356,40 @@ export async function startHubSpotSimulator(
       const everything = (record: HubSpotRecord) => serialize(record, [...known], known);
       if (id === undefined && request.method === 'GET')
         return sendJson(response, 200, [...store.records[objectType].values()].map(everything));
-      if (id === undefined && request.method === 'POST')
-        return sendJson(response, 201, everything(store.create(objectType, json as Record<string, string>)));
+      if (id === undefined && request.method === 'POST') {
+        const created = store.create(objectType, json as Record<string, string>);
+        webhooks.notify(objectType, 'creation', created, {}, 'CRM_UI');
+        return sendJson(response, 201, everything(created));
+      }
       const record = id === undefined ? undefined : store.records[objectType].get(id);
       if (record === undefined) return sendJson(response, 404, { error: 'not found' });
       // Edits "as a user in HubSpot": the modified date moves and webhooks fire.
       if (action === undefined && request.method === 'PATCH') {
+        const before = new Map(record.properties);
         store.update(record, json as Record<string, string>);
-        notify(objectType, 'propertyChange', record);
+        webhooks.propertyChanges(objectType, record, before, 'CRM_UI');
         return sendJson(response, 200, everything(record));
       }
       if (action === 'archive' && request.method === 'POST') {
         store.archive(record);
-        notify(objectType, 'deletion', record);
+        webhooks.notify(objectType, 'deletion', record, {}, 'CRM_UI');
+        return sendJson(response, 200, everything(record));
+      }
+      // A restore from the recycle bin "as a user in HubSpot" (the API has none): 409 when it cannot be restored.
+      if (action === 'restore' && request.method === 'POST') {
+        if (!record.archived)
+          return sendJson(response, 409, { error: `${type} ${record.id} is not archived` });
+        try {
+          store.restore(record);
+        } catch (error) {
+          return sendJson(response, 409, { error: error instanceof Error ? error.message : String(error) });
+        }
+        webhooks.notify(objectType, 'restore', record, {}, 'CRM_UI');
         return sendJson(response, 200, everything(record));
       }
       // A merge "as a user in HubSpot": the same as the API's (a new record with a new id), event included.
       if (action === 'merge' && request.method === 'POST') {
-        const merged = mergeObjects({ store, notify }, objectType, record.id, String(json.objectIdToMerge));
+        const merged = mergeObjects({ store, webhooks }, objectType, record.id, String(json.objectIdToMerge));
         if (merged === null) return sendJson(response, 404, { error: 'both records must exist and be live' });
         return sendJson(response, 200, everything(merged));
       }

@@ -1,0 +1,44 @@
+import { describeBinding } from '../engine/binding.js';
+import { startSyncService } from '../serve/service.js';
+import type { ServiceConfig } from '../serve/service-config.js';
+import { exitCodes, type Runtime, requireBinding } from './runtime.js';
+
+/**
+ * `crm-sync serve`: the service runs until SIGTERM or SIGINT; then it stops accepting work, lets the run in flight
+ * finish and commit, releases the lock and exits 0. A second signal stops it at once (as safe as a crash: intents
+ * settle interrupted creates on the next start).
+ */
+export async function serveCommand(
+  runtime: Runtime,
+  config: ServiceConfig,
+  write: (text: string) => void,
+): Promise<number> {
+  const binding = await requireBinding(runtime, true);
+  if (binding.isErr()) {
+    write(`crm-sync: ${binding.error}`);
+    return exitCodes.cycleFailed;
+  }
+  const note = describeBinding(binding.value);
+  if (note !== null) write(note);
+  const service = await startSyncService(runtime, config);
+  write(
+    `crm-sync serve: listening on ${service.url} (webhooks /webhooks/hubspot, /webhooks/visma-nxt; /healthz, /readyz, /metrics); Ctrl-C or SIGTERM stops it`,
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  runtime.logger.warn(
+    { signal },
+    `${signal}: no new work; finishing the run in flight, then stopping (send it again to stop at once)`,
+  );
+  const again = () => {
+    runtime.logger.warn({ signal }, 'second signal: stopping now');
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  };
+  process.once('SIGINT', again);
+  process.once('SIGTERM', again);
+  await service.stop();
+  write('crm-sync serve: stopped');
+  return exitCodes.clean;
+}

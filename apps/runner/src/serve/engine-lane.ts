@@ -1,0 +1,144 @@
+import type { Entity, SyncPlan } from '@port-service/mapping';
+import type { Logger } from 'pino';
+import type { CycleDependencies } from '../engine/cycle.js';
+import { runCycle } from '../engine/cycle.js';
+import { LockHeldError } from '../engine/cycle-lock.js';
+import type { CycleReport } from '../engine/report.js';
+import { runTargetedSync } from '../engine/targeted-sync.js';
+import { hasWatermarks } from '../engine/watermarks.js';
+import type { StateStore } from '../state/state-store.js';
+import { coalesceEvents, hasTargets } from './coalesce-events.js';
+import type { ServiceMetrics } from './metrics.js';
+
+export interface LaneDependencies {
+  readonly engine: CycleDependencies;
+  readonly store: StateStore;
+  readonly metrics: ServiceMetrics;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly now: () => Date;
+}
+
+/** What a run of the lane ended with: `locked` when another process (a `run` from cron) held the cycle lock. */
+export type LaneOutcome =
+  | { readonly kind: 'ran'; readonly report: CycleReport }
+  | { readonly kind: 'locked' };
+
+// Events per targeted sync: one burst of webhook deliveries is one run with batched reads.
+const eventsPerRun = 1000;
+// Settled events are kept this long, so a redelivery (HubSpot retries for up to 24 hours) is recognised.
+const keepSettledMs = 3 * 24 * 60 * 60_000;
+
+/**
+ * The service's engine calls, one at a time (docs/DESIGN.md §5b): scheduled cycles and targeted syncs of the inbox,
+ * each through the engine API the CLI uses, under the same cycle lock. It records each run's figures in the
+ * metrics and logs it as `run` does.
+ */
+export function createEngineLane(dependencies: LaneDependencies) {
+  const { engine, store, metrics, logger } = dependencies;
+
+  async function guarded(run: () => Promise<CycleReport>): Promise<LaneOutcome> {
+    try {
+      const report = await run();
+      metrics.cycleReported(report.mode, report);
+      logRun(logger, report);
+      return { kind: 'ran', report };
+    } catch (error) {
+      if (!(error instanceof LockHeldError)) throw error;
+      logger.info(`${error.message}; the service tries again later`);
+      return { kind: 'locked' };
+    }
+  }
+
+  return {
+    /** One scheduled cycle: incremental, or full (the daily one, and the first). */
+    cycle(full: boolean): Promise<LaneOutcome> {
+      return guarded(() => runCycle(engine, { full, dryRun: false, signal: dependencies.signal }));
+    },
+
+    /**
+     * Syncs the pending inbox events, coalesced per record; answers `null` when there were none. Events are
+     * settled once the targeted sync ran (a record it could not sync is held with its error, as in a cycle);
+     * when the run failed or the lock was held, they stay pending for the next try.
+     */
+    async inbox(): Promise<LaneOutcome | null> {
+      // Before the first full cycle the state knows no records: events wait for it (it reads everything anyway).
+      if (!(await hasWatermarks(store))) return null;
+      const pending = await store.pendingEvents(eventsPerRun);
+      if (pending.length === 0) return null;
+      const { targets, ownEchoes, toSync } = coalesceEvents(pending);
+      const stamp = () => dependencies.now().toISOString();
+      if (ownEchoes.length > 0) {
+        await store.settleEvents(
+          ownEchoes.map((event) => event.dedupeKey),
+          stamp(),
+        );
+        logger.debug({ events: ownEchoes.length }, "settled webhook events caused by the sync's own writes");
+      }
+      if (!hasTargets(targets)) {
+        await store.settleEvents(
+          toSync.map((event) => event.dedupeKey),
+          stamp(),
+        );
+        metrics.setInboxDepth(await store.inboxDepth());
+        return null;
+      }
+      const written = new WrittenRecords();
+      const outcome = await guarded(() =>
+        runTargetedSync(engine, targets, {
+          signal: dependencies.signal,
+          onPlan: (entity, plan) => written.add(entity, plan),
+        }),
+      );
+      if (outcome.kind === 'ran' && outcome.report.exitCode !== 1 && outcome.report.interrupted === null) {
+        const settledAt = dependencies.now();
+        await store.settleEvents(
+          toSync.map((event) => event.dedupeKey),
+          settledAt.toISOString(),
+        );
+        for (const event of toSync) {
+          const direction = written.direction(event.system, event.recordId);
+          if (direction !== null && event.occurredAt !== null)
+            metrics.observeLatency(direction, (settledAt.getTime() - Date.parse(event.occurredAt)) / 1000);
+        }
+        await store.pruneEvents(new Date(settledAt.getTime() - keepSettledMs).toISOString());
+      }
+      metrics.setInboxDepth(await store.inboxDepth());
+      return outcome;
+    },
+  };
+}
+
+/** Which records a run's plans wrote to the other system, for the latency of the events that named them. */
+class WrittenRecords {
+  private readonly toErp = new Set<string>();
+  private readonly toCrm = new Set<string>();
+
+  add(_entity: Entity, plan: SyncPlan): void {
+    for (const operation of plan.operations) {
+      if (operation.kind === 'create-erp' || operation.kind === 'update-erp') this.toErp.add(operation.crmId);
+      if (operation.kind === 'create-crm' || operation.kind === 'update-crm')
+        this.toCrm.add(String(operation.associateNo));
+    }
+  }
+
+  direction(system: 'hubspot' | 'visma-nxt', recordId: string) {
+    if (system === 'hubspot') return this.toErp.has(recordId) ? ('hubspot-to-visma-nxt' as const) : null;
+    return this.toCrm.has(recordId) ? ('visma-nxt-to-hubspot' as const) : null;
+  }
+}
+
+function logRun(logger: Logger, report: CycleReport): void {
+  const fields = {
+    runId: report.runId,
+    mode: report.mode,
+    exitCode: report.exitCode,
+    durationMs: report.durationMs,
+    apiCalls: report.apiCalls,
+    customers: report.entities.customer,
+    contacts: report.entities.contact,
+  };
+  if (report.exitCode === 1)
+    logger.error({ ...fields, failure: report.failure }, `${report.mode} run failed`);
+  else logger.info(fields, `${report.mode} run finished`);
+}

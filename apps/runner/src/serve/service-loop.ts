@@ -1,0 +1,149 @@
+import type { Logger } from 'pino';
+import type { createEngineLane, LaneOutcome } from './engine-lane.js';
+
+export interface LoopSchedule {
+  /** Milliseconds between incremental cycles (from the end of one to the start of the next). */
+  readonly intervalMs: number;
+  /** When the next daily full cycle is due, after `now`. */
+  readonly nextFullAt: (now: Date) => Date;
+  /** How long the inbox gathers a burst of deliveries before a targeted sync starts. Default 250 ms. */
+  readonly gatherMs?: number | undefined;
+}
+
+export interface LastRun {
+  readonly mode: string;
+  readonly failed: boolean;
+  readonly at: Date;
+}
+
+export interface LoopState {
+  /** The last scheduled cycle's outcome, `null` before the first: readiness and the console read it. */
+  lastCycle: LastRun | null;
+  /** The last targeted sync's outcome. */
+  lastTargeted: LastRun | null;
+  nextIncrementalAt: Date;
+  nextFullAt: Date;
+}
+
+// After a failed targeted sync or a held lock, the inbox waits this long, doubling up to the maximum.
+const firstBackoffMs = 2_000;
+const maxBackoffMs = 60_000;
+// A cycle that found the lock held is tried again after this long.
+const lockedRetryMs = 30_000;
+
+/**
+ * The service's schedule (docs/DESIGN.md §5b): a cycle at start, then incremental cycles every interval and a full
+ * one at the daily time, with the inbox's targeted syncs in between, one engine call at a time. Webhooks wake it
+ * (`wake`); the schedule guarantees everything is found without them. Stops when `signal` aborts, after the run in
+ * flight finished (the engine commits what it did and stops at the next slice).
+ */
+export function createServiceLoop(
+  lane: ReturnType<typeof createEngineLane>,
+  schedule: LoopSchedule,
+  options: { readonly signal: AbortSignal; readonly logger: Logger; readonly now: () => Date },
+) {
+  const { signal, logger, now } = options;
+  const state: LoopState = {
+    lastCycle: null,
+    lastTargeted: null,
+    nextIncrementalAt: now(),
+    nextFullAt: schedule.nextFullAt(now()),
+  };
+  let inboxDue = true;
+  let inboxBackoffMs = 0;
+  let inboxRetryAt = 0;
+  let cycleRetryAt = 0;
+  let wakeUp: (() => void) | null = null;
+
+  const remember = (outcome: LaneOutcome | null): void => {
+    if (outcome?.kind !== 'ran') return;
+    const run = { mode: outcome.report.mode, failed: outcome.report.exitCode === 1, at: now() };
+    if (run.mode === 'targeted') state.lastTargeted = run;
+    else state.lastCycle = run;
+  };
+
+  const cycleDueAt = () =>
+    Math.max(cycleRetryAt, Math.min(state.nextIncrementalAt.getTime(), state.nextFullAt.getTime()));
+
+  async function step(): Promise<void> {
+    const at = now();
+    if (at.getTime() >= cycleDueAt()) {
+      const full = at >= state.nextFullAt;
+      const outcome = await lane.cycle(full);
+      remember(outcome);
+      if (outcome.kind === 'locked') {
+        // A `run` from cron holds the lock: the same cycle is tried again soon, not skipped.
+        cycleRetryAt = now().getTime() + lockedRetryMs;
+        return;
+      }
+      state.nextIncrementalAt = new Date(now().getTime() + schedule.intervalMs);
+      if (full) state.nextFullAt = schedule.nextFullAt(now());
+      // Events that waited for the first full cycle, or arrived during this one.
+      inboxDue = true;
+      return;
+    }
+    if (inboxDue && at.getTime() >= inboxRetryAt) {
+      inboxDue = false;
+      await sleep(schedule.gatherMs ?? 250, signal);
+      const outcome = await lane.inbox();
+      remember(outcome);
+      const failed = outcome?.kind === 'locked' || (outcome?.kind === 'ran' && outcome.report.exitCode === 1);
+      if (failed) {
+        inboxBackoffMs = Math.min(maxBackoffMs, inboxBackoffMs === 0 ? firstBackoffMs : inboxBackoffMs * 2);
+        inboxRetryAt = now().getTime() + inboxBackoffMs;
+        inboxDue = true;
+      } else {
+        inboxBackoffMs = 0;
+        // More may have arrived while it ran, or there were more than one run takes.
+        inboxDue = outcome !== null;
+      }
+      return;
+    }
+    const until = Math.min(cycleDueAt(), inboxDue ? inboxRetryAt : Number.POSITIVE_INFINITY);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.max(0, until - now().getTime()));
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  return {
+    state,
+    /** New events are in the inbox. */
+    wake(): void {
+      inboxDue = true;
+      if (now().getTime() >= inboxRetryAt) wakeUp?.();
+    },
+    /** Runs until the signal aborts; a run that throws (a bug, the state store gone) is logged and retried later. */
+    async run(): Promise<void> {
+      while (!signal.aborted) {
+        try {
+          await step();
+        } catch (error) {
+          logger.error({ err: error }, 'the service loop hit an unexpected error; trying again in a minute');
+          state.lastCycle = { mode: 'service', failed: true, at: now() };
+          await sleep(60_000, signal);
+        }
+      }
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

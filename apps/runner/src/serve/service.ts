@@ -1,0 +1,130 @@
+import { type ServerType, serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Runtime } from '../commands/runtime.js';
+import type { InboxEvent } from '../state/state-store.js';
+import { createEngineLane } from './engine-lane.js';
+import { healthRoutes } from './health-routes.js';
+import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
+import { nextFullCycleAt, type ServiceConfig } from './service-config.js';
+import { createServiceLoop, type LoopState } from './service-loop.js';
+import { webhookRoutes } from './webhooks/routes.js';
+
+export interface SyncService {
+  /** Where it listens, e.g. `http://127.0.0.1:8787`. */
+  readonly url: string;
+  readonly metrics: ServiceMetrics;
+  readonly state: LoopState;
+  /**
+   * Stops accepting work, lets the run in flight finish its slice and commit (the engine releases the lock), and
+   * closes the HTTP server; the runtime (state store) is the caller's to close.
+   */
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  readonly now?: (() => Date) | undefined;
+  /** How long the inbox gathers a burst before syncing (tests shorten it). */
+  readonly gatherMs?: number | undefined;
+}
+
+/**
+ * `crm-sync serve` (docs/DESIGN.md §5b): the HTTP endpoints (webhooks, health, metrics) and the loop that runs the
+ * engine on a schedule and for the inbox. The binding is checked by the caller before it starts.
+ */
+export async function startSyncService(
+  runtime: Runtime,
+  config: ServiceConfig,
+  options: ServiceOptions = {},
+): Promise<SyncService> {
+  const now = options.now ?? (() => new Date());
+  const { store, logger } = runtime;
+  const metrics = createServiceMetrics();
+  const stopping = new AbortController();
+  const lane = createEngineLane({ engine: runtime, store, metrics, logger, signal: stopping.signal, now });
+  const loop = createServiceLoop(
+    lane,
+    {
+      intervalMs: config.intervalMs,
+      nextFullAt: (at) => nextFullCycleAt(at, config.fullAt),
+      gatherMs: options.gatherMs,
+    },
+    { signal: stopping.signal, logger, now },
+  );
+  metrics.setInboxDepth(await store.inboxDepth());
+  // Seconds since the last success count from the last run that succeeded before this process started.
+  const lastSucceeded = (await store.runs(50)).find(
+    (run) => run.finishedAt !== null && (run.exitCode === 0 || run.exitCode === 3),
+  );
+  if (lastSucceeded?.finishedAt) metrics.cycleSucceededAt(new Date(lastSucceeded.finishedAt));
+
+  const accept = async (events: readonly InboxEvent[]): Promise<void> => {
+    if (stopping.signal.aborted) throw new Error('the service is stopping');
+    const stored = await store.enqueueEvents(events, now().toISOString());
+    metrics.setInboxDepth(await store.inboxDepth());
+    if (stored > 0) loop.wake();
+  };
+  const app = new Hono();
+  app.route(
+    '/',
+    healthRoutes({
+      metrics,
+      readiness: async () => {
+        try {
+          await store.inboxDepth();
+        } catch (error) {
+          return { ready: false, reason: `the state store cannot be read: ${String(error)}` };
+        }
+        for (const last of [loop.state.lastCycle, loop.state.lastTargeted])
+          if (last?.failed === true)
+            return { ready: false, reason: `the last ${last.mode} run failed at ${last.at.toISOString()}` };
+        return { ready: true };
+      },
+    }),
+  );
+  app.route(
+    '/',
+    webhookRoutes({
+      hubspot: {
+        secret: config.hubspotWebhookSecret,
+        appId: config.hubspotAppId,
+        publicBaseUrl: config.publicUrl,
+      },
+      visma: { secrets: config.vismaWebhookSecrets },
+      boundCompanyNo: async () => (await store.binding())?.vismaCompanyNo ?? null,
+      accept,
+      count: (system, outcome) => metrics.webhookDelivery(system, outcome),
+    }),
+  );
+
+  const server = await listen(app, config.host, config.port);
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
+  logger.info({ url }, `crm-sync serve listening on ${url}`);
+  const running = loop.run();
+
+  return {
+    url,
+    metrics,
+    state: loop.state,
+    async stop() {
+      stopping.abort('SIGTERM');
+      await Promise.all([running, closeServer(server.server)]);
+    },
+  };
+}
+
+function listen(app: Hono, hostname: string, port: number): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, (info) =>
+      resolve({ server, port: info.port }),
+    );
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections would hold close() open: idle ones are closed now, busy ones after their answer.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  });
+}
