@@ -1,4 +1,5 @@
 import { editBothSides, startDemoWorld } from '../demo/scenario.js';
+import { demoService } from '../demo/service-demo.js';
 import { runCommand } from './run.js';
 import { type GlobalOptions, openRuntime } from './runtime.js';
 import { setupCommand } from './setup.js';
@@ -11,7 +12,8 @@ export interface DemoOptions extends GlobalOptions {
 
 /**
  * `crm-sync demo`: both simulators on loopback with seeded data, `setup`, a first (full) cycle, edits on both
- * sides, an incremental cycle, both reports, and everything stopped. No credentials, no network.
+ * sides, an incremental cycle, both reports, then `serve` for a moment with webhooks on, and everything stopped.
+ * No credentials, no network.
  */
 export async function demoCommand(options: DemoOptions, write: (text: string) => void): Promise<number> {
   const world = await startDemoWorld(options.seed, options.customers);
@@ -36,6 +38,10 @@ export async function demoCommand(options: DemoOptions, write: (text: string) =>
       const second = await runCommand(runtime, { json: options.json }, write);
       heading('crm-sync run  (nothing changed: plans no writes)');
       const third = await runCommand(runtime, { json: options.json }, write);
+      if (!options.json) {
+        heading('crm-sync serve  (webhooks on: a change reaches the other side within seconds)');
+        await demoService(runtime, world, write);
+      }
       heading('APIs the simulators served');
       if (!options.json) write(`  HubSpot: ${servedApis(world.crm.stats.byApi)}`);
       // The demo ends clean if the cycles ran; records needing attention (exit 3) are part of the story.

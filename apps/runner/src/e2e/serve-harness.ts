@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
+import { hubSpotSimulatorAppId } from '@port-service/simulators';
 import { admin, type CliResult, cli, finished, pause, spawnCli, type World } from './cli-harness.js';
 
 /** The simulator's app id: its API writes carry it as the events' `sourceId` (echoes of the sync's writes). */
-export const simulatorAppId = 7654321;
+export const simulatorAppId = hubSpotSimulatorAppId;
 export const webhookSecrets = { hubspot: 'hubspot-client-secret', visma: 'visma-signature-key' } as const;
 
 export interface RunningService {
@@ -73,7 +74,7 @@ export async function subscribe(world: World, service: RunningService): Promise<
   });
 }
 
-export const erpAdmin = (world: World) => `${new URL(world.erp.graphqlUrl).origin}/admin`;
+export const erpAdmin = (world: World) => world.erp.adminUrl;
 
 /** One sample of a metric (its labels as written in the exposition), or 0 when absent. */
 export async function metric(service: RunningService, name: string, labels = ''): Promise<number> {
