@@ -1,32 +1,22 @@
 import ky from 'ky';
-import type { Result, ResultAsync } from 'neverthrow';
 import pLimit from 'p-limit';
-import type { Associate, AssociateValues } from './associates/associate.js';
 import {
-  type AssociatePage,
   type AssociatesContext,
   associatePages,
   contactPersonFilter,
   customerFilter,
   latestChange,
   lookupAssociates,
-  type PagesOptions,
 } from './associates/read.js';
-import {
-  type AssociateUpdate,
-  type CustomerNumbering,
-  createAssociates,
-  type RowResult,
-  updateAssociates,
-} from './associates/write.js';
+import { type CustomerNumbering, createAssociates, updateAssociates } from './associates/write.js';
 import { createTokenProvider, serviceScope } from './auth/token-provider.js';
+import type { VismaNxtClient } from './client-api.js';
 import { availableCompanies } from './companies.js';
 import { createDateTimeCodec } from './datetime.js';
-import type { VismaNxtError } from './errors.js';
-import { checkSchema, type SchemaCheckOptions } from './schema-check.js';
-import { createTransport, type RequestInfo } from './transport/graphql-transport.js';
+import { checkSchema } from './schema-check.js';
+import { createTransport, type VismaNxtRequestInfo } from './transport/graphql-transport.js';
 import { createSlidingWindowLimiter } from './transport/rate-limiter.js';
-import { defaultRetryPolicy, type RetryPolicy } from './transport/retry-policy.js';
+import { defaultRetryPolicy, type VismaNxtRetryPolicy } from './transport/retry-policy.js';
 import { defaultTimeZone, type FieldNames, resolveFieldNames } from './unconfirmed.js';
 
 /** Settings for `createVismaNxtClient`. Only the credentials and the company are required. */
@@ -46,12 +36,16 @@ export interface VismaNxtClientSettings {
   readonly scope?: string | undefined;
   /** The transport; default the global `fetch`. Tests and the runner can pass their own. */
   readonly fetch?: typeof globalThis.fetch | undefined;
-  readonly retry?: Partial<RetryPolicy> | undefined;
+  readonly retry?: Partial<VismaNxtRetryPolicy> | undefined;
   /** Requests in flight at once. Default 8, well below Business NXT's 60 per company. */
   readonly concurrency?: number | undefined;
   /** Pacing per token. Default 600 a minute, Business NXT's limit. */
   readonly requestsPerMinute?: number | undefined;
-  /** Per HTTP request. Default 65 s (Business NXT stops synchronous requests after 59 s). */
+  /**
+   * Per HTTP request, until the answer's last byte. Default 65 s (Business NXT stops synchronous requests after
+   * 59 s,
+   * https://docs.vismasoftware.no/businessnxtapi/release-notes/2023-12-07-synchronous-timeout-increased-to-59-seconds/).
+   */
   readonly timeoutMs?: number | undefined;
   /** Live names of the UNCONFIRMED Associate fields, when a company's schema differs (see unconfirmed.ts). */
   readonly fieldNames?: Partial<FieldNames> | undefined;
@@ -63,7 +57,7 @@ export interface VismaNxtClientSettings {
   /** How new customers get a customer number. Default: Business NXT suggests one. */
   readonly customerNumbers?: CustomerNumbering | undefined;
   /** Told about every HTTP request: operations, attempt, status, duration. Never tokens or bodies. */
-  readonly onRequest?: ((info: RequestInfo) => void) | undefined;
+  readonly onRequest?: ((info: VismaNxtRequestInfo) => void) | undefined;
   /** Warnings Business NXT puts in `extensions` (deprecations, updates without a filter). */
   readonly onWarning?: ((warning: unknown) => void) | undefined;
   /** Clock, sleep and randomness, for tests. */
@@ -87,10 +81,10 @@ function assertSetting(condition: boolean, message: string): void {
 }
 
 /**
- * A typed Business NXT client for associates (customers and contact persons). Every method returns a
- * `ResultAsync` (neverthrow) of the value or a `VismaNxtError`; nothing throws but bad settings.
+ * Creates the client (see `VismaNxtClient` in client-api.ts for each method). Throws a `TypeError` naming the bad
+ * setting, and nothing else: every method answers a `ResultAsync` or a generator of `Result`s.
  */
-export function createVismaNxtClient(settings: VismaNxtClientSettings) {
+export function createVismaNxtClient(settings: VismaNxtClientSettings): VismaNxtClient {
   assertSetting(typeof settings.clientId === 'string' && settings.clientId !== '', 'clientId is required');
   assertSetting(
     typeof settings.clientSecret === 'string' && settings.clientSecret !== '',
@@ -157,55 +151,31 @@ export function createVismaNxtClient(settings: VismaNxtClientSettings) {
   const personScope = contactPersonFilter(names);
 
   return {
-    /** The live names used for the UNCONFIRMED fields. */
     fieldNames: names,
-    /**
-     * The server's `DateTime` values in its zone (`timeZone`): `parse` a value to epoch ms (the earlier instant for
-     * a repeated wall time), `format` an instant, `lowerBound` for a "changed since" filter.
-     */
     dateTime,
     customers: {
-      /** Customers (associates with a customer number), page by page; `changedSince` for incremental reads. */
-      pages: (options: PagesOptions = {}): AsyncGenerator<Result<AssociatePage, VismaNxtError>> =>
-        associatePages(context, customerFilter, options),
+      pages: (options = {}) => associatePages(context, customerFilter, options),
       byAssociateNos: byField('associateNo', customerFilter),
       byCustomerNos: byField('customerNo', customerFilter),
-      /** By organization number (Business NXT's `companyNo` column). */
       byOrgNumbers: byField('companyNo', customerFilter),
-      /** By postal code (`postCode`, exact): where to look for a company known only by name and address. */
       byPostalCodes: byField('postCode', customerFilter),
       byEmails: byField('emailAddress', customerFilter),
-      /** Creates customers; each gets a customer number as `customerNumbers` says, unless one is given. */
-      create: (rows: readonly AssociateValues[]): ResultAsync<RowResult[], VismaNxtError> =>
-        createAssociates(context, rows, settings.customerNumbers ?? { kind: 'suggest' }),
-      update: (rows: readonly AssociateUpdate[]): ResultAsync<RowResult[], VismaNxtError> =>
-        updateAssociates(context, rows),
+      create: (rows) => createAssociates(context, rows, settings.customerNumbers ?? { kind: 'suggest' }),
+      update: (rows) => updateAssociates(context, rows),
     },
     contactPersons: {
-      pages: (options: PagesOptions = {}): AsyncGenerator<Result<AssociatePage, VismaNxtError>> =>
-        associatePages(context, personScope, options),
+      pages: (options = {}) => associatePages(context, personScope, options),
       byAssociateNos: byField('associateNo', personScope),
       byEmails: byField('emailAddress', personScope),
-      /** The contact persons of these customers (by the customers' associate numbers). */
       ofCustomers: byField(names.contactPersonForAssociateNo, null),
-      /** Creates contact persons; give each `contactPersonForAssociateNo`. */
-      create: (rows: readonly AssociateValues[]): ResultAsync<RowResult[], VismaNxtError> =>
-        createAssociates(context, rows, null),
-      update: (rows: readonly AssociateUpdate[]): ResultAsync<RowResult[], VismaNxtError> =>
-        updateAssociates(context, rows),
+      create: (rows) => createAssociates(context, rows, null),
+      update: (rows) => updateAssociates(context, rows),
     },
-    /** Any associates by number, whatever their role (finds out which linked rows were deleted). */
     associates: {
-      byAssociateNos: byField('associateNo', null) as (
-        values: readonly number[],
-      ) => ResultAsync<Associate[], VismaNxtError>,
-      /** The largest `changedTimestamp` of any associate (Business NXT's clock), or `null` when none has one. */
+      byAssociateNos: byField('associateNo', null),
       latestChange: () => latestChange(context),
     },
     availableCompanies: () => availableCompanies(transport),
-    /** Compares the names the client uses (and `createColumns`) with the live schema: see schema-check.ts. */
-    checkSchema: (options: SchemaCheckOptions = {}) => checkSchema(transport, names, options),
+    checkSchema: (options = {}) => checkSchema(transport, names, options),
   };
 }
-
-export type VismaNxtClient = ReturnType<typeof createVismaNxtClient>;

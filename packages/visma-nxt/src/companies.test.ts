@@ -64,6 +64,7 @@ describe('checkSchema', () => {
       ok: false,
       missing: [
         'Associate.mobilePhone',
+        'Associate.changedByUser',
         'Associate_Input.countryNo',
         'Associate_Input.mobilePhone',
         'Suggest_Associate_Input.customerNo',

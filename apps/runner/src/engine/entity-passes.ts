@@ -6,6 +6,7 @@ import { type CycleError, fromHubSpot, fromVisma, stopRequested } from './cycle-
 import { type CycleRun, type EntityRun, planAndApply } from './entity-run.js';
 import { createHubSpotKeys } from './hubspot-keys.js';
 import { resolvePendingIntents } from './intents.js';
+import { ownEchoContextOf } from './own-echoes.js';
 import { companyProperties, contactProperties, toObjectInput } from './record-properties.js';
 import { onePage, type Page, runSlices, type SliceSource } from './slice-pipeline.js';
 import {
@@ -283,7 +284,8 @@ async function* mapPages<Value, Item, Error>(
 
 /**
  * Business NXT's side: changed (or all) rows not planned above, with their HubSpot counterparts; rows read again
- * in the overlap that have not changed since the previous pass handled them are left alone.
+ * in the overlap that have not changed since the previous pass handled them are left alone, and so are the sync's
+ * own writes coming back unchanged (counted as `echoesSkipped`).
  */
 function erpPass(run: EntityRun, marks: Marks, next: NextMark | null): Promise<CycleError | null> {
   const { clients } = run.cycle.dependencies;
@@ -297,6 +299,9 @@ function erpPass(run: EntityRun, marks: Marks, next: NextMark | null): Promise<C
       ? {}
       : // An instant: the client writes it in the server's zone, as a bound no row changed after it escapes.
         { changedSince: Date.parse(mark.since) - overlapMs['visma-nxt'] };
+  // Both sides read incrementally: a row the sync wrote itself, with the values it recorded, is set apart before
+  // HubSpot is read for it (own-echoes.ts); what HubSpot changed meanwhile, its pass has read.
+  const ownEchoes = mark.since !== null && marks.hubspot.since !== null ? ownEchoContextOf(run) : undefined;
   async function* pages() {
     for await (const page of api.pages(since)) {
       yield page
@@ -310,17 +315,28 @@ function erpPass(run: EntityRun, marks: Marks, next: NextMark | null): Promise<C
     take: (row) => {
       run.seenErpNos.add(row.associateNo);
       const id = String(row.associateNo);
-      next?.saw(id, row.changedTimestamp);
-      if (unchangedSince(mark, id, row.changedTimestamp)) return false;
+      if (unchangedSince(mark, id, row.changedTimestamp)) {
+        next?.saw(id, row.changedTimestamp);
+        return false;
+      }
       counts.read.vismaNxt += 1;
-      return !run.apply.seenAssociateNos.has(row.associateNo);
+      // Planned earlier in this cycle from an earlier read of it: not recorded as seen, so the next cycle reads it
+      // again. A person's edit made between that read and the sync's write, which then names the sync as the last
+      // writer, is not missed; the sync's own write alone comes back as an echo and costs no HubSpot request.
+      if (run.apply.seenAssociateNos.has(row.associateNo)) return false;
+      next?.saw(id, row.changedTimestamp);
+      return true;
     },
     // After a full read of HubSpot, every HubSpot record is in `known`: no lookups needed.
     toSlice: (rows) =>
       sliceFromErp(run.cycle.slices, run.entity, rows, {
         lookUp: marks.hubspot.since !== null,
         known: run.known,
+        ownEchoes,
       }),
+    onSlice: (slice) => {
+      counts.echoesSkipped += slice.ownEchoes?.length ?? 0;
+    },
     failedAs: { system: 'visma-nxt', id: (row) => String(row.associateNo) },
   });
 }

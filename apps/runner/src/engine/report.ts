@@ -32,6 +32,11 @@ export interface EntityCounts {
   readonly applied: Partial<Record<OperationKind, number>>;
   /** Operations that failed; their records are in `items` and retried next cycle. */
   failed: number;
+  /**
+   * Business NXT rows read as changed that were the sync's own writes coming back with the values it recorded
+   * (own-echoes.ts): left alone, without reading HubSpot. Also counted in `read`.
+   */
+  echoesSkipped: number;
 }
 
 /** The signals a cycle stops cleanly on: the work in flight is finished and committed, nothing new is started. */
@@ -67,7 +72,7 @@ export interface CycleReport {
 }
 
 function emptyCounts(): EntityCounts {
-  return { read: { hubspot: 0, vismaNxt: 0 }, planned: {}, applied: {}, failed: 0 };
+  return { read: { hubspot: 0, vismaNxt: 0 }, planned: {}, applied: {}, failed: 0, echoesSkipped: 0 };
 }
 
 export function newReport(
@@ -109,6 +114,7 @@ export function flatCounts(report: CycleReport): Record<string, number> {
     counts[`${entity}.read.visma-nxt`] = entityCounts.read.vismaNxt;
     for (const [kind, count] of Object.entries(entityCounts.applied)) counts[`${entity}.${kind}`] = count;
     counts[`${entity}.failed`] = entityCounts.failed;
+    counts[`${entity}.echoes-skipped`] = entityCounts.echoesSkipped;
   }
   return counts;
 }

@@ -29,6 +29,7 @@ import {
 import { type CycleError, fromHubSpot, fromVisma } from './cycle-error.js';
 import type { DryRunOverlay } from './dry-run-overlay.js';
 import type { HubSpotKeys } from './hubspot-keys.js';
+import { type OwnEchoContext, setOwnEchoesApart } from './own-echoes.js';
 import {
   companyProperties,
   contactProperties,
@@ -48,6 +49,8 @@ export interface Slice {
   readonly missingAssociateNos: number[];
   readonly customerLinks: StoredLink[];
   readonly contactLinks: StoredLink[];
+  /** Associate numbers of changed rows left out as the sync's own echoes (own-echoes.ts): nothing to plan. */
+  readonly ownEchoes?: readonly number[];
 }
 
 export interface SliceDependencies {
@@ -350,21 +353,42 @@ export interface ErpSliceOptions {
   readonly lookUp: boolean;
   /** The HubSpot records this cycle read or created, by the keys a row can match (see hubspot-keys.ts). */
   readonly known?: HubSpotKeys | undefined;
+  /** Set the sync's own echoes apart before reading HubSpot (own-echoes.ts); without it every row is planned. */
+  readonly ownEchoes?: OwnEchoContext | undefined;
+}
+
+/** A slice of rows that were all the sync's own echoes: no HubSpot record to read, nothing to plan. */
+function echoesOnly(echoes: readonly number[]): Slice {
+  return {
+    companies: [],
+    contacts: [],
+    customers: [],
+    contactPersons: [],
+    missingAssociateNos: [],
+    customerLinks: [],
+    contactLinks: [],
+    ownEchoes: echoes,
+  };
 }
 
 /** Customers changed in Business NXT, with their HubSpot counterparts: by link, ERP number or org number. */
 export async function customerSliceFromAssociates(
   dependencies: SliceDependencies,
-  rows: readonly AssociateInput[],
-  { lookUp, known }: ErpSliceOptions,
+  changed: readonly AssociateInput[],
+  { lookUp, known, ownEchoes }: ErpSliceOptions,
 ): SliceResult {
   const { hubspot, store, policy } = dependencies;
   const names = policy.hubspotProperties;
   const properties = companyProperties(policy);
-  const links = await store.linksByAssociateNos(
-    'customer',
-    rows.map((row) => row.associateNo),
+  const { rows, links, echoes } = setOwnEchoesApart(
+    changed,
+    await store.linksByAssociateNos(
+      'customer',
+      changed.map((row) => row.associateNo),
+    ),
+    ownEchoes,
   );
+  if (rows.length === 0) return ok(echoesOnly(echoes));
   const linkedNos = new Set(links.map((link) => link.associateNo));
   const allUnlinked = rows.filter((row) => !linkedNos.has(row.associateNo));
   const unlinked = lookUp ? allUnlinked : [];
@@ -408,11 +432,12 @@ export async function customerSliceFromAssociates(
   return ok({
     companies: [...found.values()],
     contacts: [],
-    customers: [...rows],
+    customers: rows,
     contactPersons: [],
     missingAssociateNos: [],
     customerLinks: mergeLinks(links, others),
     contactLinks: [],
+    ownEchoes: echoes,
   });
 }
 
@@ -510,15 +535,20 @@ export async function contactSliceFromContacts(
 /** Contact persons changed in Business NXT, with their HubSpot contacts: by link, ERP number or email (see above). */
 export async function contactSliceFromAssociates(
   dependencies: SliceDependencies,
-  rows: readonly AssociateInput[],
-  { lookUp, known }: ErpSliceOptions,
+  changed: readonly AssociateInput[],
+  { lookUp, known, ownEchoes }: ErpSliceOptions,
 ): SliceResult {
   const { hubspot, store, policy } = dependencies;
   const properties = contactProperties(policy);
-  const links = await store.linksByAssociateNos(
-    'contact',
-    rows.map((row) => row.associateNo),
+  const { rows, links, echoes } = setOwnEchoesApart(
+    changed,
+    await store.linksByAssociateNos(
+      'contact',
+      changed.map((row) => row.associateNo),
+    ),
+    ownEchoes,
   );
+  if (rows.length === 0) return ok(echoesOnly(echoes));
   const linkedNos = new Set(links.map((link) => link.associateNo));
   const allUnlinked = rows.filter((row) => !linkedNos.has(row.associateNo));
   const unlinked = lookUp ? allUnlinked : [];
@@ -574,10 +604,11 @@ export async function contactSliceFromAssociates(
     companies: [],
     contacts,
     customers: [],
-    contactPersons: [...rows],
+    contactPersons: rows,
     missingAssociateNos: [],
     customerLinks: await customerLinksFor(store, contacts, rows),
     contactLinks: mergeLinks(links, others),
+    ownEchoes: echoes,
   });
 }
 
@@ -680,13 +711,15 @@ export async function sliceOfAssociateNos(
   entity: Entity,
   associateNos: readonly number[],
   known: HubSpotKeys,
+  // E.g. for rows a webhook announced: one the sync wrote itself is then not planned (own-echoes.ts).
+  ownEchoes?: OwnEchoContext,
 ): SliceResult {
   const { visma } = dependencies;
   const rows = await (entity === 'customer' ? visma.customers : visma.contactPersons).byAssociateNos(
     associateNos,
   );
   if (rows.isErr()) return err(fromVisma(rows.error, 'reading records to retry'));
-  return sliceFromErp(dependencies, entity, rows.value, { lookUp: true, known });
+  return sliceFromErp(dependencies, entity, rows.value, { lookUp: true, known, ownEchoes });
 }
 
 /**

@@ -136,3 +136,28 @@ it('follows a contact moved to another company in HubSpot (an association change
   expect(report.exitCode).toBe(0);
   expect(w.world.erp.store.rows.get(contact.associateNo)?.contactPersonForAssociateNo).toBe(to.associateNo);
 });
+
+it("sets apart the sync's own write when Business NXT's webhook announces it, reading nothing from HubSpot", async () => {
+  scheduled = await startScheduledWorld({ customers: 6, companies: 0, seed: 41 });
+  const w = scheduled;
+  expect((await w.cycle(true)).exitCode).toBe(0);
+  w.later();
+  const row = [...w.world.erp.store.rows.values()].find((candidate) => candidate.customerNo > 0);
+  const company = [...w.world.crm.store.records.companies.values()].find(
+    (record) => record.properties.get('visma_customer_no') === String(row?.customerNo),
+  );
+  if (row === undefined || company === undefined) throw new Error('no linked customer');
+  // A HubSpot edit synced by id: the sync writes the row, and Business NXT's webhook then names that row.
+  w.world.crm.store.update(company, { city: 'Svelvik' });
+  expect((await w.targeted({ customer: [company.id] })).exitCode).toBe(0);
+  expect(w.world.erp.store.rows.get(row.associateNo)?.postalArea).toBe('Svelvik');
+  const before = w.world.crm.stats.requests;
+  const echo = await w.targeted({ associateNos: [row.associateNo] });
+  expect(echo.exitCode).toBe(0);
+  expect(echo.entities.customer.echoesSkipped).toBe(1);
+  expect(w.world.crm.stats.requests).toBe(before);
+  // A person's edit of the same row afterwards is no echo: it reaches HubSpot.
+  w.world.erp.store.update(row.associateNo, { postalArea: 'Tofte', changedByUser: 'ERP-USER' });
+  expect((await w.targeted({ associateNos: [row.associateNo] })).exitCode).toBe(0);
+  expect(company.properties.get('city')).toBe('Tofte');
+});

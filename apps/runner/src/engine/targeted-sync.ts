@@ -5,6 +5,7 @@ import { type CycleError, stopRequested } from './cycle-error.js';
 import { byIdPass, newEntityRun, settleLostAnswers } from './entity-passes.js';
 import type { CycleRun, EntityRun } from './entity-run.js';
 import { resolvePendingIntents } from './intents.js';
+import { ownEchoContextOf } from './own-echoes.js';
 import { recordedRun } from './recorded-run.js';
 import type { CycleReport } from './report.js';
 import { onePage, runSlices } from './slice-pipeline.js';
@@ -82,34 +83,45 @@ function hubspotRecords(run: EntityRun, crmIds: readonly string[]): Promise<Cycl
   return byIdPass(run, crmIds, 'hubspot', String, (ids) => sliceOfCrmIds(run.cycle.slices, run.entity, ids));
 }
 
-/** The Business NXT rows the HubSpot records above did not plan (as their counterparts). */
+/**
+ * The Business NXT rows the HubSpot records above did not plan (as their counterparts). A row the sync wrote itself
+ * with the values it recorded (its webhook echo, own-echoes.ts) is set apart without reading HubSpot.
+ */
 function erpRows(run: EntityRun, associateNos: readonly number[]): Promise<CycleError | null> {
   const unplanned = associateNos.filter((no) => !run.apply.seenAssociateNos.has(no));
   if (unplanned.length === 0) return Promise.resolve(null);
-  return byIdPass(run, unplanned, 'visma-nxt', String, (nos) =>
-    sliceOfAssociateNos(run.cycle.slices, run.entity, nos, run.known),
-  );
+  const ownEchoes = ownEchoContextOf(run);
+  return runSlices(run, {
+    side: 'visma-nxt',
+    pages: onePage(unplanned),
+    take: () => true,
+    toSlice: (nos) => sliceOfAssociateNos(run.cycle.slices, run.entity, nos, run.known, ownEchoes),
+    onSlice: (slice) => {
+      for (const no of slice.ownEchoes ?? []) run.apply.seenAssociateNos.add(no);
+      run.cycle.report.entities[run.entity].echoesSkipped += slice.ownEchoes?.length ?? 0;
+    },
+    failedAs: { system: 'visma-nxt', id: String },
+  });
 }
 
-/** Links of these ids whose records the reads above did not both return: asked for directly, as a full cycle's sweep. */
+/**
+ * Links of these ids whose records the reads above did not return (a deleted row, a record a read left out): asked
+ * for directly, as a full cycle's sweep. A HubSpot id's link needs both records read; an associate number's link
+ * its row (read, or set apart as the sync's own echo).
+ */
 async function unreturnedLinks(
   run: EntityRun,
   crmIds: readonly string[],
   associateNos: readonly number[],
 ): Promise<CycleError | null> {
   const { store } = run.cycle.dependencies;
+  const seen = (link: StoredLink) => run.apply.seenAssociateNos.has(link.associateNo);
   const byKey = new Map<string, StoredLink>();
-  for (const link of [
-    ...(await store.linksByCrmIds(run.entity, crmIds)),
-    ...(await store.linksByAssociateNos(run.entity, associateNos)),
-  ]) {
-    byKey.set(link.crmId, link);
-  }
-  const links = [...byKey.values()].filter(
-    (link) =>
-      link.status === 'active' &&
-      !(run.seenCrmIds.has(link.crmId) && run.apply.seenAssociateNos.has(link.associateNo)),
-  );
+  for (const link of await store.linksByCrmIds(run.entity, crmIds))
+    if (!(seen(link) && run.seenCrmIds.has(link.crmId))) byKey.set(link.crmId, link);
+  for (const link of await store.linksByAssociateNos(run.entity, associateNos))
+    if (!seen(link)) byKey.set(link.crmId, link);
+  const links = [...byKey.values()].filter((link) => link.status === 'active');
   if (links.length === 0) return null;
   return runSlices(run, {
     side: 'links',

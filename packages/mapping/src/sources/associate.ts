@@ -36,6 +36,11 @@ export interface AssociateInput {
   readonly contactPersonForAssociateNo?: number | null | undefined;
   /** Business NXT `DateTime`; `null` for rows not changed since October 2024. */
   readonly changedTimestamp?: string | null | undefined;
+  /**
+   * The Business NXT user who changed the row last (for the sync's own writes: its service application's client
+   * id). The planner does not read it; the runner uses it to recognize its own writes coming back.
+   */
+  readonly changedByUser?: string | null | undefined;
 }
 
 /** Column values for `associate_create` / `associate_update` (`Associate_Input`). */

@@ -198,13 +198,13 @@ describe('suggested values and schema shapes', () => {
     ]);
   });
 
-  it('availableCompanies/availableCustomers take customerNo and orderBy; useCustomer lists its companies', async () => {
+  it('availableCompanies takes customerNo and orderBy, availableCustomers orderBy; useCustomer lists its companies', async () => {
     const { simulator, post } = await start();
     const result = await post({
       query: `query($customer: Int) {
         mine: availableCompanies(customerNo: $customer, orderBy: [{name: ASC}]) { totalCount items { name vismaNetCompanyId } }
         other: availableCompanies(customerNo: 1) { totalCount }
-        availableCustomers(orderBy: [{name: DESC}], customerNo: $customer) { totalCount items { name vismaNetCustomerId } }
+        availableCustomers(orderBy: [{name: DESC}]) { totalCount items { name vismaNetCustomerId } }
         useCustomer(no: $customer) { company { totalCount items { name vismaNetCompanyId } } }
       }`,
       variables: { customer: 1234567 },
@@ -227,6 +227,29 @@ describe('suggested values and schema shapes', () => {
         },
       },
     });
+  });
+
+  // Every connection takes orderBy (and filter): https://docs.vismasoftware.no/businessnxtapi/apireference/features/sorting/index.md
+  it('taxCode takes filter and orderBy, and associate sorts by any column', async () => {
+    const { simulator, post } = await start({ customers: 3 });
+    const result = await post({
+      query: `query($cid: Int) { useCompany(no: $cid) {
+        taxCode(filter: {taxCode: {_gt: 0}}, orderBy: [{taxCode: DESC}]) { totalCount items { taxCode } }
+        byPostalArea: associate(orderBy: [{postalArea: DESC}, {associateNo: ASC}]) { items { postalArea } }
+      } }`,
+      variables: { cid: simulator.companyNo },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.useCompany.taxCode).toEqual({
+      totalCount: 2,
+      items: [{ taxCode: 3 }, { taxCode: 1 }],
+    });
+    // Text compares without case, as SQL Server's default collation does.
+    const areas: string[] = result.data.useCompany.byPostalArea.items.map((item: { postalArea: string }) =>
+      item.postalArea.toLowerCase(),
+    );
+    expect(new Set(areas).size).toBeGreaterThan(1);
+    expect(areas).toEqual([...areas].sort().reverse());
   });
 
   it('useCompany(no: null) is an error naming the missing company number', async () => {

@@ -1,26 +1,54 @@
 import { buildSchema, GraphQLObjectType, type GraphQLSchema } from 'graphql';
 
 /**
- * The subset of Business NXT's GraphQL schema the simulator serves, in its naming style: tables under
- * `useCompany`, connections with `totalCount`/`pageInfo`/`items`, `FilterExpression_<Table>`, `<Table>_Input`,
- * `<table>_create|_update|_delete` returning `{ affectedRows items }`.
+ * The subset of Business NXT's GraphQL schema the simulator serves, in the real schema's naming and nullability:
+ * tables under `useCompany`, connections with `totalCount`/`pageInfo`/`items`, `FilterExpression_<Table>`,
+ * `<Table>_Input`, `<table>_create|_update|_delete` returning `Mutation_UseCompany_<Table>_Result`.
  * https://docs.vismasoftware.no/businessnxtapi/apireference/schema/index.md
- * Names of filter/order input types (filters:
- * https://docs.vismasoftware.no/businessnxtapi/apireference/features/filtering/index.md) and the UNCONFIRMED
- * Associate columns (countryNo, mobilePhone, contactPersonForAssociateNo; sources in
- * packages/visma-nxt/src/unconfirmed.ts) follow the client's best knowledge.
+ * Each fact followed here, with the public source that shows it, is listed in SCHEMA-SOURCES.md beside this file and
+ * checked by introspection in schema-fidelity.test.ts. In short:
+ * - `Query_UseCompany`, `Query_UseCompany_Associate_Connection` (`items: [Associate]`), `Associate` with every column
+ *   nullable, `joinup_Country: Country`, and `availableCompanies: Query_AvailableCompanies` with `totalCount: Int`,
+ *   `items: [VbcCompany!]` and `VbcCompany.vismaNetCompanyId: Long`: a client generated from the live schema
+ *   (https://github.com/omelhus/VBNXT.Console/blob/58925908b9a813c461c75c8ff73ca54891c7ad76/src/VBNXT.Client/Generated/VismaBusinessNXTClient.StrawberryShake.cs).
+ *   Columns are nullable even though rows hold `""`/`0` for empty columns.
+ * - `useCompany(no: Int)`, nullable: Visma's own sample declares `$cid: Int`
+ *   (https://github.com/Visma-Business/GraphQLSamples/blob/10dc283930053635515f0a0f6c4c3668de726f70/SimpleQuery/Program.cs).
+ * - `Associate_Input` holds no primary key (`associateNo`) and no utility columns (`createdByUser`, `changedByUser`);
+ *   `associate_create(values: [Associate_Input!]!, insertAtRow:, insertPosition: InsertPosition, suggest:
+ *   Suggest_Associate_Input)`: https://docs.vismasoftware.no/businessnxtapi/schema/mutations/inserts
+ * - `associate_update(filter: FilterExpression_Associate, value: Associate_Input, filters:
+ *   [FilterExpression_Associate], values: [Associate_Input!])`: https://docs.vismasoftware.no/businessnxtapi/schema/mutations/updates
+ * - `associate_delete(filter: FilterExpression_Associate)`: https://docs.vismasoftware.no/businessnxtapi/schema/mutations/deletes
+ * - every connection takes `orderBy`, a list of `OrderBy_<Table>` (`OrderBy_Associate`, `OrderBy_GeneralLedgerAccount`)
+ *   with one field per column of the table, each of the enum `SortOrder { ASC DESC }`:
+ *   https://docs.vismasoftware.no/businessnxtapi/apireference/features/sorting/index.md
+ * - `availableCustomers(first, last, orderBy, sortOrder)`, no `customerNo` (that argument is `availableCompanies`'):
+ *   https://docs.vismasoftware.no/businessnxtapi/apireference/schema/customers/index.md
  *
- * Columns are nullable, as the real schema declares them (a client generated from it, e.g.
- * https://github.com/omelhus/VBNXT.Console, types every column as nullable), even though rows hold `""`/`0` for
- * empty columns. `createdByUser`/`changedByUser` are utility columns of every table and not part of `_Input`
- * (https://docs.vismasoftware.no/businessnxtapi/schema/mutations/inserts). `associate_create` takes `insertAtRow`,
- * `insertPosition` and `suggest: Suggest_Associate_Input`
- * (https://docs.vismasoftware.no/businessnxtapi/apireference/schema/mutations/inserts/); the fields of
- * `Suggest_Associate_Input` (one Boolean per column) are UNCONFIRMED. `useCompany(no:)` takes a nullable `Int`, as
- * Visma's own samples declare `$cid: Int` (https://github.com/Visma-Business/GraphQLSamples).
+ * UNCONFIRMED (no public source shows them; the simulator keeps its own form until one does):
+ * - the Associate columns addressLine2, phone and emailAddress (named as public third-party code names them, no
+ *   citable source), addressLine3, addressLine4, countryNo, mobilePhone, contactPersonForAssociateNo, languageNo,
+ *   currencyNo, customerPriceGroup1, paymentTerms, taxAndAccountingGroup and externalId (the client's guesses,
+ *   sources in packages/visma-nxt/src/unconfirmed.ts), and the Country columns countryNo and isoCode;
+ * - the names of the operator input types (`FilterExpression_Int`, `FilterExpression_String`,
+ *   `FilterExpression_DateTime`), of the ordering input types of the two lists (`OrderBy_AvailableCompany`,
+ *   `OrderBy_AvailableCustomer`), of `PageInfo`, of `Query_UseCustomer` and its `Company` connection, and of
+ *   `availableCustomers`' types (`Query_AvailableCustomers_Connection`, `AvailableCustomer`); whether the list items
+ *   of `orderBy` are non-null;
+ * - the nullability of `totalCount`/`pageInfo` on table connections (kept non-null), of `PageInfo`'s fields, and
+ *   of the result type's `affectedRows`/`items`;
+ * - the types of the arguments of `availableCompanies`/`availableCustomers` (customerNo, first, last: `Int`), and
+ *   of `VbcCompany.vismaNetCustomerId` (`Int`) and `VbcCompany.organizationNo` (`String`);
+ * - the fields of `Suggest_Associate_Input` (one Boolean per numbered column);
+ * - the insert page shows `insertAtRow: FilterExpression_Order` for `associate_create`, by all appearances a slip
+ *   for the table's own filter type, which the simulator takes.
  */
 export const sdl = /* GraphQL */ `
 scalar DateTime
+
+"A 64-bit integer (the Visma.net company id)."
+scalar Long
 
 enum SortOrder { ASC DESC }
 
@@ -33,9 +61,9 @@ type Query {
     customerNo: Int, first: Int, last: Int,
     orderBy: [OrderBy_AvailableCompany],
     sortOrder: OrderBy_AvailableCompany @deprecated(reason: "Use orderBy. Removed after 2027-12-31.")
-  ): Query_AvailableCompanies_Connection
+  ): Query_AvailableCompanies
   availableCustomers(
-    customerNo: Int, first: Int, last: Int,
+    first: Int, last: Int,
     orderBy: [OrderBy_AvailableCustomer],
     sortOrder: OrderBy_AvailableCustomer @deprecated(reason: "Use orderBy. Removed after 2027-12-31.")
   ): Query_AvailableCustomers_Connection
@@ -50,8 +78,10 @@ type Query_UseCustomer_Company_Connection { totalCount: Int! pageInfo: PageInfo!
 type Company { companyNo: Int name: String vismaNetCompanyId: Int organizationNo: String }
 input OrderBy_Company { companyNo: SortOrder name: SortOrder vismaNetCompanyId: SortOrder }
 
-type Query_AvailableCompanies_Connection { totalCount: Int! items: [AvailableCompany] }
-type AvailableCompany { name: String vismaNetCompanyId: Int vismaNetCustomerId: Int organizationNo: String }
+"The type of the available companies connection: no pageInfo."
+type Query_AvailableCompanies { totalCount: Int items: [VbcCompany!] }
+"An object that contains the VBC company info."
+type VbcCompany { name: String vismaNetCompanyId: Long vismaNetCustomerId: Int organizationNo: String }
 input OrderBy_AvailableCompany { name: SortOrder vismaNetCompanyId: SortOrder vismaNetCustomerId: SortOrder }
 type Query_AvailableCustomers_Connection { totalCount: Int! items: [AvailableCustomer] }
 type AvailableCustomer { name: String vismaNetCustomerId: Int }
@@ -69,7 +99,11 @@ type Query_UseCompany {
     filter: FilterExpression_GeneralLedgerAccount,
     orderBy: [OrderBy_GeneralLedgerAccount]
   ): Query_UseCompany_GeneralLedgerAccount_Connection
-  taxCode(first: Int, after: String, last: Int, before: String, skip: Int): Query_UseCompany_TaxCode_Connection
+  taxCode(
+    first: Int, after: String, last: Int, before: String, skip: Int,
+    filter: FilterExpression_TaxCode,
+    orderBy: [OrderBy_TaxCode]
+  ): Query_UseCompany_TaxCode_Connection
 }
 
 type Query_UseCompany_GeneralLedgerAccount_Connection { totalCount: Int! pageInfo: PageInfo! items: [GeneralLedgerAccount] }
@@ -83,6 +117,13 @@ input FilterExpression_GeneralLedgerAccount {
 input OrderBy_GeneralLedgerAccount { accountNo: SortOrder name: SortOrder }
 type Query_UseCompany_TaxCode_Connection { totalCount: Int! pageInfo: PageInfo! items: [TaxCode] }
 type TaxCode { taxCode: Int description: String }
+input FilterExpression_TaxCode {
+  _and: [FilterExpression_TaxCode]
+  _or: [FilterExpression_TaxCode]
+  taxCode: FilterExpression_Int
+  description: FilterExpression_String
+}
+input OrderBy_TaxCode { taxCode: SortOrder description: SortOrder }
 
 "The Country table, reached from an associate through its column countryNo (SQL Ctry)."
 type Country { countryNo: Int name: String isoCode: String }
@@ -167,14 +208,38 @@ input FilterExpression_Associate {
   changedTimestamp: FilterExpression_DateTime
 }
 
+"One field per column of Associate, as every OrderBy_<Table> has."
 input OrderBy_Associate {
-  associateNo: SortOrder customerNo: SortOrder supplierNo: SortOrder name: SortOrder shortName: SortOrder
-  companyNo: SortOrder postCode: SortOrder externalId: SortOrder
-  emailAddress: SortOrder contactPersonForAssociateNo: SortOrder createdTimestamp: SortOrder changedTimestamp: SortOrder
+  associateNo: SortOrder
+  customerNo: SortOrder
+  supplierNo: SortOrder
+  name: SortOrder
+  shortName: SortOrder
+  companyNo: SortOrder
+  addressLine1: SortOrder
+  addressLine2: SortOrder
+  addressLine3: SortOrder
+  addressLine4: SortOrder
+  postCode: SortOrder
+  postalArea: SortOrder
+  countryNo: SortOrder
+  languageNo: SortOrder
+  currencyNo: SortOrder
+  customerPriceGroup1: SortOrder
+  paymentTerms: SortOrder
+  taxAndAccountingGroup: SortOrder
+  phone: SortOrder
+  mobilePhone: SortOrder
+  emailAddress: SortOrder
+  externalId: SortOrder
+  contactPersonForAssociateNo: SortOrder
+  createdByUser: SortOrder
+  changedByUser: SortOrder
+  createdTimestamp: SortOrder
+  changedTimestamp: SortOrder
 }
 
 input Associate_Input {
-  associateNo: Int
   customerNo: Int
   supplierNo: Int
   name: String
@@ -215,7 +280,12 @@ type Mutation_UseCompany {
     insertPosition: InsertPosition,
     suggest: Suggest_Associate_Input
   ): Mutation_UseCompany_Associate_Result
-  associate_update(filter: FilterExpression_Associate, value: Associate_Input, filters: [FilterExpression_Associate], values: [Associate_Input]): Mutation_UseCompany_Associate_Result
+  associate_update(
+    filter: FilterExpression_Associate,
+    value: Associate_Input,
+    filters: [FilterExpression_Associate],
+    values: [Associate_Input!]
+  ): Mutation_UseCompany_Associate_Result
   associate_delete(filter: FilterExpression_Associate): Mutation_UseCompany_Associate_Result
 }
 

@@ -224,7 +224,7 @@ describe('GraphQL service', () => {
     const { simulator, post } = await start({ customers: 3 });
     const customers = [...simulator.store.rows.values()].filter((row) => row.customerNo > 0);
     const [a, b] = customers;
-    const update = `mutation($cid: Int!, $filters: [FilterExpression_Associate], $values: [Associate_Input]) { useCompany(no: $cid) { associate_update(filters: $filters, values: $values) { affectedRows items { associateNo phone changedTimestamp } } } }`;
+    const update = `mutation($cid: Int!, $filters: [FilterExpression_Associate], $values: [Associate_Input!]) { useCompany(no: $cid) { associate_update(filters: $filters, values: $values) { affectedRows items { associateNo phone changedTimestamp } } } }`;
     const result = (
       await post({
         query: update,

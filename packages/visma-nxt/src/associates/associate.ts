@@ -24,6 +24,13 @@ export const associateSchema = z.object({
   /** `DateTime`; `null` for rows not created or changed since October 2024. */
   createdTimestamp: z.string().nullish(),
   changedTimestamp: z.string().nullish(),
+  /**
+   * Who changed the row last: a control column of every table, the name of a Business NXT user ("Text (24)",
+   * read-only; https://doc.visma.net/userdoc/businessnxt/en/Common/Base-data/memo.html, "Control columns"). A
+   * service's writes are made as the user named after its client id
+   * (https://docs.vismasoftware.no/businessnxtapi/authentication/service/user_setup).
+   */
+  changedByUser: z.string().nullish(),
 });
 
 export type Associate = z.infer<typeof associateSchema>;
@@ -45,10 +52,19 @@ export interface AssociateValues {
   customerNo?: number | null;
 }
 
-/** The selection set for an associate: confirmed fields as they are, the UNCONFIRMED ones aliased to stable keys. */
+/**
+ * Control columns every associate read asks for beside the fields above: `changedByUser` (who changed the row
+ * last, see `associateSchema`).
+ */
+export const associateControlColumns = ['changedByUser'] as const;
+
+/**
+ * The selection set for an associate: confirmed fields and control columns as they are, the UNCONFIRMED ones
+ * aliased to stable keys.
+ */
 export function associateSelection(names: FieldNames): string {
   const aliased = Object.entries(names).map(([stable, live]) => `${stable}: ${live}`);
-  return [...confirmedAssociateFields, ...aliased].join(' ');
+  return [...confirmedAssociateFields, ...associateControlColumns, ...aliased].join(' ');
 }
 
 function isRenamed(key: string, names: FieldNames): key is keyof FieldNames {

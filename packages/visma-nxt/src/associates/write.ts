@@ -1,11 +1,18 @@
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { type GraphQLErrorEntry, outcomeUnknown, rowIndexOf, type VismaNxtError } from '../errors.js';
+import type { VismaNxtError } from '../errors.js';
 import { type GraphQLRequest, type GraphQLResponse, maxBatch } from '../transport/graphql-transport.js';
 import { isDuplicateKey, suggestCustomerNo } from '../unconfirmed.js';
-import { type Associate, type AssociateValues, associateSchema, toLiveValues } from './associate.js';
+import { type Associate, type AssociateValues, toLiveValues } from './associate.js';
 import { associatePageDocument, createAssociatesDocument, updateAssociatesDocument } from './documents.js';
-import { type AssociatesContext, expectData, graphqlError } from './read.js';
+import {
+  generalErrorText,
+  mutationRefusal,
+  readAnswer,
+  rowRefusal,
+  unaccounted as unknownOutcome,
+} from './mutation-answer.js';
+import { type AssociatesContext, expectData } from './read.js';
 
 /** One input row's outcome: the row as Business NXT stored it, or why it was not stored. */
 export type RowResult = Result<Associate, VismaNxtError>;
@@ -19,68 +26,6 @@ export type CustomerNumbering =
   | { readonly kind: 'series'; readonly from: number; readonly to: number };
 
 const rowsPerMutation = 50;
-
-const mutationResult = (name: 'associate_create' | 'associate_update') =>
-  z.object({
-    useCompany: z
-      .object({
-        [name]: z
-          .object({ affectedRows: z.number().int().nullish(), items: z.array(associateSchema).nullish() })
-          .nullish(),
-      })
-      .nullish(),
-  });
-
-interface MutationAnswer {
-  readonly items: readonly Associate[] | null;
-  readonly errorsByRow: Map<number, GraphQLErrorEntry[]>;
-  readonly otherErrors: GraphQLErrorEntry[];
-}
-
-/**
- * The answer to one mutation. One that cannot be read (an unexpected shape) leaves all of its rows unknown: the
- * mutation reached Business NXT and may have been applied, so it is `outcome-unknown`, never resent.
- */
-function readAnswer(
-  response: GraphQLResponse,
-  name: 'associate_create' | 'associate_update',
-): Result<MutationAnswer, VismaNxtError> {
-  const parsed = mutationResult(name).safeParse(response.data ?? {});
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(data)'}: ${issue.message}`,
-    );
-    const shown = issues.length > 3 ? [...issues.slice(0, 3), `${issues.length - 3} more`] : issues;
-    return err(
-      outcomeUnknown(
-        `Business NXT answered ${name} with an unexpected shape (${shown.join('; ')})`,
-        'malformed-response',
-        response.status,
-      ),
-    );
-  }
-  const errorsByRow = new Map<number, GraphQLErrorEntry[]>();
-  const otherErrors: GraphQLErrorEntry[] = [];
-  for (const error of response.errors) {
-    const index = rowIndexOf(error);
-    if (index === null) otherErrors.push(error);
-    else errorsByRow.set(index, [...(errorsByRow.get(index) ?? []), error]);
-  }
-  const result = parsed.data.useCompany?.[name];
-  return ok({ items: result?.items ?? null, errorsByRow, otherErrors });
-}
-
-/**
- * A row a 200 answer does not account for (no item, no error of its own): it may have been stored, so it is
- * `outcome-unknown`. `why` says what the answer lacked.
- */
-function unknownOutcome(what: string, why: string, status: number): VismaNxtError {
-  return outcomeUnknown(
-    `${what}: ${why}, so Business NXT did not say whether this row was stored`,
-    'malformed-response',
-    status,
-  );
-}
 
 /**
  * Inserts rows with `associate_create`, 50 rows per mutation; each row's result in input order. A rejected row
@@ -105,8 +50,9 @@ export function createAssociates(
         chunks.push(rows.slice(index, index + rowsPerMutation));
       if (series !== null) {
         // A series may collide with numbers typed in by hand: each chunk retries its own collisions in turn.
-        for (const chunk of chunks) {
-          const chunkResults = await createChunk(context, chunk, numbering, series);
+        for (const [chunkNo, chunk] of chunks.entries()) {
+          const offset = chunkNo * rowsPerMutation;
+          const chunkResults = await createChunk(context, chunk, numbering, series, offset);
           if (chunkResults.isErr()) return err(chunkResults.error);
           results.push(...chunkResults.value);
         }
@@ -132,7 +78,7 @@ export function createAssociates(
         if (responses.isErr()) return err(responses.error);
         for (const [position, response] of responses.value.entries()) {
           const sending = batch[position] ?? [];
-          const answered = answerCreate(response, sending, rows, null);
+          const answered = answerCreate(context, response, sending, rows, null, 0);
           if (answered.isErr()) return err(answered.error);
           for (const row of sending)
             byIndex[row.index] =
@@ -203,26 +149,35 @@ function createRequest(context: AssociatesContext, sending: readonly SendingRow[
 
 /**
  * Each sent row's outcome from one `associate_create` answer, by its index in the chunk; rows whose series number
- * was taken come back in `retry` (series numbering only).
+ * was taken come back in `retry` (series numbering only). A row with an error of its own was refused; a row the
+ * answer lists was stored; any other row is refused with the whole mutation when the mutation never ran (the
+ * company refused), and unknown when it ran.
  */
 function answerCreate(
+  context: AssociatesContext,
   response: GraphQLResponse,
   sending: readonly SendingRow[],
   chunk: readonly AssociateValues[],
   numbering: CustomerNumbering | null,
+  offset: number,
 ): Result<{ results: Array<RowResult | undefined>; retry: SendingRow[] }, VismaNxtError> {
   const answer = readAnswer(response, 'associate_create');
   if (answer.isErr()) return err(answer.error);
-  const { items, errorsByRow, otherErrors } = answer.value;
+  const { items, errorsByRow, general, ran } = answer.value;
   const results: Array<RowResult | undefined> = [];
   const retry: SendingRow[] = [];
   const succeeded = sending.filter((_, position) => !errorsByRow.has(position));
-  const itemsMatch = items !== null && items.length === succeeded.length && otherErrors.length === 0;
+  // Inserted rows are listed in input order: with one item per row that has no error, each row has its item.
+  const itemsMatch = items !== null && items.length === succeeded.length;
   const missing =
-    items === null
-      ? 'the answer held no items'
-      : `the answer held ${items.length} items for ${succeeded.length} rows without an error`;
+    general.length > 0
+      ? generalErrorText(answer.value)
+      : items === null
+        ? 'the answer held no items'
+        : `the answer held ${items.length} items for ${succeeded.length} rows without an error`;
   sending.forEach((row, position) => {
+    const index = offset + row.index;
+    const what = `row ${index + 1} of the insert`;
     const rowErrors = errorsByRow.get(position);
     if (rowErrors !== undefined) {
       const duplicate =
@@ -231,18 +186,17 @@ function answerCreate(
         rowErrors.some(isDuplicateKey);
       if (duplicate)
         retry.push({ index: row.index, values: withoutNullNumber(chunk[row.index] ?? row.values) });
-      else results[row.index] = err(graphqlError(rowErrors, null, `row ${row.index + 1} of the insert`));
+      else {
+        const sent = toLiveValues(row.values, context.names);
+        results[row.index] = err(rowRefusal(rowErrors, answer.value, what, { index, sent }, context.names));
+      }
       return;
     }
     const item = itemsMatch ? items[succeeded.indexOf(row)] : undefined;
-    results[row.index] =
-      item !== undefined
-        ? ok(item)
-        : err(
-            otherErrors.length > 0
-              ? graphqlError(otherErrors, response.data, 'the insert')
-              : unknownOutcome(`row ${row.index + 1} of the insert`, missing, response.status),
-          );
+    if (item !== undefined) results[row.index] = ok(item);
+    else if (general.length > 0 && !ran)
+      results[row.index] = err(mutationRefusal(answer.value, 'the insert'));
+    else results[row.index] = err(unknownOutcome(what, missing, response.status));
   });
   return ok({ results, retry });
 }
@@ -257,6 +211,7 @@ async function createChunk(
   chunk: readonly AssociateValues[],
   numbering: CustomerNumbering | null,
   series: SeriesCursor | null,
+  offset: number,
 ): Promise<Result<RowResult[], VismaNxtError>> {
   const results: Array<RowResult | undefined> = new Array(chunk.length).fill(undefined);
   let pending: SendingRow[] = chunk.map((values, index) => ({ index, values: withoutNullNumber(values) }));
@@ -286,7 +241,7 @@ async function createChunk(
     const response = await context.transport.request(createRequest(context, sending), 'write');
     if (response.isErr()) return err(response.error);
     status = response.value.status;
-    const answered = answerCreate(response.value, sending, chunk, numbering);
+    const answered = answerCreate(context, response.value, sending, chunk, numbering, offset);
     if (answered.isErr()) return err(answered.error);
     answered.value.results.forEach((result, index) => {
       if (result !== undefined) results[index] = result;
@@ -379,7 +334,8 @@ export function updateAssociates(
         );
         if (responses.isErr()) return err(responses.error);
         for (const [position, response] of responses.value.entries()) {
-          const answered = answerUpdate(response, batch[position] ?? []);
+          const offset = (index + position) * rowsPerMutation;
+          const answered = answerUpdate(context, response, batch[position] ?? [], offset);
           if (answered.isErr()) return err(answered.error);
           results.push(...answered.value);
         }
@@ -389,36 +345,47 @@ export function updateAssociates(
   );
 }
 
-/** Each row's outcome from one `associate_update` answer, matched by associate number. */
+/**
+ * Each row's outcome from one `associate_update` answer, matched by associate number. A row with an error of its
+ * own was refused (its item, if any, holds the values from before the update:
+ * https://docs.vismasoftware.no/businessnxtapi/release-notes/2026-06-22-failed-updates-error-handling/); with an
+ * error about no row, the other rows are refused when the mutation never ran and unknown when it ran.
+ */
 function answerUpdate(
+  context: AssociatesContext,
   response: GraphQLResponse,
   chunk: readonly AssociateUpdate[],
+  offset: number,
 ): Result<RowResult[], VismaNxtError> {
   const answer = readAnswer(response, 'associate_update');
   if (answer.isErr()) return err(answer.error);
-  const { items, errorsByRow, otherErrors } = answer.value;
+  const { items, errorsByRow, general, ran } = answer.value;
   const byNumber = new Map((items ?? []).map((item) => [item.associateNo, item]));
   return ok(
     chunk.map((row, position): RowResult => {
+      const what = `the update of associate ${row.associateNo}`;
       const rowErrors = errorsByRow.get(position);
-      const item = byNumber.get(row.associateNo);
-      if (rowErrors !== undefined)
-        return err(graphqlError(rowErrors, null, `the update of associate ${row.associateNo}`));
-      if (item !== undefined) return ok(item);
-      if (otherErrors.length > 0) return err(graphqlError(otherErrors, response.data, 'the update'));
-      if (items === null)
+      if (rowErrors !== undefined) {
+        const sent = toLiveValues(row.values, context.names);
+        const index = offset + position;
+        return err(rowRefusal(rowErrors, answer.value, what, { index, sent }, context.names));
+      }
+      if (general.length > 0)
         return err(
-          unknownOutcome(
-            `the update of associate ${row.associateNo}`,
-            'the answer held no items',
-            response.status,
-          ),
+          ran
+            ? unknownOutcome(what, generalErrorText(answer.value), response.status)
+            : mutationRefusal(answer.value, 'the update'),
         );
+      const item = byNumber.get(row.associateNo);
+      if (item !== undefined) return ok(item);
+      if (items === null) return err(unknownOutcome(what, 'the answer held no items', response.status));
       return err({
         kind: 'graphql',
-        message: `associate ${row.associateNo} was not found (deleted in Business NXT?)`,
+        message: `${what}: associate ${row.associateNo} was not found (deleted in Business NXT?)`,
         errors: [],
         data: null,
+        recordIndex: offset + position,
+        field: null,
         retryable: false,
       });
     }),

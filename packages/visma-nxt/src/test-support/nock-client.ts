@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { createVismaNxtClient, type VismaNxtClientSettings } from '../client.js';
-import type { RequestInfo } from '../transport/graphql-transport.js';
+import type { VismaNxtRequestInfo } from '../transport/graphql-transport.js';
 
 export const tokenOrigin = 'https://connect.visma.com';
 export const apiOrigin = 'https://business.visma.net';
@@ -9,7 +9,7 @@ export const tokenResponse = { access_token: 'token-1', expires_in: 3600, token_
 /** A client against nock-intercepted Visma endpoints, with an instant clock that records every wait. */
 export function testClient(overrides: Partial<VismaNxtClientSettings> = {}) {
   const waits: number[] = [];
-  const requests: RequestInfo[] = [];
+  const requests: VismaNxtRequestInfo[] = [];
   let now = 1_000_000;
   const client = createVismaNxtClient({
     clientId: 'port-service-sync',

@@ -1,12 +1,17 @@
 import type { KyInstance } from 'ky';
 import { err, errAsync, ok, okAsync, type Result, ResultAsync } from 'neverthrow';
 import type { LimitFunction } from 'p-limit';
-import { z } from 'zod';
 import type { TokenProvider } from '../auth/token-provider.js';
 import { type GraphQLErrorEntry, outcomeUnknown, type VismaNxtError } from '../errors.js';
-import { isOutstandingLimit } from '../unconfirmed.js';
+import {
+  type Attempt,
+  outstandingLimitAnswer,
+  parseBody,
+  statusAnswer,
+  unclearAnswer,
+} from './graphql-answer.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { backoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { backoffDelay, type VismaNxtRetryPolicy } from './retry-policy.js';
 import { neverSent, toTransportError } from './transport-error.js';
 
 /** One GraphQL operation. User input only ever goes in `variables`, never into `query`. */
@@ -16,17 +21,28 @@ export interface GraphQLRequest {
   readonly operationName?: string | undefined;
 }
 
+/** A warning in the response's `extensions` (https://docs.vismasoftware.no/businessnxtapi/endoflife/deprecationwarning/). */
+export interface GraphQLWarning {
+  readonly message: string;
+  readonly path: ReadonlyArray<string | number>;
+}
+
 /** A parsed GraphQL response: HTTP 200 may carry `errors` beside partial `data`. */
 export interface GraphQLResponse {
   readonly data: unknown;
   readonly errors: readonly GraphQLErrorEntry[];
+  /** Top-level `extensions` as they came. */
   readonly extensions: Readonly<Record<string, unknown>> | undefined;
+  /** `extensions.warnings`: deprecated features used, an update without a filter, … */
+  readonly warnings: readonly GraphQLWarning[];
+  /** `extensions["vbnxt-trace-id"]`: the id Business NXT traced the request under, to quote to Visma support. */
+  readonly traceId: string | null;
   /** The HTTP status it came with (2xx): a write whose answer says too little reports it in `outcome-unknown`. */
   readonly status: number;
 }
 
 /** What `onRequest` is told about every HTTP request (no tokens, no bodies). */
-export interface RequestInfo {
+export interface VismaNxtRequestInfo {
   readonly operations: number;
   readonly attempt: number;
   readonly status: number | null;
@@ -49,49 +65,57 @@ export interface TransportOptions {
   readonly tokens: TokenProvider;
   readonly limiter: RateLimiter;
   readonly concurrency: LimitFunction;
-  readonly retry: RetryPolicy;
+  readonly retry: VismaNxtRetryPolicy;
+  /** For the whole exchange: until the answer's last byte, not only its headers. */
   readonly timeoutMs: number;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
-  readonly onRequest?: ((info: RequestInfo) => void) | undefined;
+  readonly onRequest?: ((info: VismaNxtRequestInfo) => void) | undefined;
   readonly onWarning?: ((warning: unknown) => void) | undefined;
 }
 
-const errorEntry = z.object({
-  message: z.string(),
-  path: z.array(z.union([z.string(), z.number()])).nullish(),
-  locations: z.array(z.object({ line: z.number(), column: z.number() })).nullish(),
-  extensions: z.record(z.string(), z.unknown()).nullish(),
-});
-const responseBody = z.object({
-  data: z.unknown().optional(),
-  errors: z.array(errorEntry).nullish(),
-  extensions: z.record(z.string(), z.unknown()).nullish(),
-});
-
-function toResponse(value: z.infer<typeof responseBody>, status: number): GraphQLResponse {
-  return {
-    status,
-    data: value.data ?? null,
-    errors: (value.errors ?? []).map((entry) => ({
-      message: entry.message,
-      path: entry.path ?? undefined,
-      locations: entry.locations ?? undefined,
-      extensions: entry.extensions ?? undefined,
-    })),
-    extensions: value.extensions ?? undefined,
-  };
+/** The answer to a request that failed in transit: a read retries, a write that may have arrived is unclear. */
+function transitFailure(cause: unknown, safety: Safety, status: number | null): Attempt {
+  const error = toTransportError(cause, 'Business NXT');
+  // Only a connection that never opened (before any status came) is sure not to have carried the request.
+  const resend = safety === 'read' || (status === null && error.kind === 'network' && neverSent(cause));
+  if (resend) return { done: false, error, retryAfterMs: null };
+  const unclearCause = error.kind === 'timeout' ? 'timeout' : 'network';
+  return { done: true, result: err(outcomeUnknown(error.message, unclearCause, status)) };
 }
 
-type Attempt =
-  | { readonly done: true; readonly result: Result<GraphQLResponse[], VismaNxtError> }
-  | {
-      readonly done: false;
-      readonly error: VismaNxtError;
-      readonly retryAfterMs: number | null;
-      readonly refreshToken?: string;
+/** A 2xx body: parsed, checked for the outstanding limit, and matched to the batch it answers. */
+function bodyAnswer(
+  text: string,
+  body: GraphQLRequest | GraphQLRequest[],
+  status: number,
+  safety: Safety,
+): Attempt {
+  const parsed = parseBody(text, Array.isArray(body), status);
+  if (parsed.isErr()) return unclearAnswer(parsed.error, safety, 'malformed-response', status);
+  const limited = outstandingLimitAnswer(parsed.value);
+  if (limited !== null) return limited;
+  if (Array.isArray(body) && parsed.value.length !== body.length) {
+    // Which answer belongs to which mutation is then unknown: a write batch may have been applied in part.
+    const message = `Business NXT answered a batch of ${body.length} with ${parsed.value.length} results`;
+    return {
+      done: true,
+      result: err(
+        safety === 'read'
+          ? { kind: 'validation', message, issues: [], retryable: false }
+          : outcomeUnknown(message, 'malformed-response', status),
+      ),
     };
+  }
+  return { done: true, result: ok(parsed.value) };
+}
+
+/** How `onRequest` files an attempt. */
+function outcomeOf(attempt: Attempt): VismaNxtRequestInfo['outcome'] {
+  if (!attempt.done) return 'retry';
+  return attempt.result.isOk() ? 'ok' : 'error';
+}
 
 /**
  * Sends GraphQL to Business NXT (https://docs.vismasoftware.no/businessnxtapi/intro/): one operation, or a batch
@@ -99,21 +123,9 @@ type Attempt =
  * the per-token limit, bounds concurrency, refreshes the token once on a 401, and retries what is safe to retry.
  */
 export function createTransport(options: TransportOptions) {
-  const attemptOnce = async (
-    body: GraphQLRequest | GraphQLRequest[],
-    attempt: number,
-    safety: Safety,
-  ): Promise<Attempt> => {
-    const operations = Array.isArray(body) ? body.length : 1;
-    const tokenResult = await options.tokens.token();
-    if (tokenResult.isErr()) return { done: true, result: err(tokenResult.error) };
-    const token = tokenResult.value;
-    await options.limiter.acquire();
-    const started = options.now();
-    const report = (status: number | null, outcome: RequestInfo['outcome']) =>
-      options.onRequest?.({ operations, attempt, status, durationMs: options.now() - started, outcome });
+  /** One POST and its whole answer; the deadline also covers reading the body, which can stall after the headers. */
+  const exchange = async (body: GraphQLRequest | GraphQLRequest[], token: string, safety: Safety) => {
     let response: Response;
-    let text: string;
     try {
       response = await options.concurrency(() =>
         options.http.post(options.graphqlUrl, {
@@ -122,119 +134,46 @@ export function createTransport(options: TransportOptions) {
           throwHttpErrors: false,
           retry: 0,
           timeout: options.timeoutMs,
+          signal: AbortSignal.timeout(options.timeoutMs),
         }),
       );
-      text = await response.text();
     } catch (cause) {
-      const error = toTransportError(cause, 'Business NXT');
-      const resend = safety === 'read' || (error.kind === 'network' && neverSent(cause));
-      report(null, resend ? 'retry' : 'error');
-      return resend
-        ? { done: false, error, retryAfterMs: null }
-        : {
-            done: true,
-            result: err(
-              outcomeUnknown(error.message, error.kind === 'timeout' ? 'timeout' : 'network', null),
-            ),
-          };
+      return { status: null, attempt: transitFailure(cause, safety, null) };
     }
-    const { status } = response;
-    if (status === 401) {
-      report(status, 'retry');
-      return {
-        done: false,
-        error: {
-          kind: 'auth',
-          message: 'Business NXT refused the access token (HTTP 401)',
-          status,
-          oauthError: null,
-          retryable: false,
-        },
-        retryAfterMs: 0,
-        refreshToken: token,
-      };
+    const byStatus = statusAnswer(response, token, safety, options.now());
+    if (byStatus !== null) {
+      await response.body?.cancel().catch(() => undefined);
+      return { status: response.status, attempt: byStatus };
     }
-    if (status === 429) {
-      report(status, 'retry');
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), options.now());
-      return {
-        done: false,
-        error: {
-          kind: 'rate-limited',
-          message: 'Business NXT answered 429: more than 600 requests a minute for this token',
-          limit: 'requests-per-minute',
-          retryAfterMs,
-          retryable: true,
-        },
-        retryAfterMs,
-      };
+    try {
+      const text = await response.text();
+      return { status: response.status, attempt: bodyAnswer(text, body, response.status, safety) };
+    } catch (cause) {
+      return { status: response.status, attempt: transitFailure(cause, safety, response.status) };
     }
-    if (status >= 500) {
-      const error: VismaNxtError = {
-        kind: 'http',
-        message: `Business NXT answered HTTP ${status}`,
-        status,
-        retryable: true,
-      };
-      report(status, safety === 'read' ? 'retry' : 'error');
-      return safety === 'read'
-        ? {
-            done: false,
-            error,
-            retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), options.now()),
-          }
-        : { done: true, result: err(outcomeUnknown(error.message, 'server-error', status)) };
-    }
-    if (status < 200 || status >= 300) {
-      report(status, 'error');
-      return {
-        done: true,
-        result: err({
-          kind: 'http',
-          message: `Business NXT answered HTTP ${status}`,
-          status,
-          retryable: false,
-        }),
-      };
-    }
-    const parsed = parseBody(text, Array.isArray(body), status);
-    if (parsed.isErr()) {
-      report(status, safety === 'read' ? 'retry' : 'error');
-      return safety === 'read'
-        ? { done: false, error: parsed.error, retryAfterMs: null }
-        : { done: true, result: err(outcomeUnknown(parsed.error.message, 'malformed-response', status)) };
-    }
-    const responses = parsed.value;
-    for (const entry of responses) if (entry.extensions) options.onWarning?.(entry.extensions);
-    if (responses.some((entry) => entry.errors.some(isOutstandingLimit))) {
-      report(status, 'retry');
-      return {
-        done: false,
-        error: {
-          kind: 'rate-limited',
-          message: 'Business NXT has 60 requests in progress for this company (OUTSTANDING_LIMIT_EXCEEDED)',
-          limit: 'outstanding-requests',
-          retryAfterMs: null,
-          retryable: true,
-        },
-        retryAfterMs: null,
-      };
-    }
-    if (Array.isArray(body) && responses.length !== body.length) {
-      // Which answer belongs to which mutation is then unknown: a write batch may have been applied in part.
-      report(status, 'error');
-      const message = `Business NXT answered a batch of ${body.length} with ${responses.length} results`;
-      return {
-        done: true,
-        result: err(
-          safety === 'read'
-            ? { kind: 'validation', message, issues: [], retryable: false }
-            : outcomeUnknown(message, 'malformed-response', status),
-        ),
-      };
-    }
-    report(status, 'ok');
-    return { done: true, result: ok(responses) };
+  };
+
+  const attemptOnce = async (
+    body: GraphQLRequest | GraphQLRequest[],
+    attempt: number,
+    safety: Safety,
+  ): Promise<Attempt> => {
+    const tokenResult = await options.tokens.token();
+    if (tokenResult.isErr()) return { done: true, result: err(tokenResult.error) };
+    await options.limiter.acquire();
+    const started = options.now();
+    const answered = await exchange(body, tokenResult.value, safety);
+    const outcome = answered.attempt;
+    options.onRequest?.({
+      operations: Array.isArray(body) ? body.length : 1,
+      attempt,
+      status: answered.status,
+      durationMs: options.now() - started,
+      outcome: outcomeOf(outcome),
+    });
+    if (outcome.done && outcome.result.isOk())
+      for (const entry of outcome.result.value) if (entry.extensions) options.onWarning?.(entry.extensions);
+    return outcome;
   };
 
   const run = (
@@ -264,7 +203,15 @@ export function createTransport(options: TransportOptions) {
     /** One operation; GraphQL errors come back in the response, not as a failure. */
     request(request: GraphQLRequest, safety: Safety): ResultAsync<GraphQLResponse, VismaNxtError> {
       return run(request, safety).map(
-        (responses) => responses[0] ?? { data: null, errors: [], extensions: undefined, status: 200 },
+        (responses) =>
+          responses[0] ?? {
+            data: null,
+            errors: [],
+            extensions: undefined,
+            warnings: [],
+            traceId: null,
+            status: 200,
+          },
       );
     },
     /**
@@ -291,28 +238,3 @@ export function createTransport(options: TransportOptions) {
 
 export const maxBatch = 32;
 export type Transport = ReturnType<typeof createTransport>;
-
-function parseBody(text: string, batch: boolean, status: number): Result<GraphQLResponse[], VismaNxtError> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return err({
-      kind: 'validation',
-      message: 'Business NXT answered with a body that is not JSON',
-      issues: [],
-      retryable: false,
-    });
-  }
-  const shape = batch ? z.array(responseBody) : responseBody.transform((value) => [value]);
-  const parsed = shape.safeParse(json);
-  if (!parsed.success) {
-    return err({
-      kind: 'validation',
-      message: 'Business NXT answered with an unexpected GraphQL response shape',
-      issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`),
-      retryable: false,
-    });
-  }
-  return ok(parsed.data.map((value) => toResponse(value, status)));
-}

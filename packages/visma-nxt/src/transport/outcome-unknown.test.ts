@@ -101,6 +101,53 @@ describe('a mutation that got no clear answer', () => {
   });
 });
 
+describe('a mutation answered 200 with a body that is not the documented shape', () => {
+  const update = [{ associateNo: 7, values: { phone: '+4799582244' } }];
+  const unclear = { kind: 'outcome-unknown', cause: 'malformed-response', status: 200, retryable: false };
+
+  it.each([
+    ['neither data nor errors', { result: 'stored' }],
+    ['an HTML page', '<html><body><h1>Bad Gateway</h1></body></html>'],
+    ['a list for one operation', [{ data: null }]],
+    ['an errors entry without a message', { errors: [{ code: 18 }] }],
+    ['errors that are not a list', { data: null, errors: 'failed' }],
+  ])('%s: outcome-unknown (malformed-response), sent once', async (_label, body) => {
+    mockToken();
+    graphql().reply(200, body as nock.Body);
+    const { client, requests } = testClient();
+    expect((await client.customers.update(update))._unsafeUnwrapErr()).toMatchObject({
+      ...unclear,
+      message: expect.stringMatching(
+        /^Business NXT answered with .*; the change may or may not have been applied/,
+      ),
+    });
+    expect(requests.map((request) => request.outcome)).toEqual(['error']);
+  });
+
+  it('whose body stops coming after the headers: outcome-unknown (timeout) with the status, sent once', async () => {
+    mockToken();
+    // Generous margins: the whole suite shares two cores, and a busy event loop must not turn the answer into a timeout.
+    graphql().delayBody(3000).reply(200, created(1));
+    const { client, requests } = testClient({ timeoutMs: 600 });
+    expect((await client.customers.create(rows(1)))._unsafeUnwrapErr()).toMatchObject({
+      kind: 'outcome-unknown',
+      cause: 'timeout',
+      status: 200,
+      retryable: false,
+    });
+    expect(requests.map((request) => [request.status, request.outcome])).toEqual([[200, 'error']]);
+  });
+
+  it('a query whose body stops coming is retried', async () => {
+    mockToken();
+    graphql().delayBody(3000).reply(200, companies);
+    graphql().reply(200, companies);
+    const { client, requests } = testClient({ timeoutMs: 600 });
+    expect((await client.availableCompanies()).isOk()).toBe(true);
+    expect(requests.map((request) => request.outcome)).toEqual(['retry', 'ok']);
+  });
+});
+
 describe('a query that got no clear answer is retried, and keeps its kind', () => {
   it('a query that times out every time ends as timeout', async () => {
     mockToken();

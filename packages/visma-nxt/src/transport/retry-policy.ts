@@ -1,5 +1,5 @@
 /** How the client retries what failed but may succeed later. Every field has a default. */
-export interface RetryPolicy {
+export interface VismaNxtRetryPolicy {
   /** Attempts after the first. Default 5. */
   readonly retries: number;
   /** First backoff, doubled each attempt, with full jitter. Default 500 ms. */
@@ -8,7 +8,7 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { retries: 5, minDelayMs: 500, maxDelayMs: 60_000 };
+export const defaultRetryPolicy: VismaNxtRetryPolicy = { retries: 5, minDelayMs: 500, maxDelayMs: 60_000 };
 
 /**
  * Exponential backoff with full jitter (a random wait between 0 and the exponential cap), so many clients
@@ -16,7 +16,7 @@ export const defaultRetryPolicy: RetryPolicy = { retries: 5, minDelayMs: 500, ma
  * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
  */
 export function backoffDelay(
-  policy: RetryPolicy,
+  policy: VismaNxtRetryPolicy,
   attempt: number,
   retryAfterMs: number | null,
   random: () => number,
