@@ -23,6 +23,7 @@ export {
   customerDefaultColumns,
   defaultFieldNames,
   defaultTimeZone,
+  isServiceUser,
   toDateTimeFilterValue,
 } from './unconfirmed.js';
 export type { TableChange } from './webhooks/table-change.js';

@@ -171,3 +171,18 @@ export const customerDefaultColumns = {
   /** VAT handling: the tax and accounting group ("Avgifts-/regnskapsgruppe"). UNCONFIRMED. */
   vat: 'taxAndAccountingGroup',
 } as const;
+
+/**
+ * Whether a row's `changedByUser` names the service application with this client id. A service writes as the
+ * Business NXT user named after its client id
+ * (https://docs.vismasoftware.no/businessnxtapi/authentication/service/user_setup), and the control column
+ * `changedByUser` holds that user's name ("Control columns",
+ * https://doc.visma.net/userdoc/businessnxt/en/Common/Base-data/memo.html). UNCONFIRMED: whether the name keeps the
+ * client id's letter case, so the two are compared without regard to case. Nothing for `checkSchema()` to check
+ * (it checks that `changedByUser` is a String on `Associate`): a wrong guess only makes the sync read HubSpot for
+ * its own echoes, which its fingerprints then recognise.
+ */
+export function isServiceUser(changedByUser: string | null | undefined, clientId: string): boolean {
+  const user = changedByUser?.trim() ?? '';
+  return user !== '' && user.toLowerCase() === clientId.trim().toLowerCase();
+}

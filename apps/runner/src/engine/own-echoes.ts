@@ -10,6 +10,7 @@ import {
   type Fingerprinter,
   type SyncPolicy,
 } from '@port-service/mapping';
+import { isServiceUser } from '@port-service/visma-nxt';
 import type { StoredLink } from '../state/state-store.js';
 import type { EntityRun } from './entity-run.js';
 
@@ -37,15 +38,9 @@ export function ownEchoContextOf(run: EntityRun): OwnEchoContext {
   };
 }
 
-/**
- * Whether Business NXT names this application as the row's last writer. A service writes as the Business NXT user
- * named after its client id (https://docs.vismasoftware.no/businessnxtapi/authentication/service/user_setup), and
- * `changedByUser` holds that user's name. UNCONFIRMED: whether the name keeps the client id's letter case; compared
- * without regard to case.
- */
+/** Whether Business NXT names this application as the row's last writer (`isServiceUser`, UNCONFIRMED on case). */
 export function isChangedBy(row: AssociateInput, clientId: string): boolean {
-  const user = row.changedByUser?.trim() ?? '';
-  return user !== '' && user.toLowerCase() === clientId.trim().toLowerCase();
+  return isServiceUser(row.changedByUser, clientId);
 }
 
 // Where a contact link keeps its customer's print (the planner's `customerRelationField`, plan-contacts.ts).
