@@ -32,3 +32,17 @@ describe('createTimestampReader', () => {
     expect(read('2026-13-45T99:00:00Z')).toBeNull();
   });
 });
+
+describe('Business NXT times around the changes of summer time in Europe/Oslo', () => {
+  const read = createTimestampReader('Europe/Oslo');
+  it('reads a time in the hour that occurs twice (25 October 2026) as its first occurrence', () => {
+    expect(read('2026-10-25 02:30:00')).toBe(Date.parse('2026-10-25T00:30:00Z'));
+    expect(read('2026-10-25 01:59:59')).toBe(Date.parse('2026-10-24T23:59:59Z'));
+    expect(read('2026-10-25 03:00:00')).toBe(Date.parse('2026-10-25T02:00:00Z'));
+  });
+  it('reads the hour skipped in spring (29 March 2026) with the winter offset, and the times around it exactly', () => {
+    expect(read('2026-03-29 01:59:00')).toBe(Date.parse('2026-03-29T00:59:00Z'));
+    expect(read('2026-03-29 02:30:00')).toBe(Date.parse('2026-03-29T01:30:00Z'));
+    expect(read('2026-03-29 03:00:00')).toBe(Date.parse('2026-03-29T01:00:00Z'));
+  });
+});

@@ -3,7 +3,8 @@ const dateTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
 /**
  * Reads timestamps as epoch milliseconds. HubSpot's are ISO 8601 in UTC. Business NXT's `changedTimestamp` may
  * come without a zone; such values are read in `erpTimeZone` (an IANA name, default Europe/Oslo), with the
- * zone's offset at that instant (summer time included).
+ * zone's offset at that instant (summer time included); a time in the hour that occurs twice in October is its
+ * first occurrence.
  */
 export function createTimestampReader(erpTimeZone = 'Europe/Oslo') {
   // Built on first use: most plans never compare timestamps, and a formatter is costly to make.
@@ -59,7 +60,13 @@ export function createTimestampReader(erpTimeZone = 'Europe/Oslo') {
       Number(second),
       Number(fraction.padEnd(3, '0').slice(0, 3)),
     );
-    const firstGuess = wall - zoneOffset(wall);
-    return wall - zoneOffset(firstGuess);
+    // The instants whose local time is this wall time, from the offsets around it: two in the hour that repeats
+    // when summer time ends, of which the earlier is taken (as the Business NXT client reads it); none in the hour
+    // skipped when it begins, where the offset before the gap is applied.
+    const candidates = [wall - 3 * 3_600_000, wall, wall + 3 * 3_600_000]
+      .map((near) => wall - zoneOffset(near))
+      .filter((instant) => instant + zoneOffset(instant) === wall);
+    if (candidates.length > 0) return Math.min(...candidates);
+    return wall - zoneOffset(wall - 3 * 3_600_000);
   };
 }
