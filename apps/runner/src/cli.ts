@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerActionCommands } from './commands/actions.js';
 import { registerConflictsCommand } from './commands/conflicts.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -14,6 +15,8 @@ import {
 import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
 import { formatStatus, readStatus } from './commands/status.js';
+import { registerUsersCommand } from './commands/users.js';
+import { loadAlertConfig } from './serve/alerts/index.js';
 import { loadServiceConfig } from './serve/service-config.js';
 
 // A reader that goes away early (`crm-sync doctor | head -1`) closes the pipe: the rest of the output is dropped
@@ -138,12 +141,17 @@ program
   .action(async () =>
     withRuntime(globals(), async (runtime) => {
       const loaded = loadServiceConfig(process.env);
-      if (!loaded.ok) throw new ConfigurationError(loaded.errors);
-      return serveCommand(runtime, loaded.config, write);
+      const alerts = loadAlertConfig(process.env, undefined, {
+        intervalMs: loaded.ok ? loaded.config.intervalMs : undefined,
+      });
+      const problems = [...(loaded.ok ? [] : loaded.errors), ...(alerts.ok ? [] : alerts.errors)];
+      if (!loaded.ok || !alerts.ok) throw new ConfigurationError(problems);
+      return serveCommand(runtime, loaded.config, alerts.config, write);
     }),
   );
 
 registerConflictsCommand(program, { withRuntime, globals, write });
+registerActionCommands(program, { withRuntime, globals, write });
 
 program
   .command('setup')
@@ -171,6 +179,9 @@ program
   .action(async (options: { dryRun: boolean; json: boolean }) =>
     withRuntime(globals(), (runtime) => relinkCommand(runtime, options, write)),
   );
+
+// The operator console's accounts: only the state store is needed, not the HubSpot and Business NXT settings.
+registerUsersCommand(program);
 
 program
   .command('demo')

@@ -59,7 +59,7 @@ export { joinPersonName, normalizePersonName, splitPersonName } from './normaliz
 export { normalizePhone } from './normalize/phone.js';
 export { cityKey, normalizeCity, normalizePostalCode } from './normalize/postal.js';
 export { normalizeText } from './normalize/text.js';
-export type { LinkState } from './plan/context.js';
+export type { LinkState, RecordPair } from './plan/context.js';
 export { mergedActorNumbers } from './plan/link-decisions.js';
 export { recordFingerprintField } from './plan/merge-pair.js';
 export type {

@@ -1,4 +1,5 @@
 import { describeBinding } from '../engine/binding.js';
+import type { AlertConfig } from '../serve/alerts/index.js';
 import { startSyncService } from '../serve/service.js';
 import type { ServiceConfig } from '../serve/service-config.js';
 import { exitCodes, type Runtime, requireBinding } from './runtime.js';
@@ -11,6 +12,7 @@ import { exitCodes, type Runtime, requireBinding } from './runtime.js';
 export async function serveCommand(
   runtime: Runtime,
   config: ServiceConfig,
+  alerts: AlertConfig,
   write: (text: string) => void,
 ): Promise<number> {
   const binding = await requireBinding(runtime, true);
@@ -20,7 +22,7 @@ export async function serveCommand(
   }
   const note = describeBinding(binding.value);
   if (note !== null) write(note);
-  const service = await startSyncService(runtime, config);
+  const service = await startSyncService(runtime, config, { alerts });
   write(
     `crm-sync serve: listening on ${service.url} (webhooks /webhooks/hubspot, /webhooks/visma-nxt; /healthz, /readyz, /metrics); Ctrl-C or SIGTERM stops it`,
   );

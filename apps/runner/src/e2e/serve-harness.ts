@@ -26,10 +26,12 @@ export function serviceEnv(world: World, extra: NodeJS.ProcessEnv = {}): void {
   });
 }
 
-/** `crm-sync setup`, then `crm-sync serve` until it says where it listens. */
-export async function startService(world: World): Promise<RunningService> {
-  const setup = await cli(world, ['setup']);
-  if (setup.code !== 0) throw new Error(`crm-sync setup failed:\n${setup.stderr}`);
+/** `crm-sync setup` (unless told not to), then `crm-sync serve` until it says where it listens. */
+export async function startService(world: World, options: { setup?: boolean } = {}): Promise<RunningService> {
+  if (options.setup !== false) {
+    const setup = await cli(world, ['setup']);
+    if (setup.code !== 0) throw new Error(`crm-sync setup failed:\n${setup.stderr}`);
+  }
   const child = spawnCli(world, ['serve']);
   const ended = finished(child);
   let stdout = '';

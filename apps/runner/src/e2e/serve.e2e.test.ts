@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { startHttpReceiver, startSmtpReceiver } from '../serve/alerts/test-receivers.js';
 import { openSqliteStateStore } from '../state/sqlite-state-store.js';
-import { admin, run, startWorld, type World } from './cli-harness.js';
+import { admin, cli, pause, run, startWorld, type World } from './cli-harness.js';
 import {
   erpAdmin,
   eventually,
@@ -52,6 +53,42 @@ function linkedPair(w: World, nth: number) {
 }
 
 describe('crm-sync serve', () => {
+  it('sends one alert by email and chat when a cycle fails, and one when it syncs again', async () => {
+    const smtp = await startSmtpReceiver({ user: 'alerts', password: 'mail-password-1' });
+    const chat = await startHttpReceiver();
+    try {
+      world = await startWorld({ customers: 4, companies: 0, seed: 5 });
+      serviceEnv(world, {
+        CRM_SYNC_INTERVAL: '1s',
+        CRM_SYNC_ALERT_STALE_AFTER: '1h',
+        CRM_SYNC_ALERT_SMTP_URL: `smtp://alerts:mail-password-1@127.0.0.1:${smtp.port}`,
+        CRM_SYNC_ALERT_EMAIL_FROM: 'crm-sync@example.no',
+        CRM_SYNC_ALERT_EMAIL_TO: 'drift@example.no',
+        CRM_SYNC_ALERT_WEBHOOK_URL: chat.url,
+      });
+      // No `crm-sync setup`: the sync's HubSpot properties are missing, so every cycle fails until they exist.
+      const running = await startService(world, { setup: false });
+      service = running;
+      await eventually(
+        'a failed cycle',
+        async () => (await metric(running, 'crm_sync_cycles_total', '{kind="full",outcome="failed"}')) >= 2,
+      );
+      await eventually('the alert', () => smtp.mails.length === 1 && chat.posts.length === 1);
+      expect(smtp.mails[0]?.subject).toContain('failed');
+      expect((await fetch(`${running.url}/readyz`)).status).toBe(503);
+      const setup = await cli(world, ['setup']);
+      expect(setup.code).toBe(0);
+      await eventually('the recovery message', () => smtp.mails.length === 2 && chat.posts.length === 2);
+      await eventually('ready again', async () => (await fetch(`${running.url}/readyz`)).status === 200);
+      // Failing again and again, or syncing on, sends nothing more.
+      await pause(2_500);
+      expect(smtp.mails).toHaveLength(2);
+      expect(chat.posts).toHaveLength(2);
+    } finally {
+      await Promise.all([smtp.close(), chat.close()]);
+    }
+  });
+
   it('carries an edit on each side within seconds through the webhooks, and a redelivery changes nothing', async () => {
     const { world: w, service: s } = await started();
     const inErp = linkedPair(w, 0);

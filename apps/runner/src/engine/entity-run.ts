@@ -1,5 +1,7 @@
 import { type Entity, planSync } from '@port-service/mapping';
 import type { StateStore } from '../state/state-store.js';
+import { leaveOutExcluded } from './actions/exclusion-filter.js';
+import { separatedPairsFor } from './actions/separated-pairs.js';
 import type { ApplyContext } from './apply-plan.js';
 import { applyPlan, applyPlanDry } from './apply-plan.js';
 import type { CycleDependencies, CycleOptions } from './cycle.js';
@@ -51,8 +53,9 @@ export async function planAndApply(run: EntityRun, slice: Slice): Promise<CycleE
   const { config, store } = cycle.dependencies;
   const counts = cycle.report.entities[entity];
   const isCustomer = entity === 'customer';
+  const separated = await separatedPairsFor(store, entity);
   const planStart = performance.now();
-  const plan = planSync({
+  const planned = planSync({
     hubspot: { companies: slice.companies, contacts: slice.contacts },
     erp: {
       customers: slice.customers,
@@ -63,8 +66,11 @@ export async function planAndApply(run: EntityRun, slice: Slice): Promise<CycleE
     policy: config.policy,
     fingerprintKey: config.hashKey,
     erpTimeZone: config.visma.timeZone,
+    separated,
   });
   cycle.report.planning.ms += performance.now() - planStart;
+  // Records an operator excluded (and their counterparts) are planned, then left out (exclusion-filter.ts).
+  const plan = await leaveOutExcluded(run, slice, planned);
   cycle.report.planning.records +=
     slice.companies.length + slice.contacts.length + slice.customers.length + slice.contactPersons.length;
   for (const [kind, count] of Object.entries(plan.counts)) {

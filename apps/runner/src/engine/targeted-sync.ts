@@ -43,6 +43,11 @@ export interface TargetedSyncOptions {
   readonly signal?: AbortSignal | undefined;
   /** Every plan as it is made (the service learns which records were written, for its latency figure). */
   readonly onPlan?: CycleOptions['onPlan'];
+  /**
+   * Runs first, under the lock: an operator's change to the state (a link recorded, an exclusion ended) that the
+   * sync then plans with (engine/actions/). An error it answers ends the run before anything is read or written.
+   */
+  readonly beforeSync?: (() => Promise<CycleError | null>) | undefined;
 }
 
 async function targetedBody(
@@ -50,8 +55,10 @@ async function targetedBody(
   targets: TargetedRecords,
   report: CycleReport,
   now: () => Date,
-  { signal, onPlan }: TargetedSyncOptions,
+  { signal, onPlan, beforeSync }: TargetedSyncOptions,
 ): Promise<CycleError | null> {
+  const refused = (await beforeSync?.()) ?? null;
+  if (refused !== null) return refused;
   const { store, clients, config } = dependencies;
   const slices: SliceDependencies = { ...clients, store, policy: config.policy };
   const intents = await resolvePendingIntents({ ...slices, fingerprintKey: config.hashKey }, report);
@@ -65,15 +72,18 @@ async function targetedBody(
     full: false,
     errors: await store.errors(),
   };
+  // A Business NXT row is a customer or a contact person: one the customer passes read is not looked for again.
+  let associateNos = targets.associateNos;
   for (const entity of ['customer', 'contact'] as const) {
     const run = newEntityRun(cycle, entity);
     const failure =
       stopRequested(signal) ??
       (await hubspotRecords(run, targets.crmIds[entity])) ??
       (await settleLostAnswers(run)) ??
-      (await erpRows(run, targets.associateNos)) ??
-      (await unreturnedLinks(run, targets.crmIds[entity], targets.associateNos));
+      (await erpRows(run, associateNos)) ??
+      (await unreturnedLinks(run, targets.crmIds[entity], associateNos));
     if (failure !== null) return failure;
+    associateNos = associateNos.filter((no) => !run.apply.seenAssociateNos.has(no));
   }
   return null;
 }

@@ -17,12 +17,18 @@ export interface LaneDependencies {
   readonly logger: Logger;
   readonly signal: AbortSignal;
   readonly now: () => Date;
+  /** Every run that happened, after its metrics (the alerts). */
+  readonly afterRun?: ((report: CycleReport) => Promise<void>) | undefined;
 }
 
-/** What a run of the lane ended with: `locked` when another process (a `run` from cron) held the cycle lock. */
+/**
+ * What a run of the lane ended with: `locked` when another process (a `run` from cron) held the cycle lock;
+ * `settled` when the inbox's events needed no sync (the sync's own echoes) and were settled without one.
+ */
 export type LaneOutcome =
   | { readonly kind: 'ran'; readonly report: CycleReport }
-  | { readonly kind: 'locked' };
+  | { readonly kind: 'locked' }
+  | { readonly kind: 'settled' };
 
 // Events per targeted sync: one burst of webhook deliveries is one run with batched reads.
 const eventsPerRun = 1000;
@@ -42,6 +48,7 @@ export function createEngineLane(dependencies: LaneDependencies) {
       const report = await run();
       metrics.cycleReported(report.mode, report);
       logRun(logger, report);
+      await dependencies.afterRun?.(report);
       return { kind: 'ran', report };
     } catch (error) {
       if (!(error instanceof LockHeldError)) throw error;
@@ -57,7 +64,8 @@ export function createEngineLane(dependencies: LaneDependencies) {
     },
 
     /**
-     * Syncs the pending inbox events, coalesced per record; answers `null` when there were none. Events are
+     * Syncs the pending inbox events, coalesced per record; answers `null` when there were none (or the first
+     * full cycle has not run yet). Events are
      * settled once the targeted sync ran (a record it could not sync is held with its error, as in a cycle);
      * when the run failed or the lock was held, they stay pending for the next try.
      */
@@ -81,7 +89,8 @@ export function createEngineLane(dependencies: LaneDependencies) {
           stamp(),
         );
         metrics.setInboxDepth(await store.inboxDepth());
-        return null;
+        // Settled, not empty: more events may wait behind these.
+        return { kind: 'settled' };
       }
       const written = new WrittenRecords();
       const outcome = await guarded(() =>

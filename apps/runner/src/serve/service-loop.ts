@@ -94,8 +94,8 @@ export function createServiceLoop(
         inboxDue = true;
       } else {
         inboxBackoffMs = 0;
-        // More may have arrived while it ran, or there were more than one run takes.
-        inboxDue = outcome !== null;
+        // More may wait (more than one run takes), or have arrived while it ran (`wake` set it again).
+        inboxDue = inboxDue || outcome !== null;
       }
       return;
     }

@@ -1,7 +1,9 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Runtime } from '../commands/runtime.js';
+import { consoleRoutes } from '../console/console-routes.js';
 import type { InboxEvent } from '../state/state-store.js';
+import { type AlertConfig, createAlerter } from './alerts/index.js';
 import { createEngineLane } from './engine-lane.js';
 import { healthRoutes } from './health-routes.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
@@ -25,6 +27,8 @@ export interface ServiceOptions {
   readonly now?: (() => Date) | undefined;
   /** How long the inbox gathers a burst before syncing (tests shorten it). */
   readonly gatherMs?: number | undefined;
+  /** Where failed cycles, stale syncing and new records needing attention are announced. */
+  readonly alerts?: AlertConfig | undefined;
 }
 
 /**
@@ -40,7 +44,22 @@ export async function startSyncService(
   const { store, logger } = runtime;
   const metrics = createServiceMetrics();
   const stopping = new AbortController();
-  const lane = createEngineLane({ engine: runtime, store, metrics, logger, signal: stopping.signal, now });
+  const alerter =
+    options.alerts === undefined ? null : createAlerter({ config: options.alerts, logger, now });
+  const lane = createEngineLane({
+    engine: runtime,
+    store,
+    metrics,
+    logger,
+    signal: stopping.signal,
+    now,
+    afterRun: async (report) => {
+      // Never throws, and a channel gives up after 10 s: the sync does not wait on a mail server.
+      if (alerter !== null) void alerter.afterRun(report, await store.errors());
+    },
+  });
+  const staleCheck = setInterval(() => void alerter?.tick(), 60_000);
+  staleCheck.unref();
   const loop = createServiceLoop(
     lane,
     {
@@ -96,6 +115,9 @@ export async function startSyncService(
     }),
   );
 
+  // The operator console, behind sign-in; the paths above stay outside it (webhooks have signatures).
+  app.route('/', consoleRoutes({ store, publicUrl: config.publicUrl, host: config.host, now, logger }));
+
   const server = await listen(app, config.host, config.port);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
   logger.info({ url }, `crm-sync serve listening on ${url}`);
@@ -107,7 +129,9 @@ export async function startSyncService(
     state: loop.state,
     async stop() {
       stopping.abort('SIGTERM');
+      clearInterval(staleCheck);
       await Promise.all([running, closeServer(server.server)]);
+      alerter?.close();
     },
   };
 }

@@ -131,4 +131,67 @@ export const migrations: ReadonlyArray<{ readonly version: number; readonly stat
         'CREATE INDEX inbox_pending ON inbox (settled_at, received_at)',
       ],
     },
+    {
+      version: 7,
+      statements: [
+        // The operator console's local accounts (`crm-sync users`): a scrypt hash per user, never the password.
+        `CREATE TABLE console_users (
+          name TEXT PRIMARY KEY,
+          role TEXT NOT NULL,
+          password_hash TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          password_changed_at TEXT NOT NULL,
+          last_sign_in_at TEXT
+        )`,
+        // Signed-in sessions, keyed by the SHA-256 of the cookie's random id (the id itself is never stored).
+        `CREATE TABLE console_sessions (
+          id_hash TEXT PRIMARY KEY,
+          user_name TEXT NOT NULL,
+          role TEXT NOT NULL,
+          csrf_token TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          last_seen_at TEXT NOT NULL,
+          expires_at TEXT NOT NULL
+        )`,
+        'CREATE INDEX console_sessions_by_user ON console_sessions (user_name)',
+        // Failed sign-ins per subject (a hashed user name or client address), for the rate limit; kept minutes.
+        'CREATE TABLE login_failures (subject TEXT NOT NULL, failed_at TEXT NOT NULL)',
+        'CREATE INDEX login_failures_by_subject ON login_failures (subject, failed_at)',
+        // Who did what when in the console or with `crm-sync users`, with the state before and after (JSON).
+        `CREATE TABLE audit (
+          id TEXT PRIMARY KEY,
+          at TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          action TEXT NOT NULL,
+          target TEXT,
+          before_state TEXT,
+          after_state TEXT
+        )`,
+        'CREATE INDEX audit_by_time ON audit (at)',
+      ],
+    },
+    {
+      version: 8,
+      statements: [
+        // Records an operator left out of the sync (`crm-sync exclude`) until included again, with who, when, why.
+        `CREATE TABLE exclusions (
+          entity TEXT NOT NULL,
+          system TEXT NOT NULL,
+          record_id TEXT NOT NULL,
+          reason TEXT,
+          excluded_by TEXT NOT NULL,
+          excluded_at TEXT NOT NULL,
+          PRIMARY KEY (entity, system, record_id)
+        )`,
+        // Candidate pairs an operator said are two different records (`crm-sync candidates separate`).
+        `CREATE TABLE separated_pairs (
+          entity TEXT NOT NULL,
+          crm_id TEXT NOT NULL,
+          associate_no INTEGER NOT NULL,
+          separated_by TEXT NOT NULL,
+          separated_at TEXT NOT NULL,
+          PRIMARY KEY (entity, crm_id, associate_no)
+        )`,
+      ],
+    },
   ];

@@ -4,6 +4,8 @@ import type { Entity, Fingerprint } from '@port-service/mapping';
 import Database from 'libsql';
 import { z } from 'zod';
 import { migrations } from './migrations.js';
+import { sqliteAccounts } from './sqlite-accounts.js';
+import { sqliteExclusions } from './sqlite-exclusions.js';
 import { sqliteInbox } from './sqlite-inbox.js';
 import type {
   Conflict,
@@ -162,6 +164,8 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
 
   return {
     ...sqliteInbox(db, atomically),
+    ...sqliteAccounts(db, atomically),
+    ...sqliteExclusions(db, atomically),
     async migrate() {
       db.exec(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',

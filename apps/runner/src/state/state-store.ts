@@ -104,6 +104,56 @@ export interface StateStore {
   }): Promise<void>;
   runs(limit: number): Promise<Run[]>;
 
+  /** The operator console's accounts (`crm-sync users`). False when the name is taken already. */
+  addConsoleUser(user: NewConsoleUser): Promise<boolean>;
+  /** One account with its password hash, for signing in; `null` when there is none by that name. */
+  consoleUserCredentials(name: string): Promise<ConsoleUserCredentials | null>;
+  /** Every account, by name, without password hashes. */
+  consoleUsers(): Promise<ConsoleUser[]>;
+  /** Replaces an account's password hash and ends its sessions; false when there is no such account. */
+  setConsolePassword(name: string, passwordHash: string, changedAt: string): Promise<boolean>;
+  /** Removes an account and ends its sessions; false when there is no such account. */
+  removeConsoleUser(name: string): Promise<boolean>;
+  recordConsoleSignIn(name: string, at: string): Promise<void>;
+
+  /** Console sessions, keyed by the SHA-256 of the cookie's id (the id itself is never stored). */
+  createConsoleSession(session: ConsoleSession): Promise<void>;
+  consoleSession(idHash: string): Promise<ConsoleSession | null>;
+  touchConsoleSession(idHash: string, lastSeenAt: string): Promise<void>;
+  endConsoleSession(idHash: string): Promise<void>;
+  /** Forgets sessions past their absolute expiry, or last seen before `idleBefore`; answers how many. */
+  pruneConsoleSessions(now: string, idleBefore: string): Promise<number>;
+
+  /** Failed sign-ins for the rate limit, per subject (a hashed user name or client address). */
+  recordLoginFailure(subject: string, at: string): Promise<void>;
+  /** When the subject's failures after `after` (exclusive) happened, oldest first. */
+  loginFailuresAfter(subject: string, after: string): Promise<string[]>;
+  clearLoginFailures(subject: string): Promise<void>;
+  /** Forgets failures before this instant (outside every window); answers how many. */
+  pruneLoginFailures(before: string): Promise<number>;
+
+  /** The audit log: every action, who did it when, with the state before and after. */
+  recordAudit(entry: AuditEntry): Promise<void>;
+  /** Entries matching the filter, newest first. */
+  auditLog(filter: AuditFilter): Promise<StoredAuditEntry[]>;
+
+  /**
+   * Leaves a record (and its linked counterpart) out of every cycle and targeted sync until it is included again
+   * (`crm-sync exclude`); false when it is excluded already.
+   */
+  excludeRecord(exclusion: Exclusion): Promise<boolean>;
+  /** Ends a record's exclusion (`crm-sync include`); answers the exclusion ended, `null` when there was none. */
+  includeRecord(entity: Entity, system: Exclusion['system'], recordId: string): Promise<Exclusion | null>;
+  /** Excluded records (of one entity, when given), oldest first. */
+  exclusions(entity?: Entity): Promise<Exclusion[]>;
+  /**
+   * Two records a person said are not the same (`crm-sync candidates separate`): never candidates of each other
+   * again. False when the pair is recorded already.
+   */
+  separatePair(pair: SeparatedPair): Promise<boolean>;
+  /** The separated pairs of an entity, oldest first. */
+  separatedPairs(entity: Entity): Promise<SeparatedPair[]>;
+
   close(): Promise<void>;
 }
 
@@ -247,4 +297,93 @@ export interface Run {
   readonly exitCode: number | null;
   readonly counts: Readonly<Record<string, number>>;
   readonly apiCalls: Readonly<Record<string, number>>;
+}
+
+/** What a console account may do: `viewer` sees everything (personal data masked), `operator` also acts. */
+export type ConsoleRole = 'viewer' | 'operator';
+
+export interface NewConsoleUser {
+  /** Lowercase; see `console/auth/user-names.ts` for the rule. */
+  readonly name: string;
+  readonly role: ConsoleRole;
+  /** `scrypt$N$r$p$salt$hash` (console/auth/password-hashing.ts), never the password. */
+  readonly passwordHash: string;
+  readonly createdAt: string;
+}
+
+export interface ConsoleUser {
+  readonly name: string;
+  readonly role: ConsoleRole;
+  readonly createdAt: string;
+  readonly passwordChangedAt: string;
+  readonly lastSignInAt: string | null;
+}
+
+export interface ConsoleUserCredentials extends ConsoleUser {
+  readonly passwordHash: string;
+}
+
+export interface ConsoleSession {
+  /** SHA-256 (hex) of the random id the cookie carries. */
+  readonly idHash: string;
+  readonly userName: string;
+  readonly role: ConsoleRole;
+  /** The token every form of this session carries (a random value, useless without the session cookie). */
+  readonly csrfToken: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  /** The absolute expiry: the session ends then however active it is. */
+  readonly expiresAt: string;
+}
+
+export interface AuditEntry {
+  readonly at: string;
+  /** Who: a console user's name, or `cli:<operating-system user>` for `crm-sync users`. */
+  readonly actor: string;
+  /** What, as `noun.verb`: `user.add`, `session.sign-in`, `conflict.resolve`, … */
+  readonly action: string;
+  /** What it acted on (a user name, a conflict id, …); `null` when nothing in particular. */
+  readonly target: string | null;
+  /**
+   * The state before and after, JSON-serialisable; `null` when there was none. Personal data masked as the state
+   * keeps it elsewhere (docs/DESIGN.md §4), never a password, hash or session id.
+   */
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface StoredAuditEntry extends AuditEntry {
+  readonly id: string;
+}
+
+export interface AuditFilter {
+  readonly actor?: string | undefined;
+  readonly action?: string | undefined;
+  readonly target?: string | undefined;
+  /** Inclusive lower bound of `at`. */
+  readonly since?: string | undefined;
+  /** Exclusive upper bound of `at`. */
+  readonly until?: string | undefined;
+  readonly limit: number;
+}
+
+/** A record a person left out of the sync, with who did it, when and why. */
+export interface Exclusion {
+  readonly entity: Entity;
+  readonly system: 'hubspot' | 'visma-nxt';
+  /** The HubSpot id, or the Business NXT associate number as a string. */
+  readonly recordId: string;
+  readonly reason: string | null;
+  /** A console user's name, or `cli:<operating-system user>`. */
+  readonly excludedBy: string;
+  readonly excludedAt: string;
+}
+
+/** A HubSpot record and a Business NXT row a person said are two different customers or contacts. */
+export interface SeparatedPair {
+  readonly entity: Entity;
+  readonly crmId: string;
+  readonly associateNo: number;
+  readonly separatedBy: string;
+  readonly separatedAt: string;
 }

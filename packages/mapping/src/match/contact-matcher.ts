@@ -22,6 +22,11 @@ export interface ContactMatcherInput {
   readonly isLinked: (associateNo: number) => boolean;
   /** Link a single same-name candidate without asking. */
   readonly autoLinkCandidates: boolean;
+  /**
+   * Pairs a person said are different people: never matched by email or name, nor candidates of each other. The
+   * actor number stored on the HubSpot contact still links (a person sets it to link them).
+   */
+  readonly separated?: ((crmId: string, associateNo: number) => boolean) | undefined;
 }
 
 const candidate = (person: MatchablePerson, reason: Candidate['reason'], score: number): Candidate => ({
@@ -45,10 +50,14 @@ export function createContactMatcher(input: ContactMatcherInput) {
   }
   const claimed = new Set<number>();
   const held = new Set<number>();
-  const unclaimedOf = (customerKey: string | null) =>
-    customerKey === null
+  const apart = input.separated ?? (() => false);
+  // The unclaimed persons of the contact's customer, less those a person said are someone else.
+  const siblingsOf = (contact: MatchableContact) =>
+    contact.customerKey === null
       ? []
-      : (byCustomer.get(customerKey) ?? []).filter((person) => !claimed.has(person.associateNo));
+      : (byCustomer.get(contact.customerKey) ?? []).filter(
+          (person) => !claimed.has(person.associateNo) && !apart(contact.crmId, person.associateNo),
+        );
   const withEmail = (people: MatchablePerson[], email: string | null) =>
     email === null ? [] : people.filter((person) => person.record.email === email);
   const linked = (person: MatchablePerson, reason: 'erp-number' | 'email' | 'name') => {
@@ -69,14 +78,14 @@ export function createContactMatcher(input: ContactMatcherInput) {
           return linked(named, 'erp-number');
         }
       }
-      const byEmail = withEmail(unclaimedOf(contact.customerKey), email);
+      const byEmail = withEmail(siblingsOf(contact), email);
       const [only] = byEmail;
       return only !== undefined && byEmail.length === 1 ? linked(only, 'email') : noMatch;
     },
 
     weak(contact: MatchableContact): Match<number> {
       const { name, email } = contact.record;
-      const siblings = unclaimedOf(contact.customerKey);
+      const siblings = siblingsOf(contact);
       const byEmail = withEmail(siblings, email);
       if (byEmail.length > 1) {
         return candidates(

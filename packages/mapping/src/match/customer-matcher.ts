@@ -21,6 +21,11 @@ export interface CustomerMatcherInput {
   readonly linkOf: (associateNo: number) => string | true | undefined;
   /** Link a single name + postal code candidate without asking. */
   readonly autoLinkCandidates: boolean;
+  /**
+   * Pairs a person said are different customers: never matched by organization number or name, nor candidates of
+   * each other. The actor number stored on the HubSpot company still links (a person sets it to link them).
+   */
+  readonly separated?: ((crmId: string, associateNo: number) => boolean) | undefined;
 }
 
 /**
@@ -71,6 +76,7 @@ export function createCustomerMatcher(input: CustomerMatcherInput) {
   );
   const claimed = new Set<number>();
   const held = new Set<number>();
+  const apart = input.separated ?? (() => false);
   const available = (associateNo: number) =>
     input.linkOf(associateNo) === undefined && !claimed.has(associateNo);
   const linked = (
@@ -100,7 +106,9 @@ export function createCustomerMatcher(input: CustomerMatcherInput) {
         }
       }
       if (record.orgNumber === null) return noMatch;
-      const sameOrg = customersByOrg.get(record.orgNumber) ?? [];
+      const sameOrg = (customersByOrg.get(record.orgNumber) ?? []).filter(
+        (customer) => !apart(company.crmId, customer.associateNo),
+      );
       const sameOrgCompanies = companiesByOrg.get(record.orgNumber) ?? [];
       const [only] = sameOrg;
       if (
@@ -128,6 +136,7 @@ export function createCustomerMatcher(input: CustomerMatcherInput) {
       const found = (key === null ? [] : (unlinkedByNamePostal.get(key) ?? [])).filter(
         (customer) =>
           !claimed.has(customer.associateNo) &&
+          !apart(company.crmId, customer.associateNo) &&
           // Both org numbers known and different: certainly not the same company, whatever the names say.
           (orgNumber === null ||
             customer.record.orgNumber === null ||
@@ -151,7 +160,9 @@ export function createCustomerMatcher(input: CustomerMatcherInput) {
     forCustomer(customer: MatchableCustomer): Match<string> {
       const orgNumber = customer.record.orgNumber;
       if (orgNumber === null) return noMatch;
-      const sameOrgCompanies = companiesByOrg.get(orgNumber) ?? [];
+      const sameOrgCompanies = (companiesByOrg.get(orgNumber) ?? []).filter(
+        (company) => !apart(company.crmId, customer.associateNo),
+      );
       const others = (customersByOrg.get(orgNumber) ?? []).filter(
         (other) => other.associateNo !== customer.associateNo,
       );

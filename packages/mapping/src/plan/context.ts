@@ -33,6 +33,21 @@ export interface LinkState {
   readonly statusReason?: string | null | undefined;
 }
 
+/** A HubSpot record and a Business NXT row, by id. */
+export interface RecordPair {
+  readonly crmId: string;
+  readonly associateNo: number;
+}
+
+/** Whether a person said these two are different records: then they are never matched with each other. */
+export type SeparatedTest = (crmId: string, associateNo: number) => boolean;
+
+export function separatedTest(pairs: readonly RecordPair[] = []): SeparatedTest {
+  if (pairs.length === 0) return () => false;
+  const keys = new Set(pairs.map((pair) => `${pair.crmId}|${pair.associateNo}`));
+  return (crmId, associateNo) => keys.has(`${crmId}|${associateNo}`);
+}
+
 /** Active links by either side, and the records of orphaned links, which are never matched or created again. */
 export interface LinkIndex {
   readonly byCrm: Map<string, LinkState>;

@@ -23,6 +23,7 @@ import {
   type LinkState,
   orphanIfGone,
   type PlanContext,
+  type SeparatedTest,
   skipInvalid,
 } from './context.js';
 import { followMerges } from './follow-merges.js';
@@ -46,6 +47,8 @@ export interface ContactPlanInput {
   readonly contactPersons: readonly AssociateInput[];
   readonly links: readonly LinkState[];
   readonly missingAssociateNos: ReadonlySet<number>;
+  /** Pairs a person said are different people: never matched with each other. */
+  readonly separated?: SeparatedTest | undefined;
 }
 
 function syncValues(record: CanonicalContact): Record<ContactSyncField, string | null> {
@@ -123,7 +126,7 @@ export function planContacts(context: PlanContext, input: ContactPlanInput): voi
     }
   }
 
-  matchAndCreate(context, crmById, erpByNo, links, held);
+  matchAndCreate(context, crmById, erpByNo, links, held, input.separated);
 }
 
 function mergeLinkedContact(
@@ -397,6 +400,7 @@ function matchAndCreate(
   erpByNo: ReadonlyMap<number, ErpContact>,
   links: LinkIndex,
   held: ReadonlySet<string>,
+  separated: SeparatedTest | undefined,
 ): void {
   const { policy, operations } = context;
   const rules = policy.contacts.fields;
@@ -414,6 +418,7 @@ function matchAndCreate(
     })),
     isLinked: (associateNo) => isLinkedErp(links, associateNo),
     autoLinkCandidates: policy.matching.autoLinkCandidates,
+    separated,
   });
   const matchable = (contact: CrmContact) => ({
     crmId: contact.input.id,

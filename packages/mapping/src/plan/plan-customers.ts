@@ -20,6 +20,7 @@ import {
   type LinkState,
   orphanIfGone,
   type PlanContext,
+  type SeparatedTest,
   skipInvalid,
 } from './context.js';
 import { followMerges } from './follow-merges.js';
@@ -41,6 +42,8 @@ export interface CustomerPlanInput {
   readonly customers: readonly AssociateInput[];
   readonly links: readonly LinkState[];
   readonly missingAssociateNos: ReadonlySet<number>;
+  /** Pairs a person said are different customers: never matched with each other. */
+  readonly separated?: SeparatedTest | undefined;
 }
 
 function isEligible(context: PlanContext, company: HubSpotObjectInput): boolean {
@@ -92,7 +95,7 @@ export function planCustomers(context: PlanContext, input: CustomerPlanInput): v
     }
   }
 
-  matchAndCreate(context, crmById, erpByNo, links, held);
+  matchAndCreate(context, crmById, erpByNo, links, held, input.separated);
 }
 
 function syncValues(record: CanonicalCustomer): Record<CustomerSyncField, string | null> {
@@ -163,6 +166,7 @@ function matchAndCreate(
   erpByNo: ReadonlyMap<number, ErpCustomer>,
   links: LinkIndex,
   held: ReadonlySet<string>,
+  separated: SeparatedTest | undefined,
 ): void {
   const { policy, operations } = context;
   const rules = policy.customers.fields;
@@ -184,6 +188,7 @@ function matchAndCreate(
     linkOf: (associateNo) =>
       links.byErp.get(associateNo)?.crmId ?? (links.retiredAssociateNos.has(associateNo) ? true : undefined),
     autoLinkCandidates: policy.matching.autoLinkCandidates,
+    separated,
   });
 
   const settle = (crm: CrmCompany, match: Match<number>): boolean => {

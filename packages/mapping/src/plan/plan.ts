@@ -5,7 +5,7 @@ import { contactSyncFields } from '../model/contact.js';
 import { customerSyncFields } from '../model/customer.js';
 import type { AssociateInput } from '../sources/associate.js';
 import type { HubSpotContactInput, HubSpotObjectInput } from '../sources/hubspot.js';
-import type { LinkState, PlanContext } from './context.js';
+import { type LinkState, type PlanContext, type RecordPair, separatedTest } from './context.js';
 import type { OperationKind, SyncPlan } from './operations.js';
 import { planContacts } from './plan-contacts.js';
 import { planCustomers } from './plan-customers.js';
@@ -22,6 +22,14 @@ export interface PlanInput {
     readonly missingAssociateNos?: readonly number[];
   };
   readonly links: { readonly customers: readonly LinkState[]; readonly contacts: readonly LinkState[] };
+  /**
+   * Pairs a person said are two different records (e.g. candidates kept apart): neither is matched with the other
+   * or reported as its candidate, so each is planned as unmatched unless something else matches it.
+   */
+  readonly separated?: {
+    readonly customers?: readonly RecordPair[];
+    readonly contacts?: readonly RecordPair[];
+  };
   readonly policy: SyncPolicy;
   /** The installation's secret for fingerprints (at least 16 characters). */
   readonly fingerprintKey: string;
@@ -55,12 +63,14 @@ export function planSync(input: PlanInput): SyncPlan {
     customers: input.erp.customers,
     links: input.links.customers,
     missingAssociateNos,
+    separated: separatedTest(input.separated?.customers),
   });
   planContacts(context, {
     contacts: input.hubspot.contacts,
     contactPersons: input.erp.contactPersons,
     links: input.links.contacts,
     missingAssociateNos,
+    separated: separatedTest(input.separated?.contacts),
   });
   const counts: Partial<Record<OperationKind, number>> = {};
   for (const operation of context.operations) counts[operation.kind] = (counts[operation.kind] ?? 0) + 1;

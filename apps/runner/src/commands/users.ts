@@ -1,0 +1,274 @@
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
+import { type Command, Option } from 'commander';
+import { defaults } from '../config/config.js';
+import { normalizeUserName, passwordProblem, userNameProblem } from '../console/auth/account-rules.js';
+import { hashPassword, type ScryptParameters } from '../console/auth/password-hashing.js';
+import { type ConsoleRole, consoleRoles } from '../console/auth/roles.js';
+import { table } from '../output/table.js';
+import { openSqliteStateStore } from '../state/sqlite-state-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { exitCodes } from './runtime.js';
+
+export type UsersStore = Pick<
+  StateStore,
+  'addConsoleUser' | 'consoleUsers' | 'setConsolePassword' | 'removeConsoleUser' | 'recordAudit'
+>;
+
+/** Where `crm-sync users` talks: results on stdout, refusals on stderr, the password from stdin or a prompt. */
+export interface UsersIo {
+  readonly write: (text: string) => void;
+  readonly warn: (text: string) => void;
+  /** Everything on standard input (for `--password-stdin`). */
+  readonly readStdin: () => Promise<string>;
+  readonly stdinIsTerminal: boolean;
+  /** Asks on the terminal without echoing what is typed. */
+  readonly askHidden: (question: string) => Promise<string>;
+  readonly now: () => Date;
+  /** Who runs the command, for the audit log: `cli:<operating-system user>`. */
+  readonly actor: string;
+  /** scrypt's cost (tests lower it); the default otherwise. */
+  readonly hashParameters?: ScryptParameters | undefined;
+}
+
+/** The password: standard input with `--password-stdin` (one trailing newline dropped), else asked twice on a terminal. */
+async function readPassword(
+  command: string,
+  passwordStdin: boolean,
+  io: UsersIo,
+): Promise<{ ok: true; password: string } | { ok: false; problem: string }> {
+  if (passwordStdin) return { ok: true, password: (await io.readStdin()).replace(/\r?\n$/u, '') };
+  if (!io.stdinIsTerminal)
+    return {
+      ok: false,
+      problem: `${command}: standard input is not a terminal, so the password cannot be asked for: add --password-stdin and pass the password on standard input (e.g. printf '%s' "$PASSWORD" | crm-sync ${command} … --password-stdin)`,
+    };
+  const password = await io.askHidden('Password: ');
+  if ((await io.askHidden('The same password again: ')) !== password)
+    return { ok: false, problem: `${command}: the two passwords differ; nothing changed` };
+  return { ok: true, password };
+}
+
+/** The name and password checked against the account rules, and the password hashed. */
+async function credentials(
+  command: string,
+  typedName: string,
+  passwordStdin: boolean,
+  io: UsersIo,
+): Promise<{ name: string; passwordHash: string } | null> {
+  const nameProblem = userNameProblem(typedName);
+  if (nameProblem !== null) {
+    io.warn(`crm-sync ${command}: ${nameProblem}`);
+    return null;
+  }
+  const name = normalizeUserName(typedName);
+  const read = await readPassword(`${command} ${name}`, passwordStdin, io);
+  if (!read.ok) {
+    io.warn(`crm-sync ${read.problem}`);
+    return null;
+  }
+  const problem = passwordProblem(name, read.password);
+  if (problem !== null) {
+    io.warn(`crm-sync ${command}: ${problem}; nothing changed`);
+    return null;
+  }
+  return { name, passwordHash: await hashPassword(read.password, io.hashParameters) };
+}
+
+/** `crm-sync users add NAME --role viewer|operator [--password-stdin]`. */
+export async function usersAddCommand(
+  store: UsersStore,
+  typedName: string,
+  options: { readonly role: ConsoleRole; readonly passwordStdin: boolean },
+  io: UsersIo,
+): Promise<number> {
+  const account = await credentials('users add', typedName, options.passwordStdin, io);
+  if (account === null) return exitCodes.configuration;
+  const at = io.now().toISOString();
+  const added = await store.addConsoleUser({ ...account, role: options.role, createdAt: at });
+  if (!added) {
+    io.warn(
+      `crm-sync users add: user "${account.name}" exists already; change its password with \`crm-sync users passwd ${account.name}\`, or remove it first`,
+    );
+    return exitCodes.configuration;
+  }
+  await store.recordAudit({
+    at,
+    actor: io.actor,
+    action: 'user.add',
+    target: account.name,
+    before: null,
+    after: { role: options.role },
+  });
+  io.write(`Added user ${account.name} (${options.role}).`);
+  return exitCodes.clean;
+}
+
+/** `crm-sync users passwd NAME [--password-stdin]`: a new password; the user's sessions end. */
+export async function usersPasswdCommand(
+  store: UsersStore,
+  typedName: string,
+  options: { readonly passwordStdin: boolean },
+  io: UsersIo,
+): Promise<number> {
+  const account = await credentials('users passwd', typedName, options.passwordStdin, io);
+  if (account === null) return exitCodes.configuration;
+  const at = io.now().toISOString();
+  if (!(await store.setConsolePassword(account.name, account.passwordHash, at))) {
+    io.warn(`crm-sync users passwd: there is no user "${account.name}" (see \`crm-sync users list\`)`);
+    return exitCodes.configuration;
+  }
+  await store.recordAudit({
+    at,
+    actor: io.actor,
+    action: 'user.passwd',
+    target: account.name,
+    before: null,
+    after: { passwordChangedAt: at },
+  });
+  io.write(`Changed the password of ${account.name}; its sessions have ended.`);
+  return exitCodes.clean;
+}
+
+/** `crm-sync users remove NAME`: the account and its sessions go. */
+export async function usersRemoveCommand(store: UsersStore, typedName: string, io: UsersIo): Promise<number> {
+  const name = normalizeUserName(typedName);
+  const before = (await store.consoleUsers()).find((user) => user.name === name);
+  if (before === undefined || !(await store.removeConsoleUser(name))) {
+    io.warn(`crm-sync users remove: there is no user "${name}" (see \`crm-sync users list\`)`);
+    return exitCodes.configuration;
+  }
+  await store.recordAudit({
+    at: io.now().toISOString(),
+    actor: io.actor,
+    action: 'user.remove',
+    target: name,
+    before: { role: before.role, createdAt: before.createdAt },
+    after: null,
+  });
+  io.write(`Removed user ${name}; its sessions have ended.`);
+  return exitCodes.clean;
+}
+
+/** `crm-sync users list [--json]`: names, roles, when created, last sign-in. Never a hash. */
+export async function usersListCommand(
+  store: UsersStore,
+  options: { readonly json: boolean },
+  io: UsersIo,
+): Promise<number> {
+  const users = await store.consoleUsers();
+  if (options.json) io.write(JSON.stringify(users, null, 2));
+  else if (users.length === 0)
+    io.write(
+      'No console users yet: add one with `crm-sync users add NAME --role operator --password-stdin`.',
+    );
+  else
+    io.write(
+      table(
+        ['name', 'role', 'created', 'last sign-in'],
+        users.map((user) => [user.name, user.role, user.createdAt, user.lastSignInAt ?? 'never']),
+      ),
+    );
+  return exitCodes.clean;
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Asks on the terminal (stderr) with echo off: readline writes the typed characters to a muted stream. */
+async function askHiddenOnTerminal(question: string): Promise<string> {
+  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const terminal = createInterface({ input: process.stdin, output: muted, terminal: true });
+  // Ctrl-C while asking: stop, as a shell's interrupted command does (128 + SIGINT's 2).
+  terminal.on('SIGINT', () => {
+    process.stderr.write('\n');
+    process.exit(130);
+  });
+  process.stderr.write(question);
+  try {
+    return await terminal.question('');
+  } finally {
+    terminal.close();
+    process.stderr.write('\n');
+  }
+}
+
+function operatingSystemUser(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
+/** Runs a users command on the state store `CRM_SYNC_STATE` names: no HubSpot or Business NXT settings needed. */
+async function withAccounts(action: (store: StateStore, io: UsersIo) => Promise<number>): Promise<void> {
+  const path = process.env.CRM_SYNC_STATE?.trim() || defaults.statePath;
+  const io: UsersIo = {
+    write: (text) => process.stdout.write(`${text}\n`),
+    warn: (text) => process.stderr.write(`${text}\n`),
+    readStdin: readAllStdin,
+    stdinIsTerminal: process.stdin.isTTY === true,
+    askHidden: askHiddenOnTerminal,
+    now: () => new Date(),
+    actor: operatingSystemUser(),
+  };
+  let store: StateStore;
+  try {
+    store = openSqliteStateStore(path);
+    await store.migrate();
+  } catch (error) {
+    io.warn(
+      `crm-sync: CRM_SYNC_STATE: cannot open or write the state store ${path} (${error instanceof Error ? error.message : String(error)}): point CRM_SYNC_STATE at the service's state file`,
+    );
+    process.exitCode = exitCodes.configuration;
+    return;
+  }
+  try {
+    process.exitCode = await action(store, io);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `crm-sync users add|passwd|remove|list`: the operator console's local accounts. */
+export function registerUsersCommand(program: Command): void {
+  const users = program
+    .command('users')
+    .description("the operator console's accounts (in the state store CRM_SYNC_STATE names)");
+  const stdin = ['--password-stdin', 'read the password from standard input (for scripts)', false] as const;
+  users
+    .command('add <name>')
+    .description('add an account; asks for the password on a terminal, or reads it with --password-stdin')
+    .addOption(
+      new Option('--role <role>', 'viewer: sees, personal data masked; operator: may act, sees personal data')
+        .choices(consoleRoles)
+        .makeOptionMandatory(),
+    )
+    .option(...stdin)
+    .action(async (name: string, options: { role: ConsoleRole; passwordStdin: boolean }) =>
+      withAccounts((store, io) => usersAddCommand(store, name, options, io)),
+    );
+  users
+    .command('passwd <name>')
+    .description("set an account's password (its sessions end)")
+    .option(...stdin)
+    .action(async (name: string, options: { passwordStdin: boolean }) =>
+      withAccounts((store, io) => usersPasswdCommand(store, name, options, io)),
+    );
+  users
+    .command('remove <name>')
+    .description('remove an account (its sessions end)')
+    .action(async (name: string) => withAccounts((store, io) => usersRemoveCommand(store, name, io)));
+  users
+    .command('list')
+    .description('accounts: name, role, created, last sign-in')
+    .option('--json', 'print as JSON', false)
+    .action(async (options: { json: boolean }) =>
+      withAccounts((store, io) => usersListCommand(store, options, io)),
+    );
+}

@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStateStore } from './sqlite-state-store.js';
+import type { ConsoleSession, StateStore } from './state-store.js';
+
+let directory: string;
+let store: StateStore;
+
+beforeEach(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'crm-sync-accounts-'));
+  store = openSqliteStateStore(join(directory, 'state.db'));
+  await store.migrate();
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+const session = (
+  idHash: string,
+  userName: string,
+  overrides: Partial<ConsoleSession> = {},
+): ConsoleSession => ({
+  idHash,
+  userName,
+  role: 'operator',
+  csrfToken: `token-${idHash}`,
+  createdAt: '2026-03-02T09:00:00.000Z',
+  lastSeenAt: '2026-03-02T09:00:00.000Z',
+  expiresAt: '2026-03-02T21:00:00.000Z',
+  ...overrides,
+});
+
+describe('console accounts in the state store', () => {
+  it('adds an account once, lists it without its hash, and keeps it across a reopen', async () => {
+    const user = {
+      name: 'alice',
+      role: 'operator' as const,
+      passwordHash: 'scrypt$x',
+      createdAt: '2026-03-02T09:00:00.000Z',
+    };
+    expect(await store.addConsoleUser(user)).toBe(true);
+    expect(await store.addConsoleUser({ ...user, role: 'viewer' })).toBe(false);
+    await store.close();
+    store = openSqliteStateStore(join(directory, 'state.db'));
+    await store.migrate();
+    const listed = await store.consoleUsers();
+    expect(listed).toEqual([
+      {
+        name: 'alice',
+        role: 'operator',
+        createdAt: user.createdAt,
+        passwordChangedAt: user.createdAt,
+        lastSignInAt: null,
+      },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain('scrypt');
+    expect((await store.consoleUserCredentials('alice'))?.passwordHash).toBe('scrypt$x');
+    expect(await store.consoleUserCredentials('bob')).toBeNull();
+  });
+
+  it('ends only that user’s sessions when its password changes or it is removed', async () => {
+    for (const name of ['alice', 'bob'])
+      await store.addConsoleUser({
+        name,
+        role: 'viewer',
+        passwordHash: 'h',
+        createdAt: '2026-03-02T09:00:00.000Z',
+      });
+    await store.createConsoleSession(session('a1', 'alice'));
+    await store.createConsoleSession(session('b1', 'bob'));
+    expect(await store.setConsolePassword('alice', 'h2', '2026-03-02T10:00:00.000Z')).toBe(true);
+    expect(await store.consoleSession('a1')).toBeNull();
+    expect(await store.consoleSession('b1')).toEqual(session('b1', 'bob'));
+    expect(await store.removeConsoleUser('bob')).toBe(true);
+    expect(await store.consoleSession('b1')).toBeNull();
+    expect(await store.removeConsoleUser('bob')).toBe(false);
+    expect(await store.setConsolePassword('bob', 'h3', '2026-03-02T10:00:00.000Z')).toBe(false);
+  });
+
+  it('prunes sessions past their absolute expiry or idle too long', async () => {
+    await store.createConsoleSession(session('old', 'alice', { expiresAt: '2026-03-02T10:00:00.000Z' }));
+    await store.createConsoleSession(session('idle', 'alice', { lastSeenAt: '2026-03-02T09:00:00.000Z' }));
+    await store.createConsoleSession(session('live', 'alice', { lastSeenAt: '2026-03-02T09:50:00.000Z' }));
+    expect(await store.pruneConsoleSessions('2026-03-02T10:00:00.000Z', '2026-03-02T09:30:00.000Z')).toBe(2);
+    expect((await store.consoleSession('live'))?.idHash).toBe('live');
+  });
+
+  it('counts login failures after an instant, per subject, and forgets them', async () => {
+    await store.recordLoginFailure('s', '2026-03-02T09:00:00.000Z');
+    await store.recordLoginFailure('s', '2026-03-02T09:05:00.000Z');
+    await store.recordLoginFailure('t', '2026-03-02T09:05:00.000Z');
+    expect(await store.loginFailuresAfter('s', '2026-03-02T09:00:00.000Z')).toEqual([
+      '2026-03-02T09:05:00.000Z',
+    ]);
+    expect(await store.pruneLoginFailures('2026-03-02T09:01:00.000Z')).toBe(1);
+    await store.clearLoginFailures('s');
+    expect(await store.loginFailuresAfter('s', '2026-03-01T00:00:00.000Z')).toEqual([]);
+    expect(await store.loginFailuresAfter('t', '2026-03-01T00:00:00.000Z')).toHaveLength(1);
+  });
+});
+
+describe('the audit log', () => {
+  const entry = (at: string, actor: string, action: string) => ({
+    at,
+    actor,
+    action,
+    target: 'c-17',
+    before: { value: 'a***@e***.no' },
+    after: { value: 'b***@e***.no', take: 'crm' },
+  });
+
+  it('keeps who did what when with before and after, newest first, filtered', async () => {
+    await store.recordAudit(entry('2026-03-02T09:00:00.000Z', 'alice', 'conflict.resolve'));
+    await store.recordAudit(entry('2026-03-02T10:00:00.000Z', 'bob', 'conflict.resolve'));
+    await store.recordAudit({
+      ...entry('2026-03-02T11:00:00.000Z', 'alice', 'session.sign-in'),
+      target: null,
+      before: null,
+    });
+    const all = await store.auditLog({ limit: 10 });
+    expect(all.map((item) => [item.at, item.actor, item.action])).toEqual([
+      ['2026-03-02T11:00:00.000Z', 'alice', 'session.sign-in'],
+      ['2026-03-02T10:00:00.000Z', 'bob', 'conflict.resolve'],
+      ['2026-03-02T09:00:00.000Z', 'alice', 'conflict.resolve'],
+    ]);
+    expect(all[1]).toMatchObject({
+      target: 'c-17',
+      before: { value: 'a***@e***.no' },
+      after: { take: 'crm' },
+    });
+    expect(all[0]).toMatchObject({ target: null, before: null });
+    expect((await store.auditLog({ actor: 'alice', limit: 10 })).map((item) => item.action)).toEqual([
+      'session.sign-in',
+      'conflict.resolve',
+    ]);
+    const window = await store.auditLog({
+      action: 'conflict.resolve',
+      since: '2026-03-02T09:30:00.000Z',
+      until: '2026-03-02T11:00:00.000Z',
+      limit: 10,
+    });
+    expect(window.map((item) => item.actor)).toEqual(['bob']);
+    expect(await store.auditLog({ limit: 1 })).toHaveLength(1);
+  });
+});

@@ -1,0 +1,113 @@
+import type { Entity } from '@port-service/mapping';
+import type Database from 'libsql';
+import { z } from 'zod';
+import type { Exclusion, SeparatedPair, StateStore } from './state-store.js';
+
+const entity = z.enum(['customer', 'contact']);
+const exclusionRow = z.object({
+  entity,
+  system: z.enum(['hubspot', 'visma-nxt']),
+  record_id: z.string(),
+  reason: z.string().nullable(),
+  excluded_by: z.string(),
+  excluded_at: z.string(),
+});
+const separatedRow = z.object({
+  entity,
+  crm_id: z.string(),
+  associate_no: z.number(),
+  separated_by: z.string(),
+  separated_at: z.string(),
+});
+
+const toExclusion = (row: z.infer<typeof exclusionRow>): Exclusion => ({
+  entity: row.entity,
+  system: row.system,
+  recordId: row.record_id,
+  reason: row.reason,
+  excludedBy: row.excluded_by,
+  excludedAt: row.excluded_at,
+});
+
+const toSeparatedPair = (row: z.infer<typeof separatedRow>): SeparatedPair => ({
+  entity: row.entity,
+  crmId: row.crm_id,
+  associateNo: row.associate_no,
+  separatedBy: row.separated_by,
+  separatedAt: row.separated_at,
+});
+
+type ExclusionMethods = Pick<
+  StateStore,
+  'excludeRecord' | 'includeRecord' | 'exclusions' | 'separatePair' | 'separatedPairs'
+>;
+
+/**
+ * What operators decided about records (`crm-sync exclude`, `include`, `candidates separate`) in the SQLite state
+ * store; `atomically` joins the caller's transaction.
+ */
+export function sqliteExclusions(
+  db: Database.Database,
+  atomically: <T>(work: () => T) => T,
+): ExclusionMethods {
+  const exclusionOf = (kind: Entity, system: string, recordId: string) => {
+    const row = db
+      .prepare('SELECT * FROM exclusions WHERE entity = ? AND system = ? AND record_id = ?')
+      .get(kind, system, recordId);
+    return row === undefined ? null : toExclusion(exclusionRow.parse(row));
+  };
+  return {
+    async excludeRecord(exclusion: Exclusion) {
+      const inserted = db
+        .prepare(
+          `INSERT INTO exclusions (entity, system, record_id, reason, excluded_by, excluded_at)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        )
+        .run(
+          exclusion.entity,
+          exclusion.system,
+          exclusion.recordId,
+          exclusion.reason,
+          exclusion.excludedBy,
+          exclusion.excludedAt,
+        );
+      return inserted.changes > 0;
+    },
+    async includeRecord(kind: Entity, system: Exclusion['system'], recordId: string) {
+      return atomically(() => {
+        const existing = exclusionOf(kind, system, recordId);
+        if (existing !== null)
+          db.prepare('DELETE FROM exclusions WHERE entity = ? AND system = ? AND record_id = ?').run(
+            kind,
+            system,
+            recordId,
+          );
+        return existing;
+      });
+    },
+    async exclusions(kind?: Entity) {
+      const rows =
+        kind === undefined
+          ? db.prepare('SELECT * FROM exclusions ORDER BY excluded_at, entity, system, record_id').all()
+          : db
+              .prepare('SELECT * FROM exclusions WHERE entity = ? ORDER BY excluded_at, system, record_id')
+              .all(kind);
+      return rows.map((row) => toExclusion(exclusionRow.parse(row)));
+    },
+    async separatePair(pair: SeparatedPair) {
+      const inserted = db
+        .prepare(
+          `INSERT INTO separated_pairs (entity, crm_id, associate_no, separated_by, separated_at)
+           VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        )
+        .run(pair.entity, pair.crmId, pair.associateNo, pair.separatedBy, pair.separatedAt);
+      return inserted.changes > 0;
+    },
+    async separatedPairs(kind: Entity) {
+      return db
+        .prepare('SELECT * FROM separated_pairs WHERE entity = ? ORDER BY separated_at, crm_id, associate_no')
+        .all(kind)
+        .map((row) => toSeparatedPair(separatedRow.parse(row)));
+    },
+  };
+}
