@@ -116,7 +116,17 @@ export async function startSyncService(
   );
 
   // The operator console, behind sign-in; the paths above stay outside it (webhooks have signatures).
-  app.route('/', consoleRoutes({ store, publicUrl: config.publicUrl, host: config.host, now, logger }));
+  app.route(
+    '/',
+    consoleRoutes({
+      store,
+      publicUrl: config.publicUrl,
+      host: config.host,
+      now,
+      logger,
+      service: { engine: runtime, state: loop.state, metrics },
+    }),
+  );
 
   const server = await listen(app, config.host, config.port);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;

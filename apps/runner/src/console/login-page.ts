@@ -1,0 +1,30 @@
+import { html } from 'hono/html';
+import { csrfFieldName } from './auth/csrf-token.js';
+import { type Markup, page } from './layout.js';
+
+export interface LoginPageContent {
+  /** The sign-in form's token (the same value is in the `crm_sync_login` cookie). */
+  readonly loginToken: string;
+  /** What went wrong with the last attempt, if anything. */
+  readonly problem?: string | undefined;
+  /** The name typed last time, kept in the form. */
+  readonly userName?: string | undefined;
+}
+
+/** GET /login: the sign-in form. Accounts are made with `crm-sync users add`. */
+export function loginPage(content: LoginPageContent): Markup {
+  const problem =
+    content.problem === undefined ? '' : html`<p class="problem" role="alert">${content.problem}</p>`;
+  return page(
+    'Sign in',
+    html`<div class="card"><h1>Sign in</h1>${problem}
+<form method="post" action="/login">
+<input type="hidden" name="${csrfFieldName}" value="${content.loginToken}">
+<label for="name">User name</label><input type="text" id="name" name="name" autocomplete="username" required value="${content.userName ?? ''}">
+<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>
+<p class="note">Accounts are made on the server with <code>crm-sync users add NAME --role viewer|operator</code>.</p></div>`,
+    null,
+  );
+}
