@@ -34,6 +34,9 @@ describe('masking', () => {
       'HubSpot 10000000001',
       'org 923609016',
       '2026-11-24T10:00:00.000Z',
+      // Business NXT's local timestamps.
+      '2026-12-02 07:04:28.1170000',
+      'changed 2026-12-02 07:04 by ERP-USER',
       '3270 Larvik',
     ]) {
       expect(maskPhones(maskEmails(text))).toBe(text);

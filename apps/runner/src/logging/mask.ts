@@ -20,9 +20,12 @@ function maskNumber(text: string, prefix = ''): string {
 /** `+47 99 58 22 44` → `+********44`: the last two digits stay so a person can match it to a record. */
 export function maskPhones(text: string): string {
   return text.replace(phonePattern, (match: string, prefix: string | undefined) =>
-    maskNumber(prefix ? match.slice(prefix.length) : match, prefix ?? ''),
+    // A date (`2026-12-02 07:04:28`, Business NXT's timestamps) has the shape of spaced digit groups too.
+    isoDate.test(match) ? match : maskNumber(prefix ? match.slice(prefix.length) : match, prefix ?? ''),
   );
 }
+
+const isoDate = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2})?$/u;
 
 /**
  * Masks personal data in a value about to be logged: fields named like an email or phone are masked whole; in
