@@ -21,6 +21,7 @@ const expectedRuntimeExports = [
   'customerDefaultColumns',
   'defaultFieldNames',
   'defaultTimeZone',
+  'isServiceUser',
   'isVismaNxtError',
   'parseTableChange',
   'signatureHeader',
