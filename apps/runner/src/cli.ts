@@ -189,7 +189,8 @@ program
   .option('--seed <n>', 'seed for the generated data', positiveInteger, 7)
   .option('--customers <n>', 'Business NXT customers to generate', positiveInteger, 300)
   .option('--json', 'print the reports as one JSON array (one report per cycle, in order)', false)
-  .action(async (options: { seed: number; customers: number; json: boolean }) => {
+  .option('--serve', 'keep serving (webhooks, console) after the demo, until Ctrl-C', false)
+  .action(async (options: { seed: number; customers: number; json: boolean; serve: boolean }) => {
     if (!options.json) {
       process.exitCode = await demoCommand({ ...globals(), ...options }, write);
       return;

@@ -8,6 +8,8 @@ export interface DemoOptions extends GlobalOptions {
   readonly seed: number;
   readonly customers: number;
   readonly json?: boolean | undefined;
+  /** Keep `serve` running after the demo, until Ctrl-C. */
+  readonly serve?: boolean | undefined;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function demoCommand(options: DemoOptions, write: (text: string) =>
       const third = await runCommand(runtime, { json: options.json }, write);
       if (!options.json) {
         heading('crm-sync serve  (webhooks on: a change reaches the other side within seconds)');
-        await demoService(runtime, world, write);
+        await demoService(runtime, world, write, { keepServing: options.serve });
       }
       heading('APIs the simulators served');
       if (!options.json) write(`  HubSpot: ${servedApis(world.crm.stats.byApi)}`);

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { hubSpotSimulatorAppId } from '@port-service/simulators';
 import type { Runtime } from '../commands/runtime.js';
+import { hashPassword } from '../console/auth/password-hashing.js';
 import { startSyncService } from '../serve/service.js';
 import { loadServiceConfig } from '../serve/service-config.js';
 import type { DemoWorld } from './scenario.js';
@@ -10,7 +12,12 @@ const secrets = { hubspot: 'demo-hubspot-client-secret', visma: 'demo-visma-sign
  * `crm-sync serve` for a moment: the service on a free loopback port, both simulators delivering their signed
  * webhooks to it, one edit by a person on each side, and how long each took to reach the other system.
  */
-export async function demoService(runtime: Runtime, world: DemoWorld, write: (text: string) => void) {
+export async function demoService(
+  runtime: Runtime,
+  world: DemoWorld,
+  write: (text: string) => void,
+  options: { readonly keepServing?: boolean | undefined } = {},
+) {
   const loaded = loadServiceConfig({
     CRM_SYNC_HTTP_PORT: '0',
     CRM_SYNC_INTERVAL: '1h',
@@ -58,9 +65,37 @@ export async function demoService(runtime: Runtime, world: DemoWorld, write: (te
       );
     }
     write(`  webhook deliveries: ${await deliveries(service.url)}`);
+    const operator = await demoOperator(runtime);
+    write(`\n  Operator console: ${service.url}/  (sign in as ${operator.name} / ${operator.password})`);
+    if (options.keepServing) {
+      write('  Serving until Ctrl-C; edit through the simulators and watch the console.');
+      await untilInterrupted();
+    } else {
+      write('  (`pnpm demo --serve` keeps it running until Ctrl-C)');
+    }
   } finally {
     await service.stop();
   }
+}
+
+/** A demo operator with a password made for this run (the demo's state is thrown away when it ends). */
+async function demoOperator(runtime: Runtime): Promise<{ name: string; password: string }> {
+  const name = 'demo-operator';
+  const password = `demo-${randomBytes(6).toString('hex')}`;
+  await runtime.store.addConsoleUser({
+    name,
+    role: 'operator',
+    passwordHash: await hashPassword(password),
+    createdAt: new Date().toISOString(),
+  });
+  return { name, password };
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }
 
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
