@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Entity } from '@port-service/mapping';
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
@@ -9,6 +8,7 @@ import { includeRecord, previewInclusion } from '../engine/actions/include-recor
 import { linkCandidates, previewLink } from '../engine/actions/link-candidates.js';
 import { previewRetry, retryRecord } from '../engine/actions/retry-record.js';
 import { previewSeparate, separateCandidates } from '../engine/actions/separate-candidates.js';
+import { cliActor } from './cli-actor.js';
 import type { CommandContext } from './conflicts.js';
 import { exitCodes, type Runtime, requireBinding } from './runtime.js';
 
@@ -176,15 +176,6 @@ export function candidatesSeparateCommand(
     options,
     io,
   );
-}
-
-/** Who runs the command, for the audit log. */
-export function cliActor(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
 }
 
 async function askOnTerminal(question: string): Promise<string> {

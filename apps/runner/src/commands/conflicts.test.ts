@@ -60,6 +60,7 @@ async function resolve(world: ScheduledWorld, id: string, options: ResolveOption
       asked.push(question);
       return answer ?? '';
     },
+    actor: 'cli:tester',
   });
   return { code, text: out.text(), asked };
 }
@@ -133,6 +134,15 @@ it('a manual field: list shows both values masked, who changed each and when; re
   expect(record.properties.get('email')).toBe('erp.side@example.no');
   expect(world.world.erp.store.rows.get(link.associateNo)?.emailAddress).toBe('erp.side@example.no');
   expect(await world.runtime.store.conflicts('open')).toEqual([]);
+  // Through the console's engine action: audited under the person running the command, before and after.
+  expect(await world.runtime.store.auditLog({ action: 'conflict.resolve', limit: 5 })).toMatchObject([
+    {
+      actor: 'cli:tester',
+      target: id,
+      before: { status: 'open', field: 'email', hubspot: { value: 'h***@e***.no' } },
+      after: { status: 'resolved', resolution: 'erp', choice: { take: 'erp' } },
+    },
+  ]);
 });
 
 it('--take always makes the chosen side win, even when only the other side changed since', async () => {

@@ -1,14 +1,11 @@
 import { createInterface } from 'node:readline/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { LockHeldError } from '../engine/cycle-lock.js';
-import {
-  type ConflictChoice,
-  isMergeConflict,
-  previewResolution,
-  resolveConflict,
-} from '../engine/resolve-conflict.js';
+import type { ActionResult } from '../engine/actions/action-types.js';
+import { previewConflictAction, resolveConflictAction } from '../engine/actions/resolve-conflict-action.js';
+import { type ConflictChoice, isMergeConflict } from '../engine/resolve-conflict.js';
 import { table } from '../output/table.js';
 import type { Conflict, ConflictSide } from '../state/state-store.js';
+import { cliActor } from './cli-actor.js';
 import { exitCodes, type GlobalOptions, type Runtime, requireBinding } from './runtime.js';
 
 /** How cli.ts runs a command with the runtime open (configuration errors exit 2). */
@@ -120,6 +117,8 @@ export interface ResolveIo {
   readonly write: (text: string) => void;
   readonly interactive: boolean;
   readonly ask: (question: string) => Promise<string>;
+  /** For the audit log: `cli:<operating-system user>`. */
+  readonly actor: string;
 }
 
 function choiceOf(options: ResolveOptions): ConflictChoice | string {
@@ -129,10 +128,33 @@ function choiceOf(options: ResolveOptions): ConflictChoice | string {
   return 'say what to keep: --take crm|erp for a field, --link <associateNo> for a HubSpot merge';
 }
 
+/** "Resolving c-17 (customer 123 ↔ 7: phone takes HubSpot's value)": what the command is about to settle. */
+function resolvingWords(conflict: Conflict, choice: ConflictChoice): string {
+  if (isMergeConflict(conflict))
+    return `${conflict.entity} ${conflict.crmId}, merged in HubSpot from records linked to different Business NXT records${'link' in choice ? `: keeping the link to ${choice.link}` : ''}`;
+  return `${conflict.entity} ${conflict.crmId} ↔ ${conflict.associateNo}: ${conflict.field}${'take' in choice ? ` takes ${choice.take === 'crm' ? "HubSpot's" : "Business NXT's"} value` : ''}`;
+}
+
+/** How the resolution ended, said and as an exit code (75 while a cycle holds the lock). */
+function resolutionOutcome(id: string, result: ActionResult, write: (text: string) => void): number {
+  if (result.kind === 'done') {
+    write(`Resolved ${id}.`);
+    return exitCodes.clean;
+  }
+  if (result.kind === 'locked') {
+    write(`crm-sync: ${result.message}`);
+    return exitCodes.locked;
+  }
+  write(`Could not resolve ${id}: ${result.message}`);
+  return exitCodes.cycleFailed;
+}
+
 /**
  * `crm-sync conflicts resolve <id> --take crm|erp` (a field) or `--link <associateNo>` (a HubSpot merge): says
  * what it will write on which system and what happens to the link, asks before writing when stdin is a terminal
- * (`--yes` skips the question), then settles the conflict under the cycle lock. `--dry-run` only says.
+ * (`--yes` skips the question), then settles the conflict through the engine action the console uses
+ * (`resolveConflictAction`: under the cycle lock, nothing written when the records changed since the preview, and
+ * audited as `conflict.resolve` under `io.actor`). `--dry-run` only says.
  */
 export async function conflictsResolveCommand(
   runtime: Runtime,
@@ -156,17 +178,8 @@ export async function conflictsResolveCommand(
     write(`Could not resolve ${id}: ${binding.error}`);
     return exitCodes.cycleFailed;
   }
-  const previewed = await previewResolution(runtime, conflict, choice, options.logPersonalData === true);
-  if (!previewed.ok) {
-    write(`Could not resolve ${id}: ${messageOf(previewed.error)}`);
-    return exitCodes.cycleFailed;
-  }
-  const { preview } = previewed;
-  const merge = isMergeConflict(conflict);
-  const taking = merge
-    ? `${conflict.entity} ${conflict.crmId}, merged in HubSpot from records linked to different Business NXT records${'link' in choice ? `: keeping the link to ${choice.link}` : ''}`
-    : `${conflict.entity} ${conflict.crmId} ↔ ${conflict.associateNo}: ${conflict.field}${'take' in choice ? ` takes ${choice.take === 'crm' ? "HubSpot's" : "Business NXT's"} value` : ''}`;
-  write(`Resolving ${id} (${taking}):`);
+  const preview = await previewConflictAction(runtime, id, choice, options.logPersonalData === true);
+  write(`Resolving ${id} (${resolvingWords(conflict, choice)}):`);
   for (const line of preview.lines) write(`  ${line}`);
   if (preview.refusal !== undefined) {
     write(`Could not resolve ${id}: ${preview.refusal}`);
@@ -183,24 +196,8 @@ export async function conflictsResolveCommand(
       return exitCodes.clean;
     }
   }
-  let resolved: Awaited<ReturnType<typeof resolveConflict>>;
-  try {
-    resolved = await resolveConflict(runtime, conflict, choice, preview.key);
-  } catch (error) {
-    if (!(error instanceof LockHeldError)) throw error;
-    write(`crm-sync: ${error.message}`);
-    return exitCodes.locked;
-  }
-  if (!resolved.ok) {
-    write(`Could not resolve ${id}: ${messageOf(resolved.error)}`);
-    return exitCodes.cycleFailed;
-  }
-  write(`Resolved ${id}.`);
-  return exitCodes.clean;
-}
-
-function messageOf(error: string | { readonly message: string }): string {
-  return typeof error === 'string' ? error : error.message;
+  const result = await resolveConflictAction(runtime, io.actor, id, choice, preview.key);
+  return resolutionOutcome(id, result, write);
 }
 
 function associateNumber(text: string): number {
@@ -255,7 +252,7 @@ export function registerConflictsCommand(program: Command, context: CommandConte
           runtime,
           id,
           { ...options, logPersonalData: globals().logPersonalData },
-          { write, interactive: process.stdin.isTTY === true, ask: askOnTerminal },
+          { write, interactive: process.stdin.isTTY === true, ask: askOnTerminal, actor: cliActor() },
         ),
       ),
     );

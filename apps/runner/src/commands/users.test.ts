@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import {
   usersListCommand,
   usersPasswdCommand,
   usersRemoveCommand,
+  usersRoleCommand,
 } from './users.js';
 
 const password = 'correct horse battery staple';
@@ -140,14 +141,109 @@ describe('crm-sync users (the command functions)', () => {
     expect(await usersPasswdCommand(store, 'bob', { passwordStdin: true }, missing.terminal)).toBe(2);
     expect(missing.err[0]).toContain('there is no user "bob"');
     const remove = io();
-    expect(await usersRemoveCommand(store, 'alice', remove.terminal)).toBe(0);
+    // The only operator: removed with --force only (the guard is tested below).
+    expect(await usersRemoveCommand(store, 'alice', { force: true }, remove.terminal)).toBe(0);
     expect(await store.consoleUsers()).toEqual([]);
-    expect(await usersRemoveCommand(store, 'alice', io().terminal)).toBe(2);
+    expect(await usersRemoveCommand(store, 'alice', { force: true }, io().terminal)).toBe(2);
     expect((await store.auditLog({ limit: 5 })).map((entry) => entry.action).sort()).toEqual([
       'user.add',
       'user.passwd',
       'user.remove',
     ]);
+  });
+});
+
+/** Adds accounts as `crm-sync users add` does, each with its own session in the state (as if signed in). */
+async function accounts(...users: Array<[string, 'viewer' | 'operator']>) {
+  for (const [name, role] of users) {
+    await usersAddCommand(store, name, { role, passwordStdin: true }, io({ stdin: password }).terminal);
+    await store.createConsoleSession({
+      idHash: `session-${name}`,
+      userName: name,
+      role,
+      csrfToken: `token-${name}`,
+      createdAt: '2026-03-02T09:00:00.000Z',
+      lastSeenAt: '2026-03-02T09:00:00.000Z',
+      expiresAt: '2026-03-02T21:00:00.000Z',
+    });
+  }
+}
+
+const roles = async () => (await store.consoleUsers()).map((user) => `${user.name}:${user.role}`);
+
+describe('crm-sync users role, and the last operator', () => {
+  it('changes a role: the account’s sessions end, others stay, and the audit log has before and after', async () => {
+    await accounts(['alice', 'operator'], ['bob', 'operator'], ['victor', 'viewer']);
+    const demote = io();
+    expect(await usersRoleCommand(store, 'Bob', { role: 'viewer', force: false }, demote.terminal)).toBe(0);
+    expect(demote.out).toEqual(['Changed the role of bob from operator to viewer; its sessions have ended.']);
+    expect(await roles()).toEqual(['alice:operator', 'bob:viewer', 'victor:viewer']);
+    expect(await store.consoleSession('session-bob')).toBeNull();
+    expect((await store.consoleSession('session-alice'))?.role).toBe('operator');
+    const promote = io();
+    expect(
+      await usersRoleCommand(store, 'victor', { role: 'operator', force: false }, promote.terminal),
+    ).toBe(0);
+    expect(await store.consoleSession('session-victor')).toBeNull();
+    expect(await roles()).toEqual(['alice:operator', 'bob:viewer', 'victor:operator']);
+    expect(await store.auditLog({ action: 'user.role', limit: 5 })).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'cli:ops',
+          target: 'bob',
+          before: { role: 'operator' },
+          after: { role: 'viewer' },
+        }),
+        expect.objectContaining({
+          actor: 'cli:ops',
+          target: 'victor',
+          before: { role: 'viewer' },
+          after: { role: 'operator' },
+        }),
+      ]),
+    );
+    expect(await store.auditLog({ action: 'user.role', limit: 5 })).toHaveLength(2);
+  });
+
+  it('says so when the role is the same, and refuses an unknown account, changing nothing', async () => {
+    await accounts(['alice', 'operator']);
+    const same = io();
+    expect(await usersRoleCommand(store, 'alice', { role: 'operator', force: false }, same.terminal)).toBe(0);
+    expect(same.out).toEqual(['alice is an operator already; nothing changed.']);
+    expect((await store.consoleSession('session-alice'))?.role).toBe('operator');
+    const missing = io();
+    expect(await usersRoleCommand(store, 'bob', { role: 'viewer', force: false }, missing.terminal)).toBe(2);
+    expect(missing.err[0]).toContain('crm-sync users role: there is no user "bob"');
+    expect(await store.auditLog({ action: 'user.role', limit: 5 })).toEqual([]);
+  });
+
+  it('refuses to demote or remove the last operator, saying why and how, unless --force', async () => {
+    await accounts(['alice', 'operator'], ['victor', 'viewer']);
+    const demote = io();
+    expect(await usersRoleCommand(store, 'alice', { role: 'viewer', force: false }, demote.terminal)).toBe(2);
+    expect(demote.err[0]).toContain('alice is the last operator account');
+    expect(demote.err[0]).toContain('without anyone who may act');
+    expect(demote.err[0]).toContain('Add another operator first');
+    expect(demote.err[0]).toContain('crm-sync users role alice --role viewer --force');
+    const remove = io();
+    expect(await usersRemoveCommand(store, 'alice', { force: false }, remove.terminal)).toBe(2);
+    expect(remove.err[0]).toContain('alice is the last operator account');
+    expect(remove.err[0]).toContain('crm-sync users remove alice --force');
+    expect(await roles()).toEqual(['alice:operator', 'victor:viewer']);
+    expect((await store.consoleSession('session-alice'))?.role).toBe('operator');
+    // A viewer can always go; with a second operator, the first can too.
+    expect(await usersRemoveCommand(store, 'victor', { force: false }, io().terminal)).toBe(0);
+    await accounts(['olga', 'operator']);
+    expect(await usersRoleCommand(store, 'alice', { role: 'viewer', force: false }, io().terminal)).toBe(0);
+    expect(await usersRemoveCommand(store, 'olga', { force: false }, io().terminal)).toBe(2);
+    expect(await usersRemoveCommand(store, 'alice', { force: false }, io().terminal)).toBe(0);
+    // --force does it anyway, audited as any other change.
+    expect(await usersRoleCommand(store, 'olga', { role: 'viewer', force: true }, io().terminal)).toBe(0);
+    expect(await roles()).toEqual(['olga:viewer']);
+    expect((await store.auditLog({ target: 'olga', action: 'user.role', limit: 5 }))[0]).toMatchObject({
+      before: { role: 'operator' },
+      after: { role: 'viewer' },
+    });
   });
 });
 
@@ -176,5 +272,39 @@ describe('crm-sync users (the built CLI)', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('--password-stdin');
     expect(run(['add', 'x', '--role', 'admin', '--password-stdin'], password).status).toBe(2);
+  });
+
+  it('role and remove keep an operator: refused with the reason on stderr and exit 2, done with --force, audited as cli:<user>', async () => {
+    expect(run(['add', 'ops', '--role', 'operator', '--password-stdin'], password).status).toBe(0);
+    expect(run(['add', 'kari', '--role', 'viewer', '--password-stdin'], password).status).toBe(0);
+    const refused = run(['role', 'ops', '--role', 'viewer']);
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('ops is the last operator account');
+    expect(refused.stderr).toContain('Add another operator first');
+    expect(run(['remove', 'ops']).status).toBe(2);
+    expect(run(['role', 'kari']).status).toBe(2);
+    const promoted = run(['role', 'kari', '--role', 'operator']);
+    expect(promoted.stderr).toBe('');
+    expect(promoted.status).toBe(0);
+    expect(promoted.stdout).toBe(
+      'Changed the role of kari from viewer to operator; its sessions have ended.\n',
+    );
+    expect(run(['role', 'ops', '--role', 'viewer']).status).toBe(0);
+    expect(run(['remove', 'kari']).status).toBe(2);
+    expect(run(['remove', 'kari', '--force']).status).toBe(0);
+    expect(JSON.parse(run(['list', '--json']).stdout)).toMatchObject([{ name: 'ops', role: 'viewer' }]);
+    expect(run(['--help']).stdout).toContain('role [options] <name>');
+    const state = openSqliteStateStore(join(directory, 'cli-state.db'));
+    try {
+      const changes = await state.auditLog({ action: 'user.role', limit: 5 });
+      expect(changes.map((entry) => [entry.target, entry.before, entry.after])).toEqual([
+        ['ops', { role: 'operator' }, { role: 'viewer' }],
+        ['kari', { role: 'viewer' }, { role: 'operator' }],
+      ]);
+      for (const entry of changes) expect(entry.actor).toBe(`cli:${userInfo().username}`);
+    } finally {
+      await state.close();
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
@@ -8,12 +7,18 @@ import { hashPassword, type ScryptParameters } from '../console/auth/password-ha
 import { type ConsoleRole, consoleRoles } from '../console/auth/roles.js';
 import { table } from '../output/table.js';
 import { openSqliteStateStore } from '../state/sqlite-state-store.js';
-import type { StateStore } from '../state/state-store.js';
+import type { AuditEntry, ConsoleUser, StateStore } from '../state/state-store.js';
+import { cliActor } from './cli-actor.js';
 import { exitCodes } from './runtime.js';
 
 export type UsersStore = Pick<
   StateStore,
-  'addConsoleUser' | 'consoleUsers' | 'setConsolePassword' | 'removeConsoleUser' | 'recordAudit'
+  | 'addConsoleUser'
+  | 'consoleUsers'
+  | 'setConsolePassword'
+  | 'setConsoleUserRole'
+  | 'removeConsoleUser'
+  | 'recordAudit'
 >;
 
 /** Where `crm-sync users` talks: results on stdout, refusals on stderr, the password from stdin or a prompt. */
@@ -76,6 +81,24 @@ async function credentials(
   return { name, passwordHash: await hashPassword(read.password, io.hashParameters) };
 }
 
+/** Says on stderr that there is no account by that name, and where to see them; the exit code of a usage error. */
+function noSuchUser(command: string, name: string, io: UsersIo): number {
+  io.warn(`crm-sync users ${command}: there is no user "${name}" (see \`crm-sync users list\`)`);
+  return exitCodes.configuration;
+}
+
+/** Records a change in the audit log under the person running the command, says what was done, and exits 0. */
+async function changed(
+  store: UsersStore,
+  io: UsersIo,
+  entry: Omit<AuditEntry, 'actor'>,
+  done: string,
+): Promise<number> {
+  await store.recordAudit({ ...entry, actor: io.actor });
+  io.write(done);
+  return exitCodes.clean;
+}
+
 /** `crm-sync users add NAME --role viewer|operator [--password-stdin]`. */
 export async function usersAddCommand(
   store: UsersStore,
@@ -93,16 +116,18 @@ export async function usersAddCommand(
     );
     return exitCodes.configuration;
   }
-  await store.recordAudit({
-    at,
-    actor: io.actor,
-    action: 'user.add',
-    target: account.name,
-    before: null,
-    after: { role: options.role },
-  });
-  io.write(`Added user ${account.name} (${options.role}).`);
-  return exitCodes.clean;
+  return changed(
+    store,
+    io,
+    {
+      at,
+      action: 'user.add',
+      target: account.name,
+      before: null,
+      after: { role: options.role },
+    },
+    `Added user ${account.name} (${options.role}).`,
+  );
 }
 
 /** `crm-sync users passwd NAME [--password-stdin]`: a new password; the user's sessions end. */
@@ -115,40 +140,124 @@ export async function usersPasswdCommand(
   const account = await credentials('users passwd', typedName, options.passwordStdin, io);
   if (account === null) return exitCodes.configuration;
   const at = io.now().toISOString();
-  if (!(await store.setConsolePassword(account.name, account.passwordHash, at))) {
-    io.warn(`crm-sync users passwd: there is no user "${account.name}" (see \`crm-sync users list\`)`);
-    return exitCodes.configuration;
-  }
-  await store.recordAudit({
-    at,
-    actor: io.actor,
-    action: 'user.passwd',
-    target: account.name,
-    before: null,
-    after: { passwordChangedAt: at },
-  });
-  io.write(`Changed the password of ${account.name}; its sessions have ended.`);
-  return exitCodes.clean;
+  if (!(await store.setConsolePassword(account.name, account.passwordHash, at)))
+    return noSuchUser('passwd', account.name, io);
+  return changed(
+    store,
+    io,
+    {
+      at,
+      action: 'user.passwd',
+      target: account.name,
+      before: null,
+      after: { passwordChangedAt: at },
+    },
+    `Changed the password of ${account.name}; its sessions have ended.`,
+  );
 }
 
-/** `crm-sync users remove NAME`: the account and its sessions go. */
-export async function usersRemoveCommand(store: UsersStore, typedName: string, io: UsersIo): Promise<number> {
+/**
+ * Why `command` may not take the operator role from `user`: it is the only operator account, and without one nobody
+ * can act in the console or add an operator there. `null` when another operator is left, or the user is a viewer.
+ */
+function lastOperatorProblem(
+  command: 'remove' | 'role',
+  user: ConsoleUser,
+  users: readonly ConsoleUser[],
+): string | null {
+  if (user.role !== 'operator') return null;
+  if (users.some((other) => other.role === 'operator' && other.name !== user.name)) return null;
+  const doing = command === 'remove' ? `removing ${user.name}` : `making ${user.name} a viewer`;
+  const again = command === 'remove' ? `users remove ${user.name}` : `users role ${user.name} --role viewer`;
+  return `crm-sync users ${command}: ${user.name} is the last operator account, and ${doing} would leave the console without anyone who may act (resolve conflicts, retry, exclude, link candidates); nothing changed. Add another operator first (\`crm-sync users add NAME --role operator --password-stdin\`), or, to do it anyway, \`crm-sync ${again} --force\``;
+}
+
+/** The account by name, or a refusal on stderr naming it and where to see the accounts. */
+async function existingUser(
+  store: UsersStore,
+  command: 'remove' | 'role',
+  name: string,
+  io: UsersIo,
+): Promise<{ user: ConsoleUser; users: ConsoleUser[] } | null> {
+  const users = await store.consoleUsers();
+  const user = users.find((candidate) => candidate.name === name);
+  if (user === undefined) {
+    noSuchUser(command, name, io);
+    return null;
+  }
+  return { user, users };
+}
+
+/**
+ * `crm-sync users role NAME --role viewer|operator [--force]`: another role for the account; its sessions end, so
+ * it signs in again with the new one. Making the last operator a viewer is refused unless `--force`.
+ */
+export async function usersRoleCommand(
+  store: UsersStore,
+  typedName: string,
+  options: { readonly role: ConsoleRole; readonly force: boolean },
+  io: UsersIo,
+): Promise<number> {
   const name = normalizeUserName(typedName);
-  const before = (await store.consoleUsers()).find((user) => user.name === name);
-  if (before === undefined || !(await store.removeConsoleUser(name))) {
-    io.warn(`crm-sync users remove: there is no user "${name}" (see \`crm-sync users list\`)`);
+  const found = await existingUser(store, 'role', name, io);
+  if (found === null) return exitCodes.configuration;
+  const { user, users } = found;
+  if (user.role === options.role) {
+    io.write(
+      `${name} is ${options.role === 'operator' ? 'an operator' : 'a viewer'} already; nothing changed.`,
+    );
+    return exitCodes.clean;
+  }
+  const problem = options.force ? null : lastOperatorProblem('role', user, users);
+  if (problem !== null) {
+    io.warn(problem);
     return exitCodes.configuration;
   }
-  await store.recordAudit({
-    at: io.now().toISOString(),
-    actor: io.actor,
-    action: 'user.remove',
-    target: name,
-    before: { role: before.role, createdAt: before.createdAt },
-    after: null,
-  });
-  io.write(`Removed user ${name}; its sessions have ended.`);
-  return exitCodes.clean;
+  const at = io.now().toISOString();
+  if (!(await store.setConsoleUserRole(name, options.role, at))) return noSuchUser('role', name, io);
+  return changed(
+    store,
+    io,
+    {
+      at,
+      action: 'user.role',
+      target: name,
+      before: { role: user.role },
+      after: { role: options.role },
+    },
+    `Changed the role of ${name} from ${user.role} to ${options.role}; its sessions have ended.`,
+  );
+}
+
+/** `crm-sync users remove NAME [--force]`: the account and its sessions go; the last operator only with `--force`. */
+export async function usersRemoveCommand(
+  store: UsersStore,
+  typedName: string,
+  options: { readonly force: boolean },
+  io: UsersIo,
+): Promise<number> {
+  const name = normalizeUserName(typedName);
+  const found = await existingUser(store, 'remove', name, io);
+  if (found === null) return exitCodes.configuration;
+  const before = found.user;
+  const problem = options.force ? null : lastOperatorProblem('remove', before, found.users);
+  if (problem !== null) {
+    io.warn(problem);
+    return exitCodes.configuration;
+  }
+  if (!(await store.removeConsoleUser(name))) return noSuchUser('remove', name, io);
+  return changed(
+    store,
+    io,
+    {
+      at: io.now().toISOString(),
+      action: 'user.remove',
+      target: name,
+      before: { role: before.role, createdAt: before.createdAt },
+      after: null,
+    },
+    `Removed user ${name}; its sessions have ended.`,
+  );
 }
 
 /** `crm-sync users list [--json]`: names, roles, when created, last sign-in. Never a hash. */
@@ -197,14 +306,6 @@ async function askHiddenOnTerminal(question: string): Promise<string> {
   }
 }
 
-function operatingSystemUser(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
-}
-
 /** Runs a users command on the state store `CRM_SYNC_STATE` names: no HubSpot or Business NXT settings needed. */
 async function withAccounts(action: (store: StateStore, io: UsersIo) => Promise<number>): Promise<void> {
   const path = process.env.CRM_SYNC_STATE?.trim() || defaults.statePath;
@@ -215,7 +316,7 @@ async function withAccounts(action: (store: StateStore, io: UsersIo) => Promise<
     stdinIsTerminal: process.stdin.isTTY === true,
     askHidden: askHiddenOnTerminal,
     now: () => new Date(),
-    actor: operatingSystemUser(),
+    actor: cliActor(),
   };
   let store: StateStore;
   try {
@@ -235,20 +336,32 @@ async function withAccounts(action: (store: StateStore, io: UsersIo) => Promise<
   }
 }
 
-/** `crm-sync users add|passwd|remove|list`: the operator console's local accounts. */
+/** `--role viewer|operator`, required. */
+const roleOption = () =>
+  new Option('--role <role>', 'viewer: sees, personal data masked; operator: may act, sees personal data')
+    .choices(consoleRoles)
+    .makeOptionMandatory();
+
+/** `crm-sync users add|passwd|role|remove|list`: the operator console's local accounts. */
 export function registerUsersCommand(program: Command): void {
   const users = program
     .command('users')
-    .description("the operator console's accounts (in the state store CRM_SYNC_STATE names)");
+    .description("the operator console's accounts (in the state store CRM_SYNC_STATE names)")
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Roles: viewer sees every page with personal data masked and cannot act; operator may act.',
+        "A password or role change and a removal end the account's sessions. Each change is in the audit log",
+        'as cli:<operating-system user>. The last operator account cannot be removed or made a viewer: add',
+        'another operator first (or pass --force).',
+      ].join('\n'),
+    );
   const stdin = ['--password-stdin', 'read the password from standard input (for scripts)', false] as const;
   users
     .command('add <name>')
     .description('add an account; asks for the password on a terminal, or reads it with --password-stdin')
-    .addOption(
-      new Option('--role <role>', 'viewer: sees, personal data masked; operator: may act, sees personal data')
-        .choices(consoleRoles)
-        .makeOptionMandatory(),
-    )
+    .addOption(roleOption())
     .option(...stdin)
     .action(async (name: string, options: { role: ConsoleRole; passwordStdin: boolean }) =>
       withAccounts((store, io) => usersAddCommand(store, name, options, io)),
@@ -260,10 +373,30 @@ export function registerUsersCommand(program: Command): void {
     .action(async (name: string, options: { passwordStdin: boolean }) =>
       withAccounts((store, io) => usersPasswdCommand(store, name, options, io)),
     );
+  const force = [
+    '--force',
+    'do it even to the last operator account (the console is then left without anyone who may act)',
+    false,
+  ] as const;
+  users
+    .command('role <name>')
+    .description(
+      'give an account another role (its sessions end); making the last operator a viewer is refused without --force',
+    )
+    .addOption(roleOption())
+    .option(...force)
+    .action(async (name: string, options: { role: ConsoleRole; force: boolean }) =>
+      withAccounts((store, io) => usersRoleCommand(store, name, options, io)),
+    );
   users
     .command('remove <name>')
-    .description('remove an account (its sessions end)')
-    .action(async (name: string) => withAccounts((store, io) => usersRemoveCommand(store, name, io)));
+    .description(
+      'remove an account (its sessions end); removing the last operator is refused without --force',
+    )
+    .option(...force)
+    .action(async (name: string, options: { force: boolean }) =>
+      withAccounts((store, io) => usersRemoveCommand(store, name, options, io)),
+    );
   users
     .command('list')
     .description('accounts: name, role, created, last sign-in')

@@ -1,20 +1,16 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   type ActionWorld,
+  actionWorldPerTest,
   linkedCustomer,
   reportCandidateCustomers,
-  startActionWorld,
 } from '../engine/actions/action-world.js';
 import { TestBrowser } from './test-browser.js';
 import { addUser, consoleApp, signedIn } from './test-console.js';
 
 // The console's actions wired to the engine (engine/actions/), through the routes as a browser posts them, against
 // both simulators in-process: checked on both simulators' stores and in the audit log.
-let world: ActionWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = actionWorldPerTest();
 
 async function consoleOn(w: ActionWorld) {
   await addUser(w.runtime.store, 'olga', 'operator');
@@ -22,28 +18,8 @@ async function consoleOn(w: ActionWorld) {
   return signedIn(app, 'olga');
 }
 
-async function withPhoneConflict() {
-  world = await startActionWorld({
-    customers: 4,
-    companies: 0,
-    seed: 5,
-    policy: { customers: { fields: { phone: { policy: 'manual' } } } },
-  });
-  const w = world;
-  expect((await w.cycle(true)).exitCode).toBe(0);
-  w.later();
-  const pair = linkedCustomer(w.world, 0);
-  w.world.crm.store.update(pair.company, { phone: '+47 33 11 11 11' });
-  w.world.erp.store.update(pair.row.associateNo, { phone: '33222222' });
-  expect((await w.cycle(false)).exitCode).toBe(0);
-  w.later();
-  const [conflict] = await w.runtime.store.conflicts('open');
-  if (conflict === undefined) throw new Error('no conflict opened');
-  return { w, pair, conflict };
-}
-
 it("resolves a conflict: the preview says what it writes and writes nothing, then the post writes HubSpot's value to Business NXT, audited", async () => {
-  const { w, pair, conflict } = await withPhoneConflict();
+  const { w, pair, conflict } = await worlds.withPhoneConflict();
   const { browser, token } = await consoleOn(w);
   const preview = await browser.get(`/conflicts/${conflict.id}/resolve?take=crm`);
   expect(preview.status).toBe(200);
@@ -72,7 +48,7 @@ it("resolves a conflict: the preview says what it writes and writes nothing, the
 });
 
 it('writes nothing when the records changed since the preview (its key no longer matches)', async () => {
-  const { w, pair, conflict } = await withPhoneConflict();
+  const { w, pair, conflict } = await worlds.withPhoneConflict();
   const { browser, token } = await consoleOn(w);
   const preview = await browser.get(`/conflicts/${conflict.id}/resolve?take=erp`);
   const key = (TestBrowser.field(preview.text, 'key') ?? '').replaceAll('&quot;', '"');
@@ -89,8 +65,7 @@ it('writes nothing when the records changed since the preview (its key no longer
 });
 
 it('excludes a record from the attention page’s form, audited under the operator, and offers to include it again', async () => {
-  world = await startActionWorld({ customers: 3, companies: 0, seed: 7 });
-  const w = world;
+  const w = await worlds.start({ customers: 3, companies: 0, seed: 7 });
   expect((await w.cycle(true)).exitCode).toBe(0);
   const { company } = linkedCustomer(w.world, 0);
   const { browser, token } = await consoleOn(w);
@@ -127,8 +102,7 @@ it('excludes a record from the attention page’s form, audited under the operat
 });
 
 it('retries a record now: a targeted sync writes its HubSpot edit to Business NXT before any cycle', async () => {
-  world = await startActionWorld({ customers: 3, companies: 0, seed: 7 });
-  const w = world;
+  const w = await worlds.start({ customers: 3, companies: 0, seed: 7 });
   expect((await w.cycle(true)).exitCode).toBe(0);
   w.later();
   const { company, row } = linkedCustomer(w.world, 1);
@@ -152,8 +126,7 @@ it('retries a record now: a targeted sync writes its HubSpot edit to Business NX
 });
 
 it('links a candidate pair from its buttons: the link is recorded and the pair synced', async () => {
-  world = await startActionWorld({ customers: 5, companies: 3, seed: 12 });
-  const w = world;
+  const w = await worlds.start({ customers: 5, companies: 3, seed: 12 });
   const { company, associateNo } = await reportCandidateCustomers(w);
   const { browser, token } = await consoleOn(w);
   expect((await browser.get('/attention')).text).toContain(`name="crmId" value="${company.id}"`);
@@ -173,8 +146,7 @@ it('links a candidate pair from its buttons: the link is recorded and the pair s
 });
 
 it('keeps a candidate pair separate from its buttons: never candidates again, each synced on its own', async () => {
-  world = await startActionWorld({ customers: 5, companies: 3, seed: 12 });
-  const w = world;
+  const w = await worlds.start({ customers: 5, companies: 3, seed: 12 });
   const { company, associateNo } = await reportCandidateCustomers(w);
   const { browser, token } = await consoleOn(w);
   const preview = await browser.get(`/actions/separate?crmId=${company.id}&associateNo=${associateNo}`);

@@ -38,11 +38,6 @@ export function ownEchoContextOf(run: EntityRun): OwnEchoContext {
   };
 }
 
-/** Whether Business NXT names this application as the row's last writer (`isServiceUser`, UNCONFIRMED on case). */
-export function isChangedBy(row: AssociateInput, clientId: string): boolean {
-  return isServiceUser(row.changedByUser, clientId);
-}
-
 // Where a contact link keeps its customer's print (the planner's `customerRelationField`, plan-contacts.ts).
 const customerRelationField = 'customer';
 
@@ -91,7 +86,8 @@ export function isOwnErpEcho(
   context: OwnEchoContext,
 ): boolean {
   if (link === undefined || link.status !== 'active' || link.associateNo !== row.associateNo) return false;
-  if (!isChangedBy(row, context.clientId)) return false;
+  // Business NXT names this application as the row's last writer (`isServiceUser`, UNCONFIRMED on case).
+  if (!isServiceUser(row.changedByUser, context.clientId)) return false;
   if (
     context.openErrors.has(`visma-nxt:${row.associateNo}`) ||
     context.openErrors.has(`hubspot:${link.crmId}`)

@@ -80,6 +80,42 @@ describe('console accounts in the state store', () => {
     expect(await store.setConsolePassword('bob', 'h3', '2026-03-02T10:00:00.000Z')).toBe(false);
   });
 
+  it('changes a role, ending only that user’s sessions, and keeps it across a reopen', async () => {
+    for (const name of ['alice', 'bob'])
+      await store.addConsoleUser({
+        name,
+        role: 'operator',
+        passwordHash: `hash-${name}`,
+        createdAt: '2026-03-02T09:00:00.000Z',
+      });
+    await store.createConsoleSession(session('a1', 'alice'));
+    await store.createConsoleSession(session('a2', 'alice'));
+    await store.createConsoleSession(session('b1', 'bob'));
+    expect(await store.setConsoleUserRole('alice', 'viewer', '2026-03-02T10:00:00.000Z')).toBe(true);
+    expect(await store.consoleSession('a1')).toBeNull();
+    expect(await store.consoleSession('a2')).toBeNull();
+    expect(await store.consoleSession('b1')).toEqual(session('b1', 'bob'));
+    await store.close();
+    store = openSqliteStateStore(join(directory, 'state.db'));
+    await store.migrate();
+    expect(await store.consoleUserCredentials('alice')).toEqual({
+      name: 'alice',
+      role: 'viewer',
+      passwordHash: 'hash-alice',
+      createdAt: '2026-03-02T09:00:00.000Z',
+      passwordChangedAt: '2026-03-02T09:00:00.000Z',
+      lastSignInAt: null,
+    });
+    expect((await store.consoleUsers()).map((user) => [user.name, user.role])).toEqual([
+      ['alice', 'viewer'],
+      ['bob', 'operator'],
+    ]);
+    expect(await store.setConsoleUserRole('alice', 'operator', '2026-03-02T11:00:00.000Z')).toBe(true);
+    expect((await store.consoleUserCredentials('alice'))?.role).toBe('operator');
+    expect(await store.setConsoleUserRole('carol', 'viewer', '2026-03-02T11:00:00.000Z')).toBe(false);
+    expect((await store.consoleUsers()).map((user) => user.name)).toEqual(['alice', 'bob']);
+  });
+
   it('prunes sessions past their absolute expiry or idle too long', async () => {
     await store.createConsoleSession(session('old', 'alice', { expiresAt: '2026-03-02T10:00:00.000Z' }));
     await store.createConsoleSession(session('idle', 'alice', { lastSeenAt: '2026-03-02T09:00:00.000Z' }));

@@ -11,6 +11,7 @@ type UserMethods = Pick<
   | 'consoleUserCredentials'
   | 'consoleUsers'
   | 'setConsolePassword'
+  | 'setConsoleUserRole'
   | 'removeConsoleUser'
   | 'recordConsoleSignIn'
 >;
@@ -79,7 +80,7 @@ const toSession = (row: z.infer<typeof sessionRow>): ConsoleSession => ({
   expiresAt: row.expires_at,
 });
 
-/** Console accounts: a password change or a removal ends the account's sessions in the same transaction. */
+/** Console accounts: a password change, a role change or a removal ends the account's sessions in the same transaction. */
 function sqliteUsers(db: Database.Database, atomically: Atomically): UserMethods {
   // Prepared when used: the store is built before `migrate()` creates the tables.
   const endSessionsOf = (name: string) =>
@@ -113,6 +114,16 @@ function sqliteUsers(db: Database.Database, atomically: Atomically): UserMethods
         const changed = db
           .prepare('UPDATE console_users SET password_hash = ?, password_changed_at = ? WHERE name = ?')
           .run(passwordHash, changedAt, name).changes;
+        endSessionsOf(name);
+        return changed > 0;
+      });
+    },
+    // No column keeps when a role changed (migration 7): `changedAt` is not stored here.
+    async setConsoleUserRole(name, role) {
+      return atomically(() => {
+        const changed = db
+          .prepare('UPDATE console_users SET role = ? WHERE name = ?')
+          .run(role, name).changes;
         endSessionsOf(name);
         return changed > 0;
       });

@@ -112,6 +112,14 @@ export interface StateStore {
   consoleUsers(): Promise<ConsoleUser[]>;
   /** Replaces an account's password hash and ends its sessions; false when there is no such account. */
   setConsolePassword(name: string, passwordHash: string, changedAt: string): Promise<boolean>;
+  /**
+   * Gives an account another role (`crm-sync users role`) and ends its sessions in the same transaction, as
+   * `setConsolePassword` does: a session keeps the role it was signed in with, so none may outlive the change.
+   * `changedAt` is when the change was made (ISO 8601), for a store that keeps it beside the account; the SQLite
+   * store's accounts table has no column for it (the audit entry the command records keeps the time). False when
+   * there is no such account. Whether the account is the last operator is the caller's check.
+   */
+  setConsoleUserRole(name: string, role: ConsoleRole, changedAt: string): Promise<boolean>;
   /** Removes an account and ends its sessions; false when there is no such account. */
   removeConsoleUser(name: string): Promise<boolean>;
   recordConsoleSignIn(name: string, at: string): Promise<void>;

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { createLogger } from '../../logging/logger.js';
 import { type ScheduledWorld, startScheduledWorld } from '../../test-support/scheduled-world.js';
 import type { ActionDependencies, RecordRef } from './action-types.js';
@@ -27,6 +27,51 @@ export async function startActionWorld(options: Parameters<typeof startScheduled
 }
 
 export type ActionWorld = Awaited<ReturnType<typeof startActionWorld>>;
+
+/**
+ * A linked customer whose phone both systems changed differently, with the manual policy for phone: the cycle
+ * after the edits opened one conflict for it.
+ */
+async function openPhoneConflict(w: ActionWorld) {
+  expect((await w.cycle(true)).exitCode).toBe(0);
+  w.later();
+  const pair = linkedCustomer(w.world, 0);
+  w.world.crm.store.update(pair.company, { phone: '+47 33 11 11 11' });
+  w.world.erp.store.update(pair.row.associateNo, { phone: '33222222' });
+  expect((await w.cycle(false)).exitCode).toBe(0);
+  w.later();
+  const [conflict] = await w.runtime.store.conflicts('open');
+  if (conflict === undefined) throw new Error('no conflict opened');
+  return { pair, conflict };
+}
+
+/**
+ * The action worlds of a test file, each closed after its test: `start` one, or `withPhoneConflict` for one with
+ * an open conflict on a linked customer's phone (HubSpot's `+47 33 11 11 11`, Business NXT's `33222222`).
+ */
+export function actionWorldPerTest() {
+  let open: ActionWorld | undefined;
+  afterEach(async () => {
+    await open?.close();
+    open = undefined;
+  });
+  const start = async (options: Parameters<typeof startActionWorld>[0]) => {
+    open = await startActionWorld(options);
+    return open;
+  };
+  return {
+    start,
+    withPhoneConflict: async () => {
+      const w = await start({
+        customers: 4,
+        companies: 0,
+        seed: 5,
+        policy: { customers: { fields: { phone: { policy: 'manual' } } } },
+      });
+      return { w, ...(await openPhoneConflict(w)) };
+    },
+  };
+}
 
 /** A customer linked by the first cycle: its Business NXT row and HubSpot company. */
 export function linkedCustomer(world: ActionWorld['world'], nth: number) {

@@ -27,14 +27,14 @@ function names(error: RecordError, crmId: string, associateNo: number): boolean 
   return false;
 }
 
+/** Whether a held record is one of the two: the HubSpot record or the Business NXT row. */
+const isOfPair = (error: RecordError, crmId: string, associateNo: number) =>
+  (error.system === 'hubspot' && error.recordId === crmId) ||
+  (error.system === 'visma-nxt' && error.recordId === String(associateNo));
+
 /** The candidates reported for either record, for a refusal that says what the pairs are. */
 function reportedFor(errors: readonly RecordError[], crmId: string, associateNo: number): string {
-  const own = errors.filter(
-    (error) =>
-      isCandidates(error) &&
-      ((error.system === 'hubspot' && error.recordId === crmId) ||
-        (error.system === 'visma-nxt' && error.recordId === String(associateNo))),
-  );
+  const own = errors.filter((error) => isCandidates(error) && isOfPair(error, crmId, associateNo));
   if (own.length === 0) return 'neither is held as a candidate';
   return own.map((error) => `${error.system} ${error.recordId} has ${error.related ?? 'none'}`).join('; ');
 }
@@ -77,12 +77,7 @@ export async function candidatePair(
       message: `HubSpot ${crmId} and Business NXT ${associateNo} are not a candidate pair a cycle reported (${reportedFor(errors, crmId, associateNo)}): see \`crm-sync status\`, where candidates name the other record`,
     };
   const { entity } = reported;
-  const held = errors.filter(
-    (error) =>
-      error.entity === entity &&
-      ((error.system === 'hubspot' && error.recordId === crmId) ||
-        (error.system === 'visma-nxt' && error.recordId === String(associateNo))),
-  );
+  const held = errors.filter((error) => error.entity === entity && isOfPair(error, crmId, associateNo));
   return { ok: true, pair: { entity, crmId, associateNo, held } };
 }
 
@@ -109,10 +104,7 @@ export async function auditedPair(store: StateStore, pair: CandidatePair): Promi
     (candidate) => candidate.crmId === pair.crmId && candidate.associateNo === pair.associateNo,
   );
   const held = (await store.errors()).filter(
-    (error) =>
-      error.entity === pair.entity &&
-      ((error.system === 'hubspot' && error.recordId === pair.crmId) ||
-        (error.system === 'visma-nxt' && error.recordId === String(pair.associateNo))),
+    (error) => error.entity === pair.entity && isOfPair(error, pair.crmId, pair.associateNo),
   );
   return {
     link:

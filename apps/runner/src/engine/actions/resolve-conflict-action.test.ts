@@ -1,38 +1,14 @@
-import { afterEach, expect, it } from 'vitest';
-import { type ActionWorld, hubspotCustomer, linkedCustomer, startActionWorld } from './action-world.js';
+import { expect, it } from 'vitest';
+import { actionWorldPerTest, hubspotCustomer } from './action-world.js';
 import { excludeRecord } from './exclude-record.js';
 import { previewConflictAction, resolveConflictAction } from './resolve-conflict-action.js';
 
 // "Take HubSpot's" / "take Business NXT's" for a conflict, as `crm-sync conflicts resolve` does it
 // (resolve-conflict.ts), said before it writes and audited. Checked on both simulators' stores.
-let world: ActionWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function withPhoneConflict() {
-  world = await startActionWorld({
-    customers: 4,
-    companies: 0,
-    seed: 5,
-    policy: { customers: { fields: { phone: { policy: 'manual' } } } },
-  });
-  const w = world;
-  expect((await w.cycle(true)).exitCode).toBe(0);
-  w.later();
-  const pair = linkedCustomer(w.world, 0);
-  w.world.crm.store.update(pair.company, { phone: '+47 33 11 11 11' });
-  w.world.erp.store.update(pair.row.associateNo, { phone: '33222222' });
-  expect((await w.cycle(false)).exitCode).toBe(0);
-  w.later();
-  const [conflict] = await w.runtime.store.conflicts('open');
-  if (conflict === undefined) throw new Error('no conflict opened');
-  return { w, pair, conflict };
-}
+const worlds = actionWorldPerTest();
 
 it("previews taking HubSpot's value, then writes it to Business NXT and audits the resolution", async () => {
-  const { w, pair, conflict } = await withPhoneConflict();
+  const { w, pair, conflict } = await worlds.withPhoneConflict();
   const preview = await previewConflictAction(w.dependencies, conflict.id, { take: 'crm' });
   expect(preview.refusal).toBeUndefined();
   expect(preview.title).toContain("phone takes HubSpot's value");
@@ -56,7 +32,7 @@ it("previews taking HubSpot's value, then writes it to Business NXT and audits t
 });
 
 it('refuses a conflict of an excluded pair, and one that is not open', async () => {
-  const { w, pair, conflict } = await withPhoneConflict();
+  const { w, pair, conflict } = await worlds.withPhoneConflict();
   expect(
     (await excludeRecord(w.dependencies, 'cli:tester', hubspotCustomer(pair.company.id), null)).kind,
   ).toBe('done');
