@@ -16,6 +16,7 @@ import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
 import { formatStatus, readStatus } from './commands/status.js';
 import { registerUsersCommand } from './commands/users.js';
+import { loadSingleSignOnSettings } from './console/auth/single-sign-on-settings.js';
 import { loadAlertConfig } from './serve/alerts/index.js';
 import { loadServiceConfig } from './serve/service-config.js';
 
@@ -144,9 +145,18 @@ program
       const alerts = loadAlertConfig(process.env, undefined, {
         intervalMs: loaded.ok ? loaded.config.intervalMs : undefined,
       });
-      const problems = [...(loaded.ok ? [] : loaded.errors), ...(alerts.ok ? [] : alerts.errors)];
-      if (!loaded.ok || !alerts.ok) throw new ConfigurationError(problems);
-      return serveCommand(runtime, loaded.config, alerts.config, write);
+      const sso = loadSingleSignOnSettings(
+        process.env,
+        undefined,
+        loaded.ok ? loaded.config.publicUrl : undefined,
+      );
+      const problems = [
+        ...(loaded.ok ? [] : loaded.errors),
+        ...(alerts.ok ? [] : alerts.errors),
+        ...(sso.ok ? [] : sso.errors),
+      ];
+      if (!loaded.ok || !alerts.ok || !sso.ok) throw new ConfigurationError(problems);
+      return serveCommand(runtime, loaded.config, alerts.config, write, sso.settings);
     }),
   );
 

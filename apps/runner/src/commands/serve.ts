@@ -1,3 +1,4 @@
+import type { SingleSignOnSettings } from '../console/auth/single-sign-on-settings.js';
 import { describeBinding } from '../engine/binding.js';
 import type { AlertConfig } from '../serve/alerts/index.js';
 import { startSyncService } from '../serve/service.js';
@@ -14,6 +15,7 @@ export async function serveCommand(
   config: ServiceConfig,
   alerts: AlertConfig,
   write: (text: string) => void,
+  singleSignOn: SingleSignOnSettings | null = null,
 ): Promise<number> {
   const binding = await requireBinding(runtime, true);
   if (binding.isErr()) {
@@ -22,7 +24,7 @@ export async function serveCommand(
   }
   const note = describeBinding(binding.value);
   if (note !== null) write(note);
-  const service = await startSyncService(runtime, config, { alerts });
+  const service = await startSyncService(runtime, config, { alerts, singleSignOn });
   write(
     `crm-sync serve: listening on ${service.url} (webhooks /webhooks/hubspot, /webhooks/visma-nxt; /healthz, /readyz, /metrics); Ctrl-C or SIGTERM stops it`,
   );

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
+import type { CustomFetch } from 'openid-client';
 import type { Logger } from 'pino';
 import type { StateStore } from '../state/state-store.js';
 import { actionRoutes } from './actions/action-routes.js';
@@ -12,7 +13,11 @@ import type { ScryptParameters } from './auth/password-hashing.js';
 import { requireSignIn } from './auth/require-sign-in.js';
 import { clearSessionCookie, cookiesAreSecure, readSessionCookie } from './auth/session-cookie.js';
 import { resumeSession } from './auth/sessions.js';
+import { createSignInFlowSealer } from './auth/sign-in-flow-cookie.js';
 import { signInRoutes } from './auth/sign-in-routes.js';
+import { createSingleSignOnClient } from './auth/single-sign-on-client.js';
+import { singleSignOnRoutes } from './auth/single-sign-on-routes.js';
+import { callbackPath, type SingleSignOnSettings, startPath } from './auth/single-sign-on-settings.js';
 import { conflictRoutes } from './conflicts/conflict-routes.js';
 import type { ConsoleEnv } from './console-env.js';
 import type { ConsoleService } from './console-service.js';
@@ -42,7 +47,18 @@ export interface ConsoleOptions {
    * and its metrics. Without it the pages show what the state holds and the actions answer 501.
    */
   readonly service?: ConsoleService | undefined;
+  /**
+   * Single sign-on through the company's OpenID Connect provider (`CRM_SYNC_OIDC_*`, auth/single-sign-on-settings.ts);
+   * `null` or absent: off, and the login page has the local form only.
+   */
+  readonly singleSignOn?: SingleSignOnSettings | null | undefined;
+  /** The HTTP client single sign-on reaches the provider with (tests); the global fetch otherwise. */
+  readonly singleSignOnFetch?: CustomFetch | undefined;
 }
+
+/** The console paths open to everyone: the sign-in form, and with single sign-on on its way out and back. */
+const openPaths = (singleSignOn: boolean): ReadonlySet<string> =>
+  new Set(singleSignOn ? ['/login', startPath, callbackPath] : ['/login']);
 
 /** The service's own endpoints: outside the console, its sign-in and its headers (webhooks carry signatures). */
 const servicePaths = /^\/(?:webhooks(?:\/|$)|healthz$|readyz$|metrics$)/u;
@@ -75,8 +91,26 @@ function sameOriginPosts(publicUrl: string | null): MiddlewareHandler<ConsoleEnv
   };
 }
 
+function singleSignOnApp(
+  options: ConsoleOptions,
+  settings: SingleSignOnSettings,
+  now: () => Date,
+  secureCookies: boolean,
+): Hono<ConsoleEnv> {
+  return singleSignOnRoutes({
+    store: options.store,
+    now,
+    secureCookies,
+    logger: options.logger,
+    settings,
+    client: createSingleSignOnClient(settings, options.singleSignOnFetch),
+    sealer: createSignInFlowSealer(),
+  });
+}
+
 /**
- * The operator console, to mount at `/` beside the webhook and health routes: GET/POST /login, POST /logout, and
+ * The operator console, to mount at `/` beside the webhook and health routes: GET/POST /login, POST /logout, with
+ * single sign-on GET /oidc/start and /oidc/callback (console/auth/single-sign-on-routes.ts), and
  * behind them the pages (overview `/`, `/attention`, `/conflicts`, `/runs`, `/records`) and the operator actions
  * (`/actions/*`, `/conflicts/<id>/resolve`). Every console page, action and piece of data needs a signed-in user
  * (`requireSignIn`); /webhooks/*, /healthz, /readyz and /metrics are left alone whichever is mounted first.
@@ -86,6 +120,7 @@ function sameOriginPosts(publicUrl: string | null): MiddlewareHandler<ConsoleEnv
 export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
   const now = options.now ?? (() => new Date());
   const secureCookies = cookiesAreSecure(options);
+  const open = openPaths(Boolean(options.singleSignOn));
   const app = new Hono<ConsoleEnv>();
   app.use(onConsolePaths(consoleSecurityHeaders()));
   app.use(
@@ -106,9 +141,7 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
     }),
   );
   app.use(
-    onConsolePaths((context, next) =>
-      context.req.path === '/login' ? next() : requireSignIn()(context, next),
-    ),
+    onConsolePaths((context, next) => (open.has(context.req.path) ? next() : requireSignIn()(context, next))),
   );
   app.route(
     '/',
@@ -120,8 +153,11 @@ export function consoleRoutes(options: ConsoleOptions): Hono<ConsoleEnv> {
       clientAddress: options.clientAddress ?? socketClientAddress,
       passwordParameters: options.passwordParameters,
       logger: options.logger,
+      singleSignOnName: options.singleSignOn?.providerName,
     }),
   );
+  if (options.singleSignOn)
+    app.route('/', singleSignOnApp(options, options.singleSignOn, now, secureCookies));
   const pages: PageOptions = { store: options.store, service: options.service, now };
   for (const routes of [
     overviewRoutes,

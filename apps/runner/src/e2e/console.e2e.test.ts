@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStateStore } from '../state/sqlite-state-store.js';
-import { admin, type World } from './cli-harness.js';
+import { freePort } from '../test-support/free-port.js';
+import { startLocalOidcProvider } from '../test-support/local-oidc-provider.js';
+import { admin, cli, type World } from './cli-harness.js';
 import { chromiumPath, screenshotDirectory, signInAs, startConsoleWorld } from './console-harness.js';
-import { eventually, type RunningService } from './serve-harness.js';
+import { eventually, type RunningService, serviceEnv, startService } from './serve-harness.js';
 
 // The operator console in a real headless Chromium, against the built `crm-sync serve` and both simulators: what a
 // person sees and does, checked on both simulators' stores and in the state the service keeps.
@@ -46,6 +48,15 @@ async function act(page: Page, click: () => Promise<void>, expected: string) {
     await page.goBack();
     await page.waitForTimeout(300);
   }
+}
+
+/** From the console's sign-in page through the provider's own login and consent forms (any password). */
+async function signInAtProvider(page: Page, login: string) {
+  await page.getByRole('link', { name: /^Sign in with / }).click();
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill('any password');
+  await page.getByRole('button', { name: 'Sign-in' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
 }
 
 describe.skipIf(executablePath === null)(title, () => {
@@ -185,5 +196,70 @@ describe.skipIf(executablePath === null)(title, () => {
     expect(crossSite.status()).toBe(403);
     const excluded = await readState((store) => store.exclusions('customer'));
     expect(excluded.map((exclusion) => exclusion.recordId)).not.toContain(String(pairs[1]?.crmId));
+  });
+  // Last: it restarts the service with single sign-on set up, as an operator would to turn it on.
+  it('with single sign-on set up, an operator signs in through the company’s provider and acts; a user without a role is refused', async () => {
+    const port = await freePort();
+    const publicUrl = `http://localhost:${port}`;
+    const provider = await startLocalOidcProvider(`${publicUrl}/oidc/callback`);
+    try {
+      // Settings that are incomplete: `crm-sync serve` names each variable and its rule, and does not start.
+      const incomplete = await cli(
+        { ...world, env: { ...world.env, CRM_SYNC_OIDC_ISSUER: provider.issuer } },
+        ['serve'],
+      );
+      expect(incomplete.code).toBe(2);
+      for (const variable of [
+        'CRM_SYNC_OIDC_CLIENT_ID',
+        'CRM_SYNC_OIDC_CLIENT_SECRET',
+        'CRM_SYNC_PUBLIC_URL',
+      ])
+        expect(incomplete.stderr).toContain(`${variable} `);
+      await service.stop();
+      serviceEnv(world, {
+        CRM_SYNC_HTTP_PORT: String(port),
+        CRM_SYNC_PUBLIC_URL: publicUrl,
+        CRM_SYNC_OIDC_ISSUER: provider.issuer,
+        CRM_SYNC_OIDC_CLIENT_ID: provider.client.id,
+        CRM_SYNC_OIDC_CLIENT_SECRET: provider.client.secret,
+        CRM_SYNC_OIDC_PROVIDER_NAME: 'Example Entra ID',
+      });
+      service = await startService(world, { setup: false });
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+      page.setDefaultTimeout(10_000);
+      // The console on localhost, the provider on 127.0.0.1: two sites, as in production.
+      await page.goto(`${publicUrl}/`);
+      expect(new URL(page.url()).pathname).toBe('/login');
+      expect(await page.getByLabel('Password').count()).toBe(1);
+      await shoot(page, 'login-single-sign-on');
+      await signInAtProvider(page, 'olga.sso');
+      await page.waitForURL(`${publicUrl}/`);
+      expect(await page.locator('header').textContent()).toContain(
+        'oidc:olga.operator@example.com (operator)',
+      );
+
+      await page.goto(`${publicUrl}/attention`);
+      const held = page.locator('tr:has(button:text-is("Exclude from sync"))').first();
+      await act(page, () => held.getByRole('button', { name: 'Exclude from sync' }).click(), 'Done.');
+      const excluded = await readState((store) => store.exclusions('customer'));
+      expect(excluded.map((exclusion) => exclusion.excludedBy)).toContain('oidc:olga.operator@example.com');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      expect(new URL(page.url()).pathname).toBe('/login');
+
+      const refused = await (await browser.newContext()).newPage();
+      await refused.goto(`${publicUrl}/login`);
+      await signInAtProvider(refused, 'nils.norole');
+      await refused.waitForURL((url) => url.pathname === '/oidc/callback');
+      expect(await refused.locator('main').textContent()).toContain(
+        'You signed in at Example Entra ID as nils@example.com, but this console grants you no role.',
+      );
+      await refused.goto(`${publicUrl}/`);
+      expect(new URL(refused.url()).pathname).toBe('/login');
+      expect(
+        await readState((store) => store.auditLog({ action: 'session.sign-in', limit: 50 })),
+      ).not.toContainEqual(expect.objectContaining({ actor: 'oidc:nils@example.com' }));
+    } finally {
+      await provider.close();
+    }
   });
 });

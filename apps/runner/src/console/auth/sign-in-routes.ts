@@ -7,15 +7,10 @@ import { loginPage } from '../login-page.js';
 import { normalizeUserName } from './account-rules.js';
 import { submittedToken, tokensMatch } from './csrf-token.js';
 import type { LoginRateLimit } from './login-rate-limit.js';
+import { openSession } from './open-session.js';
 import { type ScryptParameters, verifyPassword, verifyWithoutAccount } from './password-hashing.js';
-import {
-  clearLoginCookie,
-  clearSessionCookie,
-  readLoginCookie,
-  setLoginCookie,
-  setSessionCookie,
-} from './session-cookie.js';
-import { randomSecret, type SessionStore, type SignedIn, startSession } from './sessions.js';
+import { clearLoginCookie, clearSessionCookie, readLoginCookie, setLoginCookie } from './session-cookie.js';
+import { randomSecret, type SessionStore, type SignedIn } from './sessions.js';
 
 export type SignInStore = SessionStore &
   Pick<StateStore, 'consoleUserCredentials' | 'recordConsoleSignIn' | 'recordAudit'>;
@@ -29,6 +24,8 @@ export interface SignInOptions {
   /** The cost of the stand-in verification for names without an account (the real hashes carry their own). */
   readonly passwordParameters?: ScryptParameters | undefined;
   readonly logger?: Pick<Logger, 'info' | 'warn'> | undefined;
+  /** With single sign-on on, the provider's name: the form shows "Sign in with <name>" beside it. */
+  readonly singleSignOnName?: string | undefined;
 }
 
 type ConsoleContext = Context<ConsoleEnv>;
@@ -50,7 +47,8 @@ function showLogin(
   const kept = readLoginCookie(context);
   const loginToken = kept !== undefined && wellFormedToken.test(kept) ? kept : randomSecret();
   setLoginCookie(context, loginToken, options.secureCookies);
-  return context.html(loginPage({ loginToken, problem, userName }), status);
+  const { singleSignOnName } = options;
+  return context.html(loginPage({ loginToken, problem, userName, singleSignOnName }), status);
 }
 
 const formText = (form: Record<string, unknown>, field: string) => {
@@ -108,27 +106,14 @@ async function startSignedIn(
   options: SignInOptions,
   user: { readonly name: string; readonly role: SignedIn['role'] },
 ): Promise<Response> {
-  const previous = context.get('signedIn');
-  if (previous) await options.store.endConsoleSession(previous.idHash);
-  const now = options.now();
-  const { sessionId } = await startSession(options.store, user, now);
-  await options.store.recordConsoleSignIn(user.name, now.toISOString());
-  await options.store.recordAudit({
-    at: now.toISOString(),
-    actor: user.name,
-    action: 'session.sign-in',
-    target: user.name,
-    before: null,
-    after: { role: user.role },
-  });
-  options.logger?.info({ userName: user.name, role: user.role }, 'console sign-in');
-  setSessionCookie(context, sessionId, options.secureCookies);
+  await openSession(context, options, user);
+  await options.store.recordConsoleSignIn(user.name, options.now().toISOString());
   clearLoginCookie(context, options.secureCookies);
   return context.redirect('/', 303);
 }
 
 /**
- * GET /login, POST /login and POST /logout. The sign-in form is the one console page open
+ * GET /login, POST /login and POST /logout (single sign-on's routes are in auth/single-sign-on-routes.ts). The sign-in form is the one console page open
  * to everyone; the rest sit behind `requireSignIn`, which `consoleRoutes` puts in front of them (so POST /logout
  * needs the session's CSRF token).
  */
