@@ -1,6 +1,7 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Runtime } from '../commands/runtime.js';
+import type { SingleSignOnSettings } from '../console/auth/single-sign-on-settings.js';
 import { consoleRoutes } from '../console/console-routes.js';
 import type { InboxEvent } from '../state/state-store.js';
 import { type AlertConfig, createAlerter } from './alerts/index.js';
@@ -29,6 +30,8 @@ export interface ServiceOptions {
   readonly gatherMs?: number | undefined;
   /** Where failed cycles, stale syncing and new records needing attention are announced. */
   readonly alerts?: AlertConfig | undefined;
+  /** The console's single sign-on (`CRM_SYNC_OIDC_*`); absent or `null`: local accounts only. */
+  readonly singleSignOn?: SingleSignOnSettings | null | undefined;
 }
 
 /**
@@ -125,6 +128,7 @@ export async function startSyncService(
       now,
       logger,
       service: { engine: runtime, state: loop.state, metrics },
+      singleSignOn: options.singleSignOn,
     }),
   );
 
