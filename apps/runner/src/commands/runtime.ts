@@ -6,7 +6,7 @@ import { type ApiUsage, emptyApiUsage } from '../engine/api-usage.js';
 import { type BindingOutcome, checkBinding } from '../engine/binding.js';
 import { type ClientTuning, createSyncClients, type SyncClients } from '../engine/sync-clients.js';
 import { createLogger } from '../logging/logger.js';
-import { openSqliteStateStore } from '../state/sqlite-state-store.js';
+import { openMigratedStateStore, StateStoreOpenError } from '../state/open-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 
 /** Exit codes (docs/DESIGN.md §2; 75 is sysexits' EX_TEMPFAIL: try again later). */
@@ -55,7 +55,7 @@ export async function openRuntime(
   if (!loaded.ok) throw new ConfigurationError(loaded.errors);
   const { config } = loaded;
   const logger = createCliLogger(options);
-  const store = await openStateStore(config.statePath);
+  const store = await openStateStore(config.stateLocation);
   const usage = emptyApiUsage();
   const clients = createSyncClients(config, usage, logger, tuning);
   if (config.hashKeySource === 'generated')
@@ -63,25 +63,17 @@ export async function openRuntime(
   return { config, store, clients, usage, logger, close: () => store.close() };
 }
 
-/** The state store, opened and migrated; a place it cannot be opened or written is a configuration error. */
-async function openStateStore(path: string): Promise<StateStore> {
-  const problem = (error: unknown) =>
-    new ConfigurationError([
-      `CRM_SYNC_STATE: cannot open or write the state store ${path} (${error instanceof Error ? error.message : String(error)}): point CRM_SYNC_STATE at a file in a directory this user can create and write`,
-    ]);
-  let store: StateStore;
+/**
+ * The state store (SQLite or PostgreSQL), opened and migrated; a place it cannot be opened, reached or written is
+ * a configuration error, its message naming the location with the password masked.
+ */
+async function openStateStore(location: string): Promise<StateStore> {
   try {
-    store = openSqliteStateStore(path);
+    return await openMigratedStateStore(location);
   } catch (error) {
-    throw problem(error);
+    if (error instanceof StateStoreOpenError) throw new ConfigurationError([error.message]);
+    throw error;
   }
-  try {
-    await store.migrate();
-  } catch (error) {
-    await store.close().catch(() => undefined);
-    throw problem(error);
-  }
-  return store;
 }
 
 /**

@@ -6,7 +6,8 @@ import { normalizeUserName, passwordProblem, userNameProblem } from '../console/
 import { hashPassword, type ScryptParameters } from '../console/auth/password-hashing.js';
 import { type ConsoleRole, consoleRoles } from '../console/auth/roles.js';
 import { table } from '../output/table.js';
-import { openSqliteStateStore } from '../state/sqlite-state-store.js';
+import { openStateStore } from '../state/open-state-store.js';
+import { describeStateLocation } from '../state/state-location.js';
 import type { AuditEntry, ConsoleUser, StateStore } from '../state/state-store.js';
 import { cliActor } from './cli-actor.js';
 import { exitCodes } from './runtime.js';
@@ -320,11 +321,11 @@ async function withAccounts(action: (store: StateStore, io: UsersIo) => Promise<
   };
   let store: StateStore;
   try {
-    store = openSqliteStateStore(path);
+    store = openStateStore(path);
     await store.migrate();
   } catch (error) {
     io.warn(
-      `crm-sync: CRM_SYNC_STATE: cannot open or write the state store ${path} (${error instanceof Error ? error.message : String(error)}): point CRM_SYNC_STATE at the service's state file`,
+      `crm-sync: CRM_SYNC_STATE: cannot open or write the state store ${describeStateLocation(path)} (${error instanceof Error ? error.message : String(error)}): point CRM_SYNC_STATE at the service's state file`,
     );
     process.exitCode = exitCodes.configuration;
     return;

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import type { HubSpotApiVersion } from '@port-service/hubspot';
 import { parseSyncPolicy, type SyncPolicy } from '@port-service/mapping';
 import { defaultFieldNames } from '@port-service/visma-nxt';
+import { describeStateLocation, stateLocationKind } from '../state/state-location.js';
 
 /** Everything a cycle needs, from the environment and the optional policy file. */
 export interface RunnerConfig {
@@ -36,9 +37,17 @@ export interface RunnerConfig {
      */
     readonly contactCustomerColumn: string;
   };
-  /** The SQLite state file. */
+  /**
+   * Where the state is, as every message may name it: the SQLite file, or the PostgreSQL URL with its password
+   * masked (`postgres://sync:***@db.example.com/crm_sync`).
+   */
   readonly statePath: string;
-  /** The fingerprint key: `CRM_SYNC_HASH_KEY`, or generated once and kept beside the state. */
+  /** What opens the state store (`CRM_SYNC_STATE` as given): may carry a password, so never print it. */
+  readonly stateLocation: string;
+  /**
+   * The fingerprint key: `CRM_SYNC_HASH_KEY`, or generated once and kept beside a SQLite state (a PostgreSQL state
+   * has no directory beside it: the key is required).
+   */
   readonly hashKey: string;
   readonly hashKeySource: 'environment' | 'file' | 'generated';
   readonly policy: SyncPolicy;
@@ -142,7 +151,13 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       `VISMA_TIME_ZONE must be an IANA time zone, the Business NXT server's (e.g. "Europe/Oslo"), got "${timeZone}"`,
     );
   }
-  const statePath = value('CRM_SYNC_STATE') ?? defaults.statePath;
+  const stateLocation = value('CRM_SYNC_STATE') ?? defaults.statePath;
+  const statePath = describeStateLocation(stateLocation);
+  const sharedState = stateLocationKind(stateLocation) === 'postgres';
+  if (sharedState && !URL.canParse(stateLocation))
+    errors.push(
+      `CRM_SYNC_STATE must be a PostgreSQL URL such as postgres://user:password@host:5432/database, got "${statePath}"`,
+    );
   const seriesText = value('VISMA_CUSTOMER_NUMBER_SERIES');
   let customerNumbers: RunnerConfig['visma']['customerNumbers'] = { kind: 'suggest' };
   if (seriesText !== undefined) {
@@ -184,7 +199,13 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
 
   let hashKey = value('CRM_SYNC_HASH_KEY');
   let hashKeySource: RunnerConfig['hashKeySource'] = 'environment';
-  if (hashKey === undefined) {
+  if (hashKey === undefined && sharedState) {
+    hashKey = '';
+    if (!errors.some((error) => error.startsWith('CRM_SYNC_HASH_KEY')))
+      errors.push(
+        'CRM_SYNC_HASH_KEY or CRM_SYNC_HASH_KEY_FILE is required when CRM_SYNC_STATE is a PostgreSQL URL: a generated fingerprint key is kept in a file beside a SQLite state, and a database has no directory beside it (every instance sharing the database needs the same key, at least 16 characters)',
+      );
+  } else if (hashKey === undefined) {
     const keyFile = join(dirname(statePath), 'hash-key');
     const stored = sources.readFile(keyFile)?.trim();
     if (stored) {
@@ -206,7 +227,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       }
     }
   }
-  if (hashKey.length < 16)
+  if (hashKey.length < 16 && !(sharedState && hashKey === ''))
     errors.push('CRM_SYNC_HASH_KEY must be at least 16 characters (it keys the fingerprints)');
 
   const config = {
@@ -229,6 +250,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       contactCustomerColumn,
     },
     statePath,
+    stateLocation,
     hashKey,
     hashKeySource,
   };

@@ -1,18 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'libsql';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { migrations } from './migrations.js';
-import { openSqliteStateStore } from './sqlite-state-store.js';
+import { expect, it } from 'vitest';
+import { describeStateBackends, useStateLocation } from '../test-support/state-backends.js';
+import { migrations, schemaMigrationsTable } from './migrations.js';
 
 // Migration 5: a conflict records both values and who changed each when; conflicts from before read as unknown.
-let directory: string;
-beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), 'crm-sync-conflicts-'));
-});
-afterEach(() => rmSync(directory, { recursive: true, force: true }));
-
 const base = {
   entity: 'contact' as const,
   crmId: '201',
@@ -23,27 +13,26 @@ const base = {
   createdAt: '2026-11-24T10:00:00.000Z',
 };
 
-it('stores both sides of a conflict; one opened before version 5 reads as not recorded', async () => {
-  const path = join(directory, 'state.db');
-  // A store as it was before version 5, with a conflict in it.
-  const old = new Database(path);
-  old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-  for (const migration of migrations.filter((candidate) => candidate.version < 5)) {
-    for (const statement of migration.statements) old.exec(statement);
-    old
-      .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
-      .run(migration.version, 'then');
-  }
-  old
-    .prepare(
-      "INSERT INTO conflicts (id, entity, crm_id, associate_no, field, reason, base_fingerprint, status, resolution, created_at) VALUES ('old', 'contact', '200', 6, 'email', 'both-changed', NULL, 'open', NULL, '2026-01-01T00:00:00.000Z')",
-    )
-    .run();
-  old.close();
+describeStateBackends('conflict sides', (backend) => {
+  const state = useStateLocation(backend, { empty: true });
 
-  const store = openSqliteStateStore(path);
-  try {
-    await store.migrate();
+  it('stores both sides of a conflict; one opened before version 5 reads as not recorded', async () => {
+    // A store as it was before version 5, with a conflict in it.
+    const { location } = state;
+    await backend.execute(location, schemaMigrationsTable[backend.dialect]);
+    for (const migration of migrations.filter((candidate) => candidate.version < 5)) {
+      for (const statement of migration[backend.dialect]) await backend.execute(location, statement);
+      await backend.execute(
+        location,
+        `INSERT INTO schema_migrations (version, applied_at) VALUES (${migration.version}, 'then')`,
+      );
+    }
+    await backend.execute(
+      location,
+      "INSERT INTO conflicts (id, entity, crm_id, associate_no, field, reason, base_fingerprint, status, resolution, created_at) VALUES ('old', 'contact', '200', 6, 'email', 'both-changed', NULL, 'open', NULL, '2026-01-01T00:00:00.000Z')",
+    );
+
+    const store = await state.open();
     await store.openConflict({
       ...base,
       id: 'new',
@@ -65,7 +54,5 @@ it('stores both sides of a conflict; one opened before version 5 reads as not re
       status: 'resolved',
       resolution: 'link',
     });
-  } finally {
-    await store.close();
-  }
+  });
 });

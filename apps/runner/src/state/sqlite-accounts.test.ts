@@ -1,22 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStateStore } from './sqlite-state-store.js';
+import { beforeEach, expect, it } from 'vitest';
+import {
+  describeStateBackends,
+  type StateLocation,
+  useStateLocation,
+} from '../test-support/state-backends.js';
 import type { ConsoleSession, StateStore } from './state-store.js';
 
-let directory: string;
+// The console's part of the StateStore contract, on every backend (file name kept from the SQLite-only days).
+let state: StateLocation;
 let store: StateStore;
-
-beforeEach(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'crm-sync-accounts-'));
-  store = openSqliteStateStore(join(directory, 'state.db'));
-  await store.migrate();
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(directory, { recursive: true, force: true });
-});
+const openEachTest = (location: StateLocation) => {
+  beforeEach(async () => {
+    state = location;
+    store = await state.open();
+  });
+};
 
 const session = (
   idHash: string,
@@ -33,7 +31,8 @@ const session = (
   ...overrides,
 });
 
-describe('console accounts in the state store', () => {
+describeStateBackends('console accounts in the state store', (backend) => {
+  openEachTest(useStateLocation(backend));
   it('adds an account once, lists it without its hash, and keeps it across a reopen', async () => {
     const user = {
       name: 'alice',
@@ -43,9 +42,8 @@ describe('console accounts in the state store', () => {
     };
     expect(await store.addConsoleUser(user)).toBe(true);
     expect(await store.addConsoleUser({ ...user, role: 'viewer' })).toBe(false);
-    await store.close();
-    store = openSqliteStateStore(join(directory, 'state.db'));
-    await store.migrate();
+    await state.closeAll();
+    store = await state.open();
     const listed = await store.consoleUsers();
     expect(listed).toEqual([
       {
@@ -95,9 +93,8 @@ describe('console accounts in the state store', () => {
     expect(await store.consoleSession('a1')).toBeNull();
     expect(await store.consoleSession('a2')).toBeNull();
     expect(await store.consoleSession('b1')).toEqual(session('b1', 'bob'));
-    await store.close();
-    store = openSqliteStateStore(join(directory, 'state.db'));
-    await store.migrate();
+    await state.closeAll();
+    store = await state.open();
     expect(await store.consoleUserCredentials('alice')).toEqual({
       name: 'alice',
       role: 'viewer',
@@ -138,7 +135,8 @@ describe('console accounts in the state store', () => {
   });
 });
 
-describe('the audit log', () => {
+describeStateBackends('the audit log', (backend) => {
+  openEachTest(useStateLocation(backend));
   const entry = (at: string, actor: string, action: string) => ({
     at,
     actor,

@@ -1,41 +1,7 @@
 import type { Entity } from '@port-service/mapping';
 import type Database from 'libsql';
-import { z } from 'zod';
+import { exclusionRow, separatedRow, toExclusion, toSeparatedPair } from './exclusion-rows.js';
 import type { Exclusion, SeparatedPair, StateStore } from './state-store.js';
-
-const entity = z.enum(['customer', 'contact']);
-const exclusionRow = z.object({
-  entity,
-  system: z.enum(['hubspot', 'visma-nxt']),
-  record_id: z.string(),
-  reason: z.string().nullable(),
-  excluded_by: z.string(),
-  excluded_at: z.string(),
-});
-const separatedRow = z.object({
-  entity,
-  crm_id: z.string(),
-  associate_no: z.number(),
-  separated_by: z.string(),
-  separated_at: z.string(),
-});
-
-const toExclusion = (row: z.infer<typeof exclusionRow>): Exclusion => ({
-  entity: row.entity,
-  system: row.system,
-  recordId: row.record_id,
-  reason: row.reason,
-  excludedBy: row.excluded_by,
-  excludedAt: row.excluded_at,
-});
-
-const toSeparatedPair = (row: z.infer<typeof separatedRow>): SeparatedPair => ({
-  entity: row.entity,
-  crmId: row.crm_id,
-  associateNo: row.associate_no,
-  separatedBy: row.separated_by,
-  separatedAt: row.separated_at,
-});
 
 type ExclusionMethods = Pick<
   StateStore,

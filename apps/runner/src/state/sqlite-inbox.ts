@@ -1,47 +1,30 @@
 import type Database from 'libsql';
 import { z } from 'zod';
-import type { InboxEvent, StateStore, StoredInboxEvent } from './state-store.js';
-
-const inboxRow = z.object({
-  dedupe_key: z.string(),
-  system: z.enum(['hubspot', 'visma-nxt']),
-  entity: z.enum(['customer', 'contact']).nullable(),
-  record_id: z.string(),
-  kind: z.enum(['created', 'changed', 'deleted', 'restored', 'merged', 'association']),
-  occurred_at: z.string().nullable(),
-  own_echo: z.number(),
-  related: z
-    .string()
-    .transform((text) =>
-      z
-        .array(z.object({ entity: z.enum(['customer', 'contact']), recordId: z.string() }))
-        .parse(JSON.parse(text)),
-    ),
-  received_at: z.string(),
-});
-
-const toEvent = (row: z.infer<typeof inboxRow>): StoredInboxEvent => ({
-  dedupeKey: row.dedupe_key,
-  system: row.system,
-  entity: row.entity,
-  recordId: row.record_id,
-  kind: row.kind,
-  occurredAt: row.occurred_at,
-  ownEcho: row.own_echo === 1,
-  related: row.related,
-  receivedAt: row.received_at,
-});
+import { inboxRow, toEvent } from './inbox-rows.js';
+import type { InboxEvent, StateStore } from './state-store.js';
 
 type InboxMethods = Pick<
   StateStore,
   'enqueueEvents' | 'pendingEvents' | 'settleEvents' | 'inboxDepth' | 'pruneEvents'
 >;
 
-/** The inbox of the SQLite state store (docs/DESIGN.md §5b); `atomically` joins the caller's transaction. */
+/**
+ * The inbox of the SQLite state store (docs/DESIGN.md §5b); `atomically` joins the caller's transaction. Its
+ * statements are prepared once, on first use: a burst of webhook deliveries runs them thousands of times.
+ */
 export function sqliteInbox(db: Database.Database, atomically: <T>(work: () => T) => T): InboxMethods {
+  const prepared = new Map<string, Database.Statement>();
+  const statement = (sql: string): Database.Statement => {
+    let found = prepared.get(sql);
+    if (found === undefined) {
+      found = db.prepare(sql);
+      prepared.set(sql, found);
+    }
+    return found;
+  };
   return {
     async enqueueEvents(events: readonly InboxEvent[], receivedAt: string) {
-      const insert = db.prepare(
+      const insert = statement(
         `INSERT INTO inbox (dedupe_key, system, entity, record_id, kind, occurred_at, own_echo, related, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
       );
@@ -65,15 +48,14 @@ export function sqliteInbox(db: Database.Database, atomically: <T>(work: () => T
       });
     },
     async pendingEvents(limit: number) {
-      return db
-        .prepare('SELECT * FROM inbox WHERE settled_at IS NULL ORDER BY received_at, dedupe_key LIMIT ?')
+      return statement(
+        'SELECT * FROM inbox WHERE settled_at IS NULL ORDER BY received_at, dedupe_key LIMIT ?',
+      )
         .all(limit)
         .map((row) => toEvent(inboxRow.parse(row)));
     },
     async settleEvents(keys: readonly string[], settledAt: string) {
-      const settle = db.prepare(
-        'UPDATE inbox SET settled_at = ? WHERE dedupe_key = ? AND settled_at IS NULL',
-      );
+      const settle = statement('UPDATE inbox SET settled_at = ? WHERE dedupe_key = ? AND settled_at IS NULL');
       atomically(() => {
         for (const key of keys) settle.run(settledAt, key);
       });
@@ -81,13 +63,12 @@ export function sqliteInbox(db: Database.Database, atomically: <T>(work: () => T
     async inboxDepth() {
       const row = z
         .object({ depth: z.number() })
-        .parse(db.prepare('SELECT COUNT(*) AS depth FROM inbox WHERE settled_at IS NULL').get());
+        .parse(statement('SELECT COUNT(*) AS depth FROM inbox WHERE settled_at IS NULL').get());
       return row.depth;
     },
     async pruneEvents(settledBefore: string) {
-      return db
-        .prepare('DELETE FROM inbox WHERE settled_at IS NOT NULL AND settled_at < ?')
-        .run(settledBefore).changes;
+      return statement('DELETE FROM inbox WHERE settled_at IS NOT NULL AND settled_at < ?').run(settledBefore)
+        .changes;
     },
   };
 }

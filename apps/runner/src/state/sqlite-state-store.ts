@@ -1,12 +1,28 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Entity, Fingerprint } from '@port-service/mapping';
 import Database from 'libsql';
 import { z } from 'zod';
-import { migrations } from './migrations.js';
+import { migrations, schemaMigrationsTable } from './migrations.js';
 import { sqliteAccounts } from './sqlite-accounts.js';
 import { sqliteExclusions } from './sqlite-exclusions.js';
 import { sqliteInbox } from './sqlite-inbox.js';
+import {
+  bindingNames,
+  bindingRow,
+  conflictRow,
+  errorRow,
+  intentRow,
+  linkRow,
+  runRow,
+  toConflict,
+  toIntent,
+  toLink,
+  toRecordError,
+  toRun,
+  toWatermarkContext,
+} from './state-rows.js';
 import type {
   Conflict,
   ConflictResolution,
@@ -18,119 +34,8 @@ import type {
   Run,
   StateBinding,
   StateStore,
-  StoredLink,
   WatermarkContext,
 } from './state-store.js';
-
-const entity = z.enum(['customer', 'contact']);
-const fingerprints = z.string().transform((text, context): Record<string, string> => {
-  const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    context.addIssue({ code: 'custom', message: 'fingerprints are not a string map' });
-    return {};
-  }
-  return parsed.data;
-});
-const watermarkContextSchema = z.object({
-  probedAt: z.string(),
-  seen: z.record(z.string(), z.string()),
-});
-const counts = z.string().transform((text) => z.record(z.string(), z.number()).parse(JSON.parse(text)));
-const linkRow = z.object({
-  crm_id: z.string(),
-  associate_no: z.number(),
-  status: z.enum(['active', 'orphaned']),
-  status_reason: z.string().nullable(),
-  fingerprints,
-  updated_at: z.string(),
-});
-const intentRow = z.object({
-  id: z.string(),
-  entity,
-  target: z.enum(['hubspot', 'visma-nxt']),
-  source_id: z.string(),
-  correlation_key: z.string(),
-  status: z.enum(['pending', 'created', 'abandoned']),
-  result_id: z.string().nullable(),
-  created_at: z.string(),
-});
-const conflictRow = z.object({
-  id: z.string(),
-  entity,
-  crm_id: z.string(),
-  associate_no: z.number(),
-  field: z.string(),
-  reason: z.string(),
-  base_fingerprint: z.string().nullable(),
-  status: z.enum(['open', 'resolved']),
-  resolution: z.enum(['crm', 'erp', 'link']).nullable(),
-  created_at: z.string(),
-  crm_value: z.string().nullish(),
-  crm_changed_at: z.string().nullish(),
-  crm_changed_by: z.string().nullish(),
-  erp_value: z.string().nullish(),
-  erp_changed_at: z.string().nullish(),
-  erp_changed_by: z.string().nullish(),
-});
-const errorRow = z.object({
-  entity,
-  system: z.string(),
-  record_id: z.string(),
-  field: z.string(),
-  rule: z.string(),
-  message: z.string(),
-  first_seen_at: z.string(),
-  last_seen_at: z.string(),
-  related: z.string().nullish(),
-  fix_in: z.enum(['hubspot', 'visma-nxt', 'either']).nullish(),
-});
-const runRow = z.object({
-  id: z.string(),
-  mode: z.string(),
-  started_at: z.string(),
-  finished_at: z.string().nullable(),
-  exit_code: z.number().nullable(),
-  counts,
-  api_calls: counts,
-});
-
-const bindingRow = z.object({ name: z.string(), value: z.string().regex(/^\d+$/u), bound_at: z.string() });
-const bindingNames = {
-  hubspotPortalId: 'hubspot.portal-id',
-  vismaCompanyNo: 'visma-nxt.company-no',
-} as const;
-
-const toConflict = (row: z.infer<typeof conflictRow>): Conflict => ({
-  id: row.id,
-  entity: row.entity,
-  crmId: row.crm_id,
-  associateNo: row.associate_no,
-  field: row.field,
-  reason: row.reason,
-  baseFingerprint: row.base_fingerprint,
-  createdAt: row.created_at,
-  status: row.status,
-  resolution: row.resolution,
-  hubspot: {
-    value: row.crm_value ?? null,
-    changedAt: row.crm_changed_at ?? null,
-    changedBy: row.crm_changed_by ?? null,
-  },
-  businessNxt: {
-    value: row.erp_value ?? null,
-    changedAt: row.erp_changed_at ?? null,
-    changedBy: row.erp_changed_by ?? null,
-  },
-});
-
-const toLink = (row: z.infer<typeof linkRow>): StoredLink => ({
-  crmId: row.crm_id,
-  associateNo: row.associate_no,
-  status: row.status,
-  statusReason: row.status_reason,
-  fingerprints: row.fingerprints,
-  updatedAt: row.updated_at,
-});
 
 /**
  * The embedded state store: one SQLite file (through libsql, which installs from the npm registry with its binary
@@ -149,6 +54,8 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       .map((row) => schema.parse(row));
   // One transaction per call, or part of the caller's when `transaction()` already opened one (SQLite cannot nest).
   const atomically = <T>(work: () => T): T => (db.inTransaction ? work() : db.transaction(work)());
+  // Marks the work of `transaction()`, so that a nested call joins it (as on PostgreSQL) instead of failing.
+  const inTransactionWork = new AsyncLocalStorage<true>();
   const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
   const readBinding = (): StateBinding | null => {
     const rows = all(bindingRow, 'SELECT name, value, bound_at FROM bindings');
@@ -167,9 +74,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     ...sqliteAccounts(db, atomically),
     ...sqliteExclusions(db, atomically),
     async migrate() {
-      db.exec(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
-      );
+      db.exec(schemaMigrationsTable.sqlite);
       const applied = new Set(
         all(z.object({ version: z.number() }), 'SELECT version FROM schema_migrations').map(
           (row) => row.version,
@@ -178,7 +83,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       for (const migration of migrations) {
         if (applied.has(migration.version)) continue;
         atomically(() => {
-          for (const statement of migration.statements) db.exec(statement);
+          for (const statement of migration.sqlite) db.exec(statement);
           db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
             migration.version,
             stamp(),
@@ -188,9 +93,10 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
 
     async transaction<T>(work: () => Promise<T>): Promise<T> {
+      if (inTransactionWork.getStore()) return work();
       db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await work();
+        const result = await inTransactionWork.run(true, work);
         db.exec('COMMIT');
         return result;
       } catch (error) {
@@ -368,9 +274,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
         'SELECT boundary FROM watermarks WHERE name = ?',
         name,
       )[0];
-      if (row?.boundary == null) return null;
-      const parsed = watermarkContextSchema.safeParse(JSON.parse(row.boundary));
-      return parsed.success ? parsed.data : null;
+      return toWatermarkContext(row?.boundary);
     },
 
     async recordIntent(intent: NewIntent) {
@@ -395,16 +299,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
     async pendingIntents(): Promise<Intent[]> {
       return all(intentRow, "SELECT * FROM intents WHERE status = 'pending' ORDER BY created_at, id").map(
-        (row) => ({
-          id: row.id,
-          entity: row.entity,
-          target: row.target,
-          sourceId: row.source_id,
-          correlationKey: row.correlation_key,
-          createdAt: row.created_at,
-          status: row.status,
-          resultId: row.result_id,
-        }),
+        toIntent,
       );
     },
 
@@ -502,19 +397,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
     async errors() {
       return all(errorRow, 'SELECT * FROM record_errors ORDER BY entity, system, record_id, field').map(
-        (row) => ({
-          entity: row.entity,
-          system: row.system,
-          recordId: row.record_id,
-          field: row.field,
-          rule: row.rule,
-          message: row.message,
-          seenAt: row.last_seen_at,
-          related: row.related ?? null,
-          fixIn: row.fix_in ?? null,
-          firstSeenAt: row.first_seen_at,
-          lastSeenAt: row.last_seen_at,
-        }),
+        toRecordError,
       );
     },
 
@@ -529,17 +412,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       ).run(run.finishedAt, run.exitCode, JSON.stringify(run.counts), JSON.stringify(run.apiCalls), run.id);
     },
     async runs(limit: number): Promise<Run[]> {
-      return all(runRow, 'SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?', limit).map(
-        (row) => ({
-          id: row.id,
-          mode: row.mode,
-          startedAt: row.started_at,
-          finishedAt: row.finished_at,
-          exitCode: row.exit_code,
-          counts: row.counts,
-          apiCalls: row.api_calls,
-        }),
-      );
+      return all(runRow, 'SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?', limit).map(toRun);
     },
 
     async close() {

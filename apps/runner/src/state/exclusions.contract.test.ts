@@ -1,12 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStateStore } from './sqlite-state-store.js';
+import { beforeEach, expect, it } from 'vitest';
+import { describeStateBackends, useStateLocation } from '../test-support/state-backends.js';
 import type { Exclusion, StateStore } from './state-store.js';
-
-let directory: string;
-let store: StateStore;
 
 const exclusion = (overrides: Partial<Exclusion> = {}): Exclusion => ({
   entity: 'customer',
@@ -18,17 +12,13 @@ const exclusion = (overrides: Partial<Exclusion> = {}): Exclusion => ({
   ...overrides,
 });
 
-beforeEach(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'crm-sync-exclusions-'));
-  store = openSqliteStateStore(join(directory, 'state.db'));
-  await store.migrate();
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(directory, { recursive: true, force: true });
-});
+describeStateBackends('exclusions and separated pairs in the state store', (backend) => {
+  const state = useStateLocation(backend);
+  let store: StateStore;
+  beforeEach(async () => {
+    store = await state.open();
+  });
 
-describe('exclusions and separated pairs in the state store', () => {
   it('excludes a record once, lists it with who, when and why, and includes it again', async () => {
     expect(await store.excludeRecord(exclusion())).toBe(true);
     expect(await store.excludeRecord(exclusion({ excludedBy: 'cli:ola' }))).toBe(false);
@@ -58,9 +48,8 @@ describe('exclusions and separated pairs in the state store', () => {
         throw new Error('stop');
       }),
     ).rejects.toThrow('stop');
-    await store.close();
-    store = openSqliteStateStore(join(directory, 'state.db'));
-    await store.migrate();
+    await state.closeAll();
+    store = await state.open();
     expect((await store.exclusions()).map((found) => found.recordId)).toEqual(['101']);
   });
 
