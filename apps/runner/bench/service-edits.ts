@@ -1,15 +1,10 @@
-import type { World } from '../src/e2e/cli-harness.js';
-import { erpAdmin } from '../src/e2e/serve-harness.js';
-import type { LinkedPair } from './service-world.js';
+import type { EditedIn, EditRequest, LinkedPair } from './simulator-edits.js';
+import type { SimulatorProcess } from './simulator-link.js';
 
-/** The system a person edited in; the edit is carried to the other one. */
-export type EditedIn = 'hubspot' | 'visma-nxt';
+export type { EditedIn } from './simulator-edits.js';
 
 /** One edit of a customer's street address, and when its value showed in the other system's store. */
-export interface Edit {
-  readonly editedIn: EditedIn;
-  readonly pair: LinkedPair;
-  readonly value: string;
+export interface Edit extends EditRequest {
   /** Epoch ms just before the edit was sent. */
   readonly editedAt: number;
   /** Epoch ms of the first poll that saw the value in the other system; null while it has not. */
@@ -18,78 +13,37 @@ export interface Edit {
 
 /**
  * Edits "as a person" through the simulators' admin surface (not part of either API; packages/simulators), which
- * fires each system's webhooks as a person's edit would, and watches the other simulator's store every `pollMs`
- * for each edit's value: the address is `erp-wins` and only one side of a pair changes, so the value must arrive
- * unchanged.
+ * fires each system's webhooks as a person's edit would; the simulator process watches the other store every
+ * 20 ms for each edit's value: the address is `erp-wins` and only one side of a pair changes, so the value must
+ * arrive unchanged.
  */
-export function createEditTracker(world: World, pollMs = 20) {
-  const pending = new Set<Edit>();
-  const arrived = (edit: Edit): boolean =>
-    edit.editedIn === 'hubspot'
-      ? world.erp.store.rows.get(edit.pair.associateNo)?.addressLine1 === edit.value
-      : world.crm.store.records.companies.get(edit.pair.companyId)?.properties.get('address') === edit.value;
-  const timer = setInterval(() => {
-    const at = Date.now();
-    for (const edit of pending) {
-      if (!arrived(edit)) continue;
-      edit.arrivedAt = at;
-      pending.delete(edit);
-    }
-  }, pollMs);
-
+export function createEditTracker(simulators: SimulatorProcess) {
+  const made = (request: EditRequest, editedAt: number): Edit => ({ ...request, editedAt, arrivedAt: null });
   return {
-    /** Makes one edit; rejects naming the record when the simulator refused it. */
+    /** One edit, one request; rejects naming the record when the simulator refused it. */
     async edit(editedIn: EditedIn, pair: LinkedPair, value: string): Promise<Edit> {
-      const edit: Edit = { editedIn, pair, value, editedAt: Date.now(), arrivedAt: null };
-      pending.add(edit);
-      const [url, body] =
-        editedIn === 'hubspot'
-          ? [`${world.crm.baseUrl}/admin/companies/${pair.companyId}`, { address: value }]
-          : [`${erpAdmin(world)}/associates/${pair.associateNo}`, { addressLine1: value }];
-      const response = await fetch(url, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      await response.arrayBuffer();
-      if (!response.ok) {
-        pending.delete(edit);
-        throw new Error(
-          `editing the address of ${editedIn === 'hubspot' ? `HubSpot company ${pair.companyId}` : `Business NXT associate ${pair.associateNo}`}: the simulator answered ${response.status}`,
-        );
-      }
-      return edit;
+      const request = { editedIn, pair, value };
+      return made(request, await simulators.edit(request));
     },
-    /** Resolves once every edit made so far arrived, or after `timeoutMs`: the caller checks which did not. */
-    async settled(timeoutMs: number): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      while (pending.size > 0 && Date.now() < deadline) await pause(pollMs);
+    /** Each edit its own request, `senders` at a time (people editing one record each). */
+    async editEach(requests: readonly EditRequest[], senders: number): Promise<Edit[]> {
+      const times = await simulators.editEach(requests, senders);
+      return requests.map((request, index) => made(request, times[index] ?? Number.NaN));
     },
-    stop(): void {
-      clearInterval(timer);
+    /** The edits as one import per system, sent at the same moment. */
+    async importEdits(requests: readonly EditRequest[]): Promise<Edit[]> {
+      const editedAt = await simulators.importEdits(requests);
+      return requests.map((request) => made(request, editedAt));
+    },
+    /** Waits until every one of `edits` arrived, or `timeoutMs`, and records when each did: the caller checks. */
+    async settled(edits: readonly Edit[], timeoutMs: number): Promise<void> {
+      const arrivals = await simulators.waitArrived(
+        edits.map((edit) => edit.value),
+        timeoutMs,
+      );
+      for (const edit of edits) edit.arrivedAt = arrivals[edit.value] ?? null;
     },
   };
 }
 
 export type EditTracker = ReturnType<typeof createEditTracker>;
-
-export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Runs `work` over `items`, at most `limit` at a time, in order of start. */
-export async function inParallel<Item, Value>(
-  items: readonly Item[],
-  limit: number,
-  work: (item: Item, index: number) => Promise<Value>,
-): Promise<Value[]> {
-  const results: Value[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index] as Item, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

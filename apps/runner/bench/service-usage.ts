@@ -1,6 +1,6 @@
 import type { Run } from '../src/state/state-store.js';
-import { pause } from './service-edits.js';
 import type { ServiceWorld } from './service-world.js';
+import { pause } from './simulator-edits.js';
 
 /** Requests the simulators served (their own count, not the sync's), 429 answers included. */
 export interface ServedRequests {
@@ -12,13 +12,10 @@ export interface ServedRequests {
   readonly serviceCounted: number;
 }
 
-export async function servedRequests({ world, service }: ServiceWorld): Promise<ServedRequests> {
+export async function servedRequests({ simulators, service }: ServiceWorld): Promise<ServedRequests> {
   const counted = await service.metrics.registry.getSingleMetric('crm_sync_api_requests_total')?.get();
   return {
-    hubspot: world.crm.stats.requests,
-    visma: world.erp.stats.requests,
-    hubspotRateLimited: world.crm.stats.rateLimited,
-    vismaRateLimited: world.erp.stats.rateLimited,
+    ...(await simulators.stats()),
     serviceCounted: (counted?.values ?? []).reduce((sum, sample) => sum + sample.value, 0),
   };
 }

@@ -1,10 +1,13 @@
 import { syncPropertyGroup, syncPropertySpecs } from '@port-service/hubspot';
 import { openRuntime, type Runtime, requireBinding } from '../src/commands/runtime.js';
-import { admin, startWorld, type World } from '../src/e2e/cli-harness.js';
-import { erpAdmin, simulatorAppId, webhookSecrets } from '../src/e2e/serve-harness.js';
+import { admin } from '../src/e2e/cli-harness.js';
+import { simulatorAppId, webhookSecrets } from '../src/e2e/serve-harness.js';
 import { type SyncService, startSyncService } from '../src/serve/service.js';
 import { loadServiceConfig } from '../src/serve/service-config.js';
-import { customersData, seedErp } from './data.js';
+import type { LinkedPair } from './simulator-edits.js';
+import { type SimulatorProcess, startSimulatorProcess } from './simulator-link.js';
+
+export type { LinkedPair } from './simulator-edits.js';
 
 /** The simulators' default limits, written out so the section can state them. */
 export const serviceLimits = {
@@ -12,14 +15,9 @@ export const serviceLimits = {
   visma: { requests: 600, windowMs: 60_000 },
 } as const;
 
-/** A customer linked on both sides by the first cycle. */
-export interface LinkedPair {
-  readonly associateNo: number;
-  readonly companyId: string;
-}
-
 export interface ServiceWorld {
-  readonly world: World;
+  /** Both simulators, in a process of their own. */
+  readonly simulators: SimulatorProcess;
   readonly runtime: Runtime;
   readonly service: SyncService;
   /** Every linked customer, in the order Business NXT holds them (the same every run: the data is seeded). */
@@ -28,22 +26,20 @@ export interface ServiceWorld {
 }
 
 /**
- * Both simulators at their default limits with `customers` seeded customers in Business NXT (`perCustomer` contact
- * persons each), `crm-sync setup`, the service in this process (as `crm-sync serve` runs it: binding checked,
- * `startSyncService`), its first cycle, and then both simulators' signed webhooks pointed at it.
+ * Both simulators at their default limits in a child process (simulator-process.ts), with `customers` seeded
+ * customers in Business NXT (`perCustomer` contact persons each); `crm-sync setup`, the service in this process (as
+ * `crm-sync serve` runs it: binding checked, `startSyncService`), its first cycle, and then both simulators' signed
+ * webhooks pointed at it.
  */
 export async function startServiceWorld(options: {
   seed: number;
   customers: number;
   perCustomer: number;
+  pollMs: number;
 }): Promise<ServiceWorld> {
-  const world = await startWorld({
-    seed: options.seed,
-    crm: { perTenSeconds: serviceLimits.hubspot.requests, windowMs: serviceLimits.hubspot.windowMs },
-    erp: { requestsPerMinute: serviceLimits.visma.requests, maxPageSize: 500 },
-  });
-  seedErp(world, customersData(options.customers, options.perCustomer, options.seed));
-  Object.assign(world.env, {
+  const simulators = await startSimulatorProcess({ ...options, limits: serviceLimits });
+  const env: NodeJS.ProcessEnv = {
+    ...simulators.env,
     CRM_SYNC_HTTP_PORT: '0',
     // The schedule is kept out of the measurement: only webhooks carry the edits (the first cycle still runs).
     CRM_SYNC_INTERVAL: '1h',
@@ -52,8 +48,8 @@ export async function startServiceWorld(options: {
     HUBSPOT_WEBHOOK_SECRET: webhookSecrets.hubspot,
     HUBSPOT_APP_ID: String(simulatorAppId),
     VISMA_WEBHOOK_SECRETS: webhookSecrets.visma,
-  });
-  const runtime = await openRuntime({ logLevel: 'silent' }, world.env);
+  };
+  const runtime = await openRuntime({ logLevel: 'silent' }, env);
   for (const type of ['companies', 'contacts'] as const)
     await runtime.clients.hubspot.properties.ensureProperties(
       type,
@@ -62,20 +58,20 @@ export async function startServiceWorld(options: {
     );
   const bound = await requireBinding(runtime, true);
   if (bound.isErr()) throw new Error(`the service cannot bind the state: ${bound.error}`);
-  const loaded = loadServiceConfig(world.env);
+  const loaded = loadServiceConfig(env);
   if (!loaded.ok) throw new Error(`service settings: ${loaded.errors.join('; ')}`);
   const service = await startSyncService(runtime, loaded.config);
   await firstCycle(service);
-  await subscribe(world, service.url);
+  await subscribe(simulators, service.url);
   return {
-    world,
+    simulators,
     runtime,
     service,
-    pairs: linkedPairs(world),
+    pairs: await simulators.pairs(),
     async close() {
       await service.stop();
       await runtime.close();
-      await world.close();
+      await simulators.close();
     },
   };
 }
@@ -94,28 +90,13 @@ async function firstCycle(service: SyncService): Promise<void> {
  * The simulators' admin surface (not part of either API; packages/simulators): each delivers its signed webhooks
  * to the service from now on, HubSpot's v3-signed batches and Business NXT's `TableChange` notifications.
  */
-async function subscribe(world: World, url: string): Promise<void> {
-  await admin(`${world.crm.baseUrl}/admin/webhooks`, 'POST', {
+async function subscribe(simulators: SimulatorProcess, url: string): Promise<void> {
+  await admin(`${simulators.crmBaseUrl}/admin/webhooks`, 'POST', {
     url: `${url}/webhooks/hubspot`,
     clientSecret: webhookSecrets.hubspot,
   });
-  await admin(`${erpAdmin(world)}/webhooks`, 'POST', {
+  await admin(`${simulators.erpAdminUrl}/webhooks`, 'POST', {
     url: `${url}/webhooks/visma-nxt`,
     secret: webhookSecrets.visma,
   });
-}
-
-/** The customers the first cycle linked: a Business NXT customer and the company carrying its customer number. */
-function linkedPairs(world: World): LinkedPair[] {
-  const companyOf = new Map<string, string>();
-  for (const company of world.crm.store.records.companies.values()) {
-    const customerNo = company.properties.get('visma_customer_no');
-    if (!company.archived && customerNo) companyOf.set(customerNo, company.id);
-  }
-  const pairs: LinkedPair[] = [];
-  for (const row of world.erp.store.rows.values()) {
-    const companyId = row.customerNo > 0 ? companyOf.get(String(row.customerNo)) : undefined;
-    if (companyId !== undefined) pairs.push({ associateNo: row.associateNo, companyId });
-  }
-  return pairs;
 }

@@ -22,9 +22,9 @@ export interface TargetedRecords {
 /**
  * Syncs just these records (the ones webhooks announced, `crm-sync serve`) with the rules, intents and
  * fingerprints of a cycle, under the same lock, recorded as a `targeted` run: for customers and then contacts,
- * the HubSpot records by id with their counterparts (a gone id is archived, deleted or merged away there), the
- * Business NXT rows those did not plan, and then the links of these ids whose records neither read returned (a
- * deleted row). Watermarks stay where they are: the scheduled cycles still find everything on their own.
+ * the Business NXT rows linked to records not among the HubSpot ids, the HubSpot records by id with their
+ * counterparts (a gone id is archived, deleted or merged away there), the Business NXT rows those did not plan, and
+ * then the links of these ids whose records neither read returned (a deleted row). Watermarks stay where they are: the scheduled cycles still find everything on their own.
  */
 export function runTargetedSync(
   dependencies: CycleDependencies,
@@ -76,16 +76,39 @@ async function targetedBody(
   let associateNos = targets.associateNos;
   for (const entity of ['customer', 'contact'] as const) {
     const run = newEntityRun(cycle, entity);
+    const crmIds = targets.crmIds[entity];
     const failure =
       stopRequested(signal) ??
-      (await hubspotRecords(run, targets.crmIds[entity])) ??
+      (await erpRows(run, await rowsLinkedElsewhere(run, crmIds, associateNos))) ??
+      (await settleLostAnswers(run)) ??
+      (await hubspotRecords(run, crmIds)) ??
       (await settleLostAnswers(run)) ??
       (await erpRows(run, associateNos)) ??
-      (await unreturnedLinks(run, targets.crmIds[entity], associateNos));
+      (await unreturnedLinks(run, crmIds, associateNos));
     if (failure !== null) return failure;
     associateNos = associateNos.filter((no) => !run.apply.seenAssociateNos.has(no));
   }
   return null;
+}
+
+/**
+ * The rows already linked to a record that is not among the HubSpot ids: they share no pair with those, so they
+ * are synced first. Their writes go to HubSpot, whose webhook echoes come back batched (up to 100 events a
+ * request), before the writes to Business NXT, whose echoes come one notification per row: a burst's values land
+ * before the echo of either side competes with the run. Every other row is synced after the HubSpot records, as
+ * before (a row linked to one of those ids, or not linked yet, is planned with that record or matched as new).
+ */
+async function rowsLinkedElsewhere(
+  run: EntityRun,
+  crmIds: readonly string[],
+  associateNos: readonly number[],
+): Promise<number[]> {
+  if (associateNos.length === 0) return [];
+  const targeted = new Set(crmIds);
+  const links = await run.cycle.dependencies.store.linksByAssociateNos(run.entity, associateNos);
+  return links
+    .filter((link) => link.status === 'active' && !targeted.has(link.crmId))
+    .map((link) => link.associateNo);
 }
 
 function hubspotRecords(run: EntityRun, crmIds: readonly string[]): Promise<CycleError | null> {

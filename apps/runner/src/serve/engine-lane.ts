@@ -7,7 +7,7 @@ import type { CycleReport } from '../engine/report.js';
 import { runTargetedSync } from '../engine/targeted-sync.js';
 import { hasWatermarks } from '../engine/watermarks.js';
 import type { StateStore } from '../state/state-store.js';
-import { coalesceEvents, hasTargets } from './coalesce-events.js';
+import { type CoalescedEvents, coalesceEvents, hasTargets } from './coalesce-events.js';
 import type { ServiceMetrics } from './metrics.js';
 
 export interface LaneDependencies {
@@ -57,6 +57,38 @@ export function createEngineLane(dependencies: LaneDependencies) {
     }
   }
 
+  /**
+   * The one place inbox events are settled: the sync's own echoes in any case, the others once a run synced them
+   * (a failed run, a held lock or a stop leaves them pending for the next try; a record the run could not sync is
+   * held with its error, as in a cycle). A run that synced records their latency and prunes old settled events.
+   */
+  async function settle(
+    outcome: LaneOutcome,
+    events: CoalescedEvents,
+    written: WrittenRecords,
+  ): Promise<void> {
+    const { ownEchoes, toSync } = events;
+    const synced =
+      outcome.kind === 'settled' ||
+      (outcome.kind === 'ran' && outcome.report.exitCode !== 1 && outcome.report.interrupted === null);
+    const settledAt = dependencies.now();
+    const settled = [...ownEchoes, ...(synced ? toSync : [])];
+    if (settled.length > 0)
+      await store.settleEvents(
+        settled.map((event) => event.dedupeKey),
+        settledAt.toISOString(),
+      );
+    if (ownEchoes.length > 0)
+      logger.debug({ events: ownEchoes.length }, "settled webhook events caused by the sync's own writes");
+    if (outcome.kind !== 'ran' || !synced) return;
+    for (const event of toSync) {
+      const direction = written.direction(event.system, event.recordId);
+      if (direction !== null && event.occurredAt !== null)
+        metrics.observeLatency(direction, (settledAt.getTime() - Date.parse(event.occurredAt)) / 1000);
+    }
+    await store.pruneEvents(new Date(settledAt.getTime() - keepSettledMs).toISOString());
+  }
+
   return {
     /** One scheduled cycle: incremental, or full (the daily one, and the first). */
     cycle(full: boolean): Promise<LaneOutcome> {
@@ -74,44 +106,20 @@ export function createEngineLane(dependencies: LaneDependencies) {
       if (!(await hasWatermarks(store))) return null;
       const pending = await store.pendingEvents(eventsPerRun);
       if (pending.length === 0) return null;
-      const { targets, ownEchoes, toSync } = coalesceEvents(pending);
-      const stamp = () => dependencies.now().toISOString();
-      if (ownEchoes.length > 0) {
-        await store.settleEvents(
-          ownEchoes.map((event) => event.dedupeKey),
-          stamp(),
-        );
-        logger.debug({ events: ownEchoes.length }, "settled webhook events caused by the sync's own writes");
-      }
-      if (!hasTargets(targets)) {
-        await store.settleEvents(
-          toSync.map((event) => event.dedupeKey),
-          stamp(),
-        );
-        metrics.setInboxDepth(await store.inboxDepth());
-        // Settled, not empty: more events may wait behind these.
-        return { kind: 'settled' };
-      }
+      const coalesced = coalesceEvents(pending);
+      const { targets } = coalesced;
       const written = new WrittenRecords();
-      const outcome = await guarded(() =>
-        runTargetedSync(engine, targets, {
-          signal: dependencies.signal,
-          onPlan: (entity, plan) => written.add(entity, plan),
-        }),
-      );
-      if (outcome.kind === 'ran' && outcome.report.exitCode !== 1 && outcome.report.interrupted === null) {
-        const settledAt = dependencies.now();
-        await store.settleEvents(
-          toSync.map((event) => event.dedupeKey),
-          settledAt.toISOString(),
-        );
-        for (const event of toSync) {
-          const direction = written.direction(event.system, event.recordId);
-          if (direction !== null && event.occurredAt !== null)
-            metrics.observeLatency(direction, (settledAt.getTime() - Date.parse(event.occurredAt)) / 1000);
-        }
-        await store.pruneEvents(new Date(settledAt.getTime() - keepSettledMs).toISOString());
-      }
+      // Nothing to sync (only the sync's own echoes, or records it does not keep): settled, not empty, for more
+      // events may wait behind these.
+      const outcome: LaneOutcome = hasTargets(targets)
+        ? await guarded(() =>
+            runTargetedSync(engine, targets, {
+              signal: dependencies.signal,
+              onPlan: (entity, plan) => written.add(entity, plan),
+            }),
+          )
+        : { kind: 'settled' };
+      await settle(outcome, coalesced, written);
       metrics.setInboxDepth(await store.inboxDepth());
       return outcome;
     },

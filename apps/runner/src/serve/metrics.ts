@@ -23,7 +23,7 @@ export type SyncedSystem = 'hubspot' | 'visma-nxt';
  * How one webhook delivery (one HTTP request, which may carry several events) ended, as the receivers
  * (serve/webhooks/routes.ts) name it: `accepted` (verified and stored in the inbox), `forged` (bad signature),
  * `stale` (signed too long ago), `malformed`, `wrong-company` (another Business NXT company than the bound one),
- * `ignored` (verified, nothing to sync), `failed` (could not be stored: answered 5xx, sent again), `not-configured`
+ * `wrong-portal` (events of another HubSpot account than the bound one: acknowledged, not synced), `ignored` (verified, nothing to sync), `failed` (could not be stored: answered 5xx, sent again), `not-configured`
  * (no secret for that system: the endpoint is off).
  */
 export type WebhookOutcome =
@@ -32,6 +32,7 @@ export type WebhookOutcome =
   | 'stale'
   | 'malformed'
   | 'wrong-company'
+  | 'wrong-portal'
   | 'ignored'
   | 'failed'
   | 'not-configured';
@@ -48,6 +49,7 @@ const webhookOutcomes: readonly WebhookOutcome[] = [
   'stale',
   'malformed',
   'wrong-company',
+  'wrong-portal',
   'ignored',
   'failed',
   'not-configured',

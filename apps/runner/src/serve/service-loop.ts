@@ -6,7 +6,11 @@ export interface LoopSchedule {
   readonly intervalMs: number;
   /** When the next daily full cycle is due, after `now`. */
   readonly nextFullAt: (now: Date) => Date;
-  /** How long the inbox gathers a burst of deliveries before a targeted sync starts. Default 250 ms. */
+  /**
+   * How long the inbox gathers deliveries, from the first of a burst, before a targeted sync starts: default 250 ms.
+   * While deliveries keep arriving (one within the last 150 ms) it gathers on, up to 2 s from the first, so a burst is
+   * one run, not a trickle.
+   */
   readonly gatherMs?: number | undefined;
 }
 
@@ -30,6 +34,9 @@ const firstBackoffMs = 2_000;
 const maxBackoffMs = 60_000;
 // A cycle that found the lock held is tried again after this long.
 const lockedRetryMs = 30_000;
+// Gathering goes on while a delivery came within this long, up to the maximum (from the gathering's start).
+const stillArrivingMs = 150;
+const maxGatherMs = 2_000;
 
 /**
  * The service's schedule (docs/DESIGN.md §5b): a cycle at start, then incremental cycles every interval and a full
@@ -54,6 +61,27 @@ export function createServiceLoop(
   let inboxRetryAt = 0;
   let cycleRetryAt = 0;
   let wakeUp: (() => void) | null = null;
+  // Monotonic milliseconds (not `now`, which tests may hold still) of the first delivery since the inbox was last
+  // read, and of the last one.
+  let firstArrivalAt: number | null = null;
+  let lastArrivalAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Gathers a burst: until `gatherMs` after its first delivery (events that arrived while a run went on have waited
+   * that long already), then on while deliveries keep coming, up to `maxGatherMs` after the first.
+   */
+  async function gather(): Promise<void> {
+    const firstAt = firstArrivalAt ?? performance.now();
+    await sleep(Math.max(0, firstAt + (schedule.gatherMs ?? 250) - performance.now()), signal);
+    for (;;) {
+      const at = performance.now();
+      const quietFor = at - lastArrivalAt;
+      const left = maxGatherMs - (at - firstAt);
+      if (quietFor >= stillArrivingMs || left <= 0 || signal.aborted) break;
+      await sleep(Math.min(stillArrivingMs - quietFor, left), signal);
+    }
+    firstArrivalAt = null;
+  }
 
   const remember = (outcome: LaneOutcome | null): void => {
     if (outcome?.kind !== 'ran') return;
@@ -84,7 +112,7 @@ export function createServiceLoop(
     }
     if (inboxDue && at.getTime() >= inboxRetryAt) {
       inboxDue = false;
-      await sleep(schedule.gatherMs ?? 250, signal);
+      await gather();
       const outcome = await lane.inbox();
       remember(outcome);
       const failed = outcome?.kind === 'locked' || (outcome?.kind === 'ran' && outcome.report.exitCode === 1);
@@ -118,6 +146,8 @@ export function createServiceLoop(
     /** New events are in the inbox. */
     wake(): void {
       inboxDue = true;
+      lastArrivalAt = performance.now();
+      firstArrivalAt ??= lastArrivalAt;
       if (now().getTime() >= inboxRetryAt) wakeUp?.();
     },
     /** Runs until the signal aborts; a run that throws (a bug, the state store gone) is logged and retried later. */

@@ -7,7 +7,9 @@ import type { InboxEvent } from '../state/state-store.js';
 import { type AlertConfig, createAlerter } from './alerts/index.js';
 import { createEngineLane } from './engine-lane.js';
 import { healthRoutes } from './health-routes.js';
+import { createInboxWriter } from './inbox-writer.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
+import { recentBinding } from './recent-binding.js';
 import { nextFullCycleAt, type ServiceConfig } from './service-config.js';
 import { createServiceLoop, type LoopState } from './service-loop.js';
 import { webhookRoutes } from './webhooks/routes.js';
@@ -79,12 +81,21 @@ export async function startSyncService(
   );
   if (lastSucceeded?.finishedAt) metrics.cycleSucceededAt(new Date(lastSucceeded.finishedAt));
 
+  // Deliveries arriving together share one transaction; the depth is counted once per commit, not per delivery.
+  const inbox = createInboxWriter({
+    store,
+    now,
+    committed: async (stored) => {
+      if (stored === 0) return;
+      loop.wake();
+      metrics.setInboxDepth(await store.inboxDepth());
+    },
+  });
   const accept = async (events: readonly InboxEvent[]): Promise<void> => {
     if (stopping.signal.aborted) throw new Error('the service is stopping');
-    const stored = await store.enqueueEvents(events, now().toISOString());
-    metrics.setInboxDepth(await store.inboxDepth());
-    if (stored > 0) loop.wake();
+    await inbox.store(events);
   };
+  const binding = recentBinding(store);
   const app = new Hono();
   app.route(
     '/',
@@ -112,7 +123,9 @@ export async function startSyncService(
         publicBaseUrl: config.publicUrl,
       },
       visma: { secrets: config.vismaWebhookSecrets },
-      boundCompanyNo: async () => (await store.binding())?.vismaCompanyNo ?? null,
+      boundCompanyNo: async () => (await binding())?.vismaCompanyNo ?? null,
+      boundPortalId: async () => (await binding())?.hubspotPortalId ?? null,
+      warn: (fields, message) => logger.warn(fields, message),
       accept,
       count: (system, outcome) => metrics.webhookDelivery(system, outcome),
     }),
@@ -144,7 +157,7 @@ export async function startSyncService(
     async stop() {
       stopping.abort('SIGTERM');
       clearInterval(staleCheck);
-      await Promise.all([running, closeServer(server.server)]);
+      await Promise.all([running, closeServer(server.server), inbox.drain()]);
       alerter?.close();
     },
   };

@@ -39,11 +39,18 @@ export function createWindowLimiter(options: {
       queue = turn.catch(() => undefined);
       return turn;
     },
-    /** Follow the server: its window length, a lower maximum than configured; none left means wait out a window. */
+    /**
+     * Follow the server: its window length, a lower maximum than configured. None left means no request until the
+     * oldest of ours still in the window leaves it: that frees the server's next slot (others' requests, if any,
+     * are in its count too; a 429 then makes the client wait). With none of ours in the window, a whole window.
+     */
     observe(max: number | null, remaining: number | null, intervalMs: number | null = null): void {
       if (intervalMs !== null && intervalMs > 0) windowMs = intervalMs;
       if (max !== null && max > 0 && max < limit) limit = max;
-      if (remaining === 0) pausedUntil = Math.max(pausedUntil, options.now() + windowMs);
+      if (remaining !== 0) return;
+      const now = options.now();
+      const oldest = starts.find((start) => start > now - windowMs);
+      pausedUntil = Math.max(pausedUntil, (oldest ?? now) + windowMs);
     },
     pause(ms: number): void {
       pausedUntil = Math.max(pausedUntil, options.now() + ms);

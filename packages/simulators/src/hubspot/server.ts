@@ -11,6 +11,7 @@ import {
 import { parseJson, readBody, sendJson } from '../shared/http.js';
 import { seededRandom } from '../shared/random.js';
 import { createRateWindow } from '../shared/rate-window.js';
+import { importUpdates } from './admin-import.js';
 import { generateCompanies } from './generator.js';
 import { modifiedProperty, type ObjectType } from './properties.js';
 import { sendError, serialize } from './responses.js';
@@ -360,6 +361,15 @@ export async function startHubSpotSimulator(
         const created = store.create(objectType, json as Record<string, string>);
         webhooks.notify(objectType, 'creation', created, {}, 'CRM_UI');
         return sendJson(response, 201, everything(created));
+      }
+      // An import that updates many records "as a user in HubSpot" (`{inputs: [{id, properties}]}`): each
+      // record changes as one edit would, and the events go out batched (webhook-batches.ts), `IMPORT` as source.
+      if (id === 'batch' && action === 'update' && request.method === 'POST') {
+        const updated = importUpdates(store, objectType, json.inputs);
+        if (typeof updated === 'string') return sendJson(response, 400, { error: updated });
+        for (const { record, before } of updated)
+          webhooks.propertyChanges(objectType, record, before, 'IMPORT');
+        return sendJson(response, 200, { updated: updated.length });
       }
       const record = id === undefined ? undefined : store.records[objectType].get(id);
       if (record === undefined) return sendJson(response, 404, { error: 'not found' });

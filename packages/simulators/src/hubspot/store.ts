@@ -25,7 +25,7 @@ export interface HubSpotRecord {
  * Who set a value: `API` for writes through the API, `CRM_UI` for edits in-process (`store.create`/`update` called
  * directly, the admin surface: "as a user in HubSpot"). HubSpot knows more source types; the simulator uses two.
  */
-export type SourceType = 'API' | 'CRM_UI';
+export type SourceType = 'API' | 'CRM_UI' | 'IMPORT';
 
 /** One value in a property's history (the OpenAPI document's `ValueWithTimestamp`); `''` for a cleared value. */
 export interface PropertyChange {

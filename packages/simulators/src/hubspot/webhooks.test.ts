@@ -159,6 +159,42 @@ describe('HubSpot simulator webhooks: events like HubSpot sends', () => {
     );
   });
 
+  it('an import of 250 companies arrives in batches of at most 100 events, IMPORT as the source', async () => {
+    const { origin, deliveries, events } = await receiver();
+    const { simulator, call } = await start(`${origin}/hubspot`);
+    const ids: string[] = [];
+    for (let index = 0; index < 250; index += 1)
+      ids.push(simulator.store.create('companies', { name: `Firma ${index} AS` }).id);
+    const imported = await call('POST', '/admin/companies/batch/update', {
+      inputs: ids.map((id, index) => ({ id, properties: { city: `By ${index}` } })),
+    });
+    expect(imported).toEqual({ status: 200, json: { updated: 250 } });
+    await expect.poll(() => events().length, { timeout: 5000 }).toBe(250);
+    // HubSpot: "Each request can contain up to 100 events", "in batches and not one per request".
+    expect(deliveries.map((delivery) => delivery.events.length)).toEqual([100, 100, 50]);
+    expect(new Set(events().map((event) => event.objectId))).toEqual(new Set(ids.map(Number)));
+    expect(events()[0]).toMatchObject({ subscriptionType: 'company.propertyChange', changeSource: 'IMPORT' });
+    expect(events()[0]).not.toHaveProperty('sourceId');
+    expect(simulator.store.records.companies.get(ids[249] ?? '')?.properties.get('city')).toBe('By 249');
+  });
+
+  it('refuses an import naming an unknown company, and changes nothing', async () => {
+    const { origin, events } = await receiver();
+    const { simulator, call } = await start(`${origin}/hubspot`);
+    const known = simulator.store.create('companies', { name: 'Kjent AS' }).id;
+    const refused = await call('POST', '/admin/companies/batch/update', {
+      inputs: [
+        { id: known, properties: { city: 'Bergen' } },
+        { id: '999999', properties: { city: 'Oslo' } },
+      ],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toContain('inputs[1]');
+    expect(simulator.store.records.companies.get(known)?.properties.get('city')).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(events()).toEqual([]);
+  });
+
   it('deletion and restore (from the recycle bin, as a user)', async () => {
     const { origin, deliveries } = await receiver();
     const { simulator, call } = await start(`${origin}/hubspot`);

@@ -1,13 +1,8 @@
-import { createHmac } from 'node:crypto';
 import { modifiedProperty, type ObjectType } from './properties.js';
 import type { SourceType } from './store.js';
+import { createBatchedDelivery, type HubSpotWebhookTarget } from './webhook-batches.js';
 
-export interface HubSpotWebhookTarget {
-  /** The full URL HubSpot calls (signed as HubSpot signs it: a few percent-encodings decoded). */
-  readonly url: string;
-  /** The app's client secret, the signing key of v3 signatures. */
-  readonly clientSecret: string;
-}
+export type { HubSpotWebhookTarget } from './webhook-batches.js';
 
 /** An association between two records that appeared or went, or whose primary label did. */
 export interface AssociationChange {
@@ -27,44 +22,26 @@ const simulatorUser = 'userId:1100001';
 
 const singular: Record<ObjectType, string> = { companies: 'company', contacts: 'contact' };
 
-// The percent-encodings HubSpot decodes in the URI it signs (the v3 section of
-// https://developers.hubspot.com/docs/api/webhooks/validating-requests).
-const decodedInUri: ReadonlyArray<readonly [RegExp, string]> = [
-  [/%3A/giu, ':'],
-  [/%2F/giu, '/'],
-  [/%3F/giu, '?'],
-  [/%40/giu, '@'],
-  [/%21/giu, '!'],
-  [/%24/giu, '$'],
-  [/%27/giu, "'"],
-  [/%28/giu, '('],
-  [/%29/giu, ')'],
-  [/%2A/giu, '*'],
-  [/%2C/giu, ','],
-  [/%3B/giu, ';'],
-];
-const signedUri = (url: string) =>
-  decodedInUri.reduce((text, [pattern, to]) => text.replace(pattern, to), url);
-
 /**
  * Who made a change, as webhook events say it: a user in HubSpot (`CRM_UI`, `userId:…`, as in HubSpot's own
  * example, https://developers.hubspot.com/docs/api/webhooks/validating-requests) or our app through the API
  * (`INTEGRATION` and the app's id, as deliveries integrators have published show: HubSpot's docs name no values).
  */
-function changeSource(source: SourceType): { changeSource: string; sourceId: string } {
-  return source === 'API'
-    ? { changeSource: 'INTEGRATION', sourceId: String(simulatorAppId) }
-    : { changeSource: 'CRM_UI', sourceId: simulatorUser };
+function changeSource(source: SourceType): { changeSource: string; sourceId?: string } {
+  if (source === 'API') return { changeSource: 'INTEGRATION', sourceId: String(simulatorAppId) };
+  // An import's events say `IMPORT` and, in HubSpot's example (https://developers.hubspot.com/docs/api/webhooks,
+  // "Webhook payloads"), no `sourceId`.
+  if (source === 'IMPORT') return { changeSource: 'IMPORT' };
+  return { changeSource: 'CRM_UI', sourceId: simulatorUser };
 }
 
 // Creations and deletions say so in `changeFlag` (HubSpot's example above: `CREATED`).
 const changeFlags: Record<string, string | undefined> = { creation: 'CREATED', deletion: 'DELETED' };
 
 /**
- * Delivers event batches like HubSpot (https://developers.hubspot.com/docs/api/webhooks): a JSON array of the events
- * one change made, signed with `X-HubSpot-Signature-v3` over `method + uri + body + timestamp`
- * (https://developers.hubspot.com/docs/api/webhooks/validating-requests), retried with backoff on failure (HubSpot
- * tries up to 10 times), `attemptNumber` counting from 0. Every target gets every event (as if subscribed to all).
+ * Delivers events like HubSpot (https://developers.hubspot.com/docs/api/webhooks): JSON arrays of events, batched,
+ * signed and retried per target as webhook-batches.ts describes. Every target gets every event (as if subscribed to
+ * all).
  */
 export function createHubSpotWebhookSender(
   targets: HubSpotWebhookTarget[],
@@ -72,8 +49,7 @@ export function createHubSpotWebhookSender(
   portalId: number,
   now: () => number = Date.now,
 ) {
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
+  const deliveries = targets.map((target) => createBatchedDelivery(target, random));
   let nextEventId = 100;
   // One subscription per event type (and per property, for property changes), as an app sets them up.
   const subscriptions = new Map<string, number>();
@@ -81,39 +57,7 @@ export function createHubSpotWebhookSender(
     if (!subscriptions.has(key)) subscriptions.set(key, subscriptions.size + 1);
     return subscriptions.get(key) ?? 0;
   };
-  const send = (target: HubSpotWebhookTarget, events: Array<Record<string, unknown>>, attempt: number) => {
-    if (stopped) return;
-    const body = JSON.stringify(events.map((event) => ({ ...event, attemptNumber: attempt })));
-    const timestamp = String(Date.now());
-    const signature = createHmac('sha256', target.clientSecret)
-      .update(`POST${signedUri(target.url)}${body}${timestamp}`)
-      .digest('base64');
-    fetch(target.url, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/json',
-        'x-hubspot-signature-v3': signature,
-        'x-hubspot-request-timestamp': timestamp,
-      },
-      signal: AbortSignal.timeout(5000),
-    })
-      .then((response) => {
-        if (!response.ok) throw new Error(String(response.status));
-      })
-      .catch(() => {
-        if (attempt + 1 >= 10) return;
-        const timer = setTimeout(
-          () => {
-            timers.delete(timer);
-            send(target, events, attempt + 1);
-          },
-          100 * 2 ** attempt * (0.5 + random()),
-        );
-        timers.add(timer);
-      });
-  };
-  /** Sends the events one change made, in one delivery, in the field order HubSpot uses. */
+  /** Queues the events one change made, in the field order HubSpot uses. */
   const deliver = (events: ReadonlyArray<Record<string, unknown>>, source: SourceType) => {
     if (events.length === 0) return;
     const occurredAt = now();
@@ -128,7 +72,7 @@ export function createHubSpotWebhookSender(
       ...fields,
       ...changeSource(source),
     }));
-    for (const target of targets) send(target, full, 0);
+    for (const delivery of deliveries) delivery.enqueue(full);
   };
   return {
     /** `creation`, `deletion`, `restore`, `merge` (its ids in `extra`), `privacyDeletion` of one record. */
@@ -190,11 +134,10 @@ export function createHubSpotWebhookSender(
       );
     },
     add(target: HubSpotWebhookTarget): void {
-      targets.push(target);
+      deliveries.push(createBatchedDelivery(target, random));
     },
     stop(): void {
-      stopped = true;
-      for (const timer of timers) clearTimeout(timer);
+      for (const delivery of deliveries) delivery.stop();
     },
   };
 }

@@ -54,6 +54,25 @@ export async function handleAdmin(
     notify('INSERT', associateNo);
     return sendJson(response, 201, row);
   }
+  // Many rows edited at once "as a user in the ERP" (`[{associateNo, ...values}]`, every number checked first).
+  // Business NXT's docs describe one notification per changed row
+  // (https://docs.vismasoftware.no/businessnxtapi/webhooks): each row gets its own, none are batched.
+  if (path === '/admin/associates' && request.method === 'PATCH') {
+    const edits = body?.ok && Array.isArray(body.value) ? (body.value as unknown[]) : null;
+    if (edits === null)
+      return sendJson(response, 400, { error: 'a list of {associateNo, ...values} is required' });
+    const missing = edits.findIndex(
+      (edit) => !store.rows.has(Number((edit as { associateNo?: unknown } | null)?.associateNo)),
+    );
+    if (missing >= 0)
+      return sendJson(response, 404, { error: `edit ${missing}: no associate with that associateNo` });
+    for (const edit of edits as Array<AssociateValues & { associateNo: number; user?: unknown }>) {
+      const { associateNo, user: _user, ...values } = edit;
+      store.update(Number(associateNo), { ...values, changedByUser: erpUser });
+      notify('UPDATE', Number(associateNo));
+    }
+    return sendJson(response, 200, { updated: edits.length });
+  }
   if (match) {
     const associateNo = Number(match[1]);
     if (request.method === 'GET') {

@@ -187,3 +187,38 @@ export function paginate(rows: AssociateRow[], args: PageArgs, maxPageSize: numb
     items,
   };
 }
+
+/**
+ * The rows a filter can match, found by primary key where it names `associateNo` with `_eq` or `_in` (at the top or
+ * in a top-level `_and`), as the real server seeks its clustered index instead of scanning; every row otherwise.
+ * Still to be checked with `matches`. Rows by key come in associate-number order, the others in store order.
+ */
+export function candidateRows(
+  rows: ReadonlyMap<number, AssociateRow>,
+  filter: Filter | null | undefined,
+): AssociateRow[] {
+  const keys = keyedNumbers(filter);
+  if (keys === null) return [...rows.values()];
+  return [...keys]
+    .sort((a, b) => a - b)
+    .flatMap((no) => {
+      const row = rows.get(no);
+      return row === undefined ? [] : [row];
+    });
+}
+
+function keyedNumbers(filter: Filter | null | undefined): Set<number> | null {
+  if (filter === null || filter === undefined) return null;
+  const condition = filter.associateNo as Filter | null | undefined;
+  if (condition !== null && condition !== undefined) {
+    if (typeof condition._eq === 'number') return new Set([condition._eq]);
+    if (Array.isArray(condition._in) && condition._in.every((value) => typeof value === 'number'))
+      return new Set(condition._in as number[]);
+  }
+  const parts = Array.isArray(filter._and) ? (filter._and as Filter[]) : [];
+  for (const part of parts) {
+    const keys = keyedNumbers(part);
+    if (keys !== null) return keys;
+  }
+  return null;
+}

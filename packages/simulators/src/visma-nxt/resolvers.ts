@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
-import { matches, type PageArgs, paginate, sortRows } from './query.js';
+import { candidateRows, matches, type PageArgs, paginate, sortRows } from './query.js';
 import {
   type AssociateRow,
   type AssociateValues,
@@ -130,7 +130,7 @@ export function createRootValue(options: ResolverOptions) {
       }
       const order = args.orderBy ?? (args.sortOrder ? [args.sortOrder] : []);
       const rows = sortRows(
-        [...store.rows.values()].filter((row) => matches(row, args.filter)),
+        candidateRows(store.rows, args.filter).filter((row) => matches(row, args.filter)),
         order,
       );
       return paginate(rows, args, options.maxPageSize);
@@ -225,7 +225,9 @@ export function createRootValue(options: ResolverOptions) {
           context.rowErrors.push(rowError(info, index, problem, 2, 'ValidationFailed'));
           return;
         }
-        for (const row of [...store.rows.values()].filter((candidate) => matches(candidate, filter))) {
+        for (const row of candidateRows(store.rows, filter).filter((candidate) =>
+          matches(candidate, filter),
+        )) {
           if (
             values.customerNo &&
             values.customerNo > 0 &&
@@ -254,7 +256,7 @@ export function createRootValue(options: ResolverOptions) {
     },
 
     associate_delete(args: { filter?: Filter | null }, context: RequestContext) {
-      const doomed = [...store.rows.values()].filter((row) => matches(row, args.filter));
+      const doomed = candidateRows(store.rows, args.filter).filter((row) => matches(row, args.filter));
       for (const row of doomed) {
         store.delete(row.associateNo);
         context.changes.push({ event: 'DELETE', associateNo: row.associateNo, companyNo });

@@ -335,6 +335,46 @@ describe('GraphQL service', () => {
     }
   });
 
+  it('edits many rows at once as an ERP user, one TableChange per row', async () => {
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push(body);
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      const { simulator } = await start({ customers: 3, webhooks: [{ url, secret: 'signing-key' }] });
+      const numbers = [...simulator.store.rows.keys()].slice(0, 3);
+      const edited = await fetch(`${simulator.adminUrl}/associates`, {
+        method: 'PATCH',
+        body: JSON.stringify(
+          numbers.map((associateNo) => ({ associateNo, addressLine1: `Vei ${associateNo}` })),
+        ),
+      });
+      expect(edited.status).toBe(200);
+      await expect.poll(() => received.length, { timeout: 3000 }).toBe(3);
+      const keys = received.map((body) => JSON.parse(body).primaryKeys[0].AssociateNo).sort();
+      expect(keys).toEqual([...numbers].sort());
+      for (const no of numbers) {
+        expect(simulator.store.rows.get(no)?.addressLine1).toBe(`Vei ${no}`);
+        expect(simulator.store.rows.get(no)?.changedByUser).toBe('ERP-USER');
+      }
+      const refused = await fetch(`${simulator.adminUrl}/associates`, {
+        method: 'PATCH',
+        body: JSON.stringify([{ associateNo: numbers[0], addressLine1: 'Ny' }, { associateNo: 999_999 }]),
+      });
+      expect(refused.status).toBe(404);
+      expect(simulator.store.rows.get(numbers[0] ?? 0)?.addressLine1).toBe(`Vei ${numbers[0]}`);
+    } finally {
+      receiver.close();
+    }
+  });
+
   it('lets tests edit rows as an ERP user: the change timestamp moves', async () => {
     let now = Date.parse('2026-11-24T10:00:00Z');
     const { simulator } = await start({ customers: 1, now: () => new Date(now) });

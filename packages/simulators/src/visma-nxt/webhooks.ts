@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { postWebhook } from '../shared/webhook-post.js';
 
 export interface WebhookTarget {
   readonly url: string;
@@ -29,18 +30,19 @@ export function createWebhookSender(initial: readonly WebhookTarget[], random: (
   const send = (target: WebhookTarget, body: string, attempt: number): void => {
     if (stopped) return;
     const signature = createHmac('sha256', target.secret).update(body).digest('base64');
-    fetch(target.url, {
-      method: 'POST',
+    postWebhook(
+      target.url,
       body,
-      headers: {
+      {
         'content-type': 'application/json',
         'x-vwd-signature-v1': signature,
         'x-vwd-event-id': randomUUID(),
         'x-vwd-webhook-timestamp': new Date().toISOString(),
       },
-    })
-      .then((response) => {
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      30_000,
+    )
+      .then((status) => {
+        if (status < 200 || status > 299) throw new Error(`HTTP ${status}`);
         delivered.push({ url: target.url, attempts: attempt + 1, ok: true });
       })
       .catch(() => {

@@ -152,10 +152,11 @@ describe('HubSpot webhook events to inbox events', () => {
   });
 
   it('takes an empty delivery, and ignores kinds it does not sync', () => {
-    expect(parse([])._unsafeUnwrap()).toEqual({ events: [], ignored: 0 });
+    expect(parse([])._unsafeUnwrap()).toEqual({ events: [], ignored: 0, otherPortals: new Map() });
     expect(parse([{ subscriptionType: 'deal.creation', objectId: 1 }])._unsafeUnwrap()).toEqual({
       events: [],
       ignored: 1,
+      otherPortals: new Map(),
     });
     expect(
       parse([{ subscriptionType: 'contact.privacyDeletion', objectId: 3 }])._unsafeUnwrap().events,

@@ -20,6 +20,7 @@ const eventSchema = z.object({
   objectId: recordId.nullish(),
   objectTypeId: z.string().nullish(),
   eventId: recordId.nullish(),
+  portalId: z.number().int().nullish(),
   occurredAt: z.number().int().nonnegative().nullish(),
   sourceId: z.union([z.string(), z.number()]).transform(String).nullish(),
   propertyName: z.string().nullish(),
@@ -40,6 +41,8 @@ const deliverySchema = z.array(eventSchema);
 export interface HubSpotDelivery {
   readonly events: InboxEvent[];
   readonly ignored: number;
+  /** Events of another HubSpot account than the bound one, by its `portalId`: never stored, never synced. */
+  readonly otherPortals: ReadonlyMap<number, number>;
 }
 
 export interface HubSpotEventSettings {
@@ -47,6 +50,11 @@ export interface HubSpotEventSettings {
   readonly appId: number | null;
   /** When the delivery arrived (epoch ms): keys events that carry neither `occurredAt` nor `eventId`. */
   readonly receivedAt: number;
+  /**
+   * The account the state is bound to (`store.binding()`): an event whose `portalId` names another is set apart in
+   * `otherPortals`. `null` or absent: none bound yet, nothing to compare (an event without `portalId` is kept).
+   */
+  readonly boundPortalId?: number | null | undefined;
 }
 
 const kinds: Record<string, InboxEvent['kind'] | undefined> = {
@@ -87,13 +95,18 @@ export function hubSpotInboxEvents(
   }
   const events: InboxEvent[] = [];
   let ignored = 0;
+  const otherPortals = new Map<number, number>();
+  const bound = settings.boundPortalId ?? null;
   for (const [index, event] of parsed.data.entries()) {
     const converted = toInboxEvent(event, index, settings);
     if (typeof converted === 'string') return err(`HubSpot event ${index}: ${converted}`);
-    if (converted === null) ignored += 1;
+    const portalId = event.portalId ?? null;
+    if (bound !== null && portalId !== null && portalId !== bound)
+      otherPortals.set(portalId, (otherPortals.get(portalId) ?? 0) + 1);
+    else if (converted === null) ignored += 1;
     else events.push(converted);
   }
-  return ok({ events, ignored });
+  return ok({ events, ignored, otherPortals });
 }
 
 /** The inbox event, `null` for an event about something not synced, or why the event is malformed. */

@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { verifySignatureV3 } from '@port-service/hubspot';
 
 export interface HubSpotSignatureInput {
   /** The request's method, as HubSpot sent it (`POST`). */
@@ -23,30 +24,6 @@ export type HubSpotSignatureCheck =
       readonly reason: 'unsigned' | 'forged' | 'stale' | 'unsupported-version';
     };
 
-const maxAgeMs = 5 * 60_000;
-
-// The percent-encodings HubSpot decodes in the URI before signing it (the v3 section of
-// https://developers.hubspot.com/docs/api/webhooks/validating-requests).
-const decodedInUri: ReadonlyArray<readonly [RegExp, string]> = [
-  [/%3A/giu, ':'],
-  [/%2F/giu, '/'],
-  [/%3F/giu, '?'],
-  [/%40/giu, '@'],
-  [/%21/giu, '!'],
-  [/%24/giu, '$'],
-  [/%27/giu, "'"],
-  [/%28/giu, '('],
-  [/%29/giu, ')'],
-  [/%2A/giu, '*'],
-  [/%2C/giu, ','],
-  [/%3B/giu, ';'],
-];
-
-/** The URI as HubSpot signs it: the listed percent-encodings decoded, everything else as it is. */
-export function uriAsSigned(uri: string): string {
-  return decodedInUri.reduce((text, [pattern, character]) => text.replace(pattern, character), uri);
-}
-
 function sameBytes(expected: Buffer, given: Buffer): boolean {
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
@@ -54,9 +31,10 @@ function sameBytes(expected: Buffer, given: Buffer): boolean {
 /**
  * Checks a HubSpot webhook request's signature
  * (https://developers.hubspot.com/docs/api/webhooks/validating-requests). v3 when its headers are there:
- * base64 HMAC-SHA256, keyed with the client secret, over `method + uri + rawBody + timestamp`, against each candidate
- * URI, then the timestamp within 5 minutes either way. Without v3 headers, v1 (`X-HubSpot-Signature-Version: v1`):
- * hex SHA-256 of `clientSecret + rawBody`. Every comparison takes constant time.
+ * `verifySignatureV3` of @port-service/hubspot (base64 HMAC-SHA256, keyed with the client secret, over
+ * `method + uri + rawBody + timestamp`, the timestamp within 5 minutes either way) against each candidate URI.
+ * Without v3 headers, v1 (`X-HubSpot-Signature-Version: v1`): hex SHA-256 of `clientSecret + rawBody`. Every
+ * comparison takes constant time.
  */
 export function verifyHubSpotSignature(input: HubSpotSignatureInput): HubSpotSignatureCheck {
   const v3 = input.headers.get('x-hubspot-signature-v3');
@@ -72,17 +50,27 @@ export function verifyHubSpotSignature(input: HubSpotSignatureInput): HubSpotSig
     : { ok: false, reason: 'forged' };
 }
 
+/**
+ * v3 against each candidate URI. A forgery is named before the clock: the package checks the timestamp first, so a
+ * `stale` answer counts as stale only when the signature matches at its own time (otherwise it is forged).
+ */
 function verifyV3(input: HubSpotSignatureInput, signature: string, timestamp: string): HubSpotSignatureCheck {
   if (signature.trim() === '' || timestamp.trim() === '') return { ok: false, reason: 'forged' };
-  const given = Buffer.from(signature.trim(), 'base64');
-  const method = input.method.toUpperCase();
-  const signed = input.uris.some((uri) => {
-    const source = `${method}${uriAsSigned(uri)}${input.rawBody}${timestamp}`;
-    return sameBytes(createHmac('sha256', input.secret).update(source, 'utf8').digest(), given);
-  });
-  if (!signed) return { ok: false, reason: 'forged' };
-  const sentAt = Number(timestamp);
-  if (!Number.isFinite(sentAt) || Math.abs(input.now - sentAt) > maxAgeMs)
-    return { ok: false, reason: 'stale' };
-  return { ok: true, version: 'v3' };
+  const check = (uri: string, now: number) =>
+    verifySignatureV3({
+      method: input.method,
+      uri,
+      rawBody: input.rawBody,
+      timestamp,
+      signature: signature.trim(),
+      clientSecret: input.secret,
+      now,
+    });
+  let stale = false;
+  for (const uri of input.uris) {
+    const result = check(uri, input.now);
+    if (result.ok) return { ok: true, version: 'v3' };
+    if (result.reason === 'stale' && check(uri, Number(timestamp)).ok) stale = true;
+  }
+  return { ok: false, reason: stale ? 'stale' : 'forged' };
 }

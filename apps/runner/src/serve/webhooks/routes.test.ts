@@ -209,6 +209,47 @@ function vismaRequest(change: Record<string, unknown>, key: string) {
   };
 }
 
+describe('POST /webhooks/hubspot from another account', () => {
+  it('acknowledges events of another portal than the bound one, counts and reports them, and stores none', async () => {
+    const warned: Array<Record<string, unknown>> = [];
+    const { app, accepted, counted } = harness({
+      boundPortalId: async () => 33,
+      warn: (fields) => warned.push(fields),
+    });
+    const foreign = JSON.stringify([
+      creation(21, { portalId: 44 }),
+      creation(22, { portalId: 44, eventId: 9 }),
+    ]);
+    const response = await app.request('/webhooks/hubspot', hubspotRequest(foreign));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ outcome: 'wrong-portal', events: 0 });
+    expect(accepted).toEqual([]);
+    expect(counted).toEqual(['hubspot:wrong-portal']);
+    expect(warned).toEqual([{ boundPortalId: 33, otherPortals: { 44: 2 } }]);
+  });
+
+  it('stores the bound portal’s events of a mixed delivery and only those', async () => {
+    const { app, accepted, counted } = harness({ boundPortalId: async () => 33 });
+    const mixed = JSON.stringify([creation(31), creation(32, { portalId: 44 })]);
+    const response = await app.request('/webhooks/hubspot', hubspotRequest(mixed));
+    expect(response.status).toBe(200);
+    expect(accepted.flat().map((event) => event.recordId)).toEqual(['31']);
+    expect(counted).toEqual(['hubspot:wrong-portal']);
+  });
+
+  it('answers 503 when the binding cannot be read, so HubSpot sends it again', async () => {
+    const { app, accepted, counted } = harness({
+      boundPortalId: async () => {
+        throw new Error('the state store is locked');
+      },
+    });
+    const response = await app.request('/webhooks/hubspot', hubspotRequest(JSON.stringify([creation(41)])));
+    expect(response.status).toBe(503);
+    expect(accepted).toEqual([]);
+    expect(counted).toEqual(['hubspot:failed']);
+  });
+});
+
 describe('POST /webhooks/visma-nxt', () => {
   it('takes a notification signed with either key while one is rotated', async () => {
     const { app, accepted, counted } = harness();

@@ -16,6 +16,7 @@ export type WebhookOutcome =
   | 'stale'
   | 'malformed'
   | 'wrong-company'
+  | 'wrong-portal'
   | 'ignored'
   | 'failed'
   | 'not-configured';
@@ -33,6 +34,10 @@ export interface WebhookRouteOptions {
   readonly visma: { readonly secrets: readonly string[] };
   /** The Business NXT company the service is bound to; `null` before the first cycle binds one. */
   readonly boundCompanyNo: () => Promise<number | null>;
+  /** The HubSpot account (portal id) the service is bound to; `null` before the first cycle binds one, absent: unchecked. */
+  readonly boundPortalId?: (() => Promise<number | null>) | undefined;
+  /** Where deliveries for another account are reported (they are acknowledged, not synced). */
+  readonly warn?: ((fields: Record<string, unknown>, message: string) => void) | undefined;
   /** Stores the events durably; when it throws, the delivery is answered 503 so the sender sends it again. */
   readonly accept: (events: readonly InboxEvent[]) => Promise<void>;
   readonly count: (system: WebhookSystem, outcome: WebhookOutcome) => void;
@@ -78,7 +83,7 @@ async function store(
   options: WebhookRouteOptions,
   system: WebhookSystem,
   events: readonly InboxEvent[],
-  outcome: 'accepted' | 'ignored',
+  outcome: 'accepted' | 'ignored' | 'wrong-portal',
 ): Promise<Response> {
   if (events.length > 0) {
     try {
@@ -122,9 +127,24 @@ async function receiveHubSpot(c: Context, options: WebhookRouteOptions): Promise
       : `the HubSpot signature does not verify (${check.reason})`;
     return refuse(c, options, 'hubspot', 401, stale ? 'stale' : 'forged', reason);
   }
-  const parsed = hubSpotInboxEvents(rawBody, { appId, receivedAt: now });
+  let boundPortalId: number | null;
+  try {
+    boundPortalId = (await options.boundPortalId?.()) ?? null;
+  } catch {
+    options.count('hubspot', 'failed');
+    return c.json({ error: 'failed', reason: 'the bound account could not be read; send it again' }, 503);
+  }
+  const parsed = hubSpotInboxEvents(rawBody, { appId, receivedAt: now, boundPortalId });
   if (parsed.isErr()) return refuse(c, options, 'hubspot', 400, 'malformed', parsed.error);
-  const { events, ignored } = parsed.value;
+  const { events, ignored, otherPortals } = parsed.value;
+  if (otherPortals.size > 0) {
+    // Acknowledged (a refusal would only make HubSpot send them again for a day), never synced.
+    options.warn?.(
+      { boundPortalId, otherPortals: Object.fromEntries(otherPortals) },
+      `HubSpot delivered events of another account than the bound portal ${boundPortalId}: acknowledged, not synced`,
+    );
+    return store(c, options, 'hubspot', events, 'wrong-portal');
+  }
   return store(c, options, 'hubspot', events, events.length === 0 && ignored > 0 ? 'ignored' : 'accepted');
 }
 

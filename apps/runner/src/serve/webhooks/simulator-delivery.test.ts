@@ -18,6 +18,7 @@ const vismaKey = 'visma-signature-key';
 let crm: HubSpotSimulator;
 let erp: VismaNxtSimulator;
 let otherCompany: VismaNxtSimulator;
+let otherPortal: HubSpotSimulator;
 let close: () => Promise<void>;
 let receiverUrl: string;
 const accepted: InboxEvent[] = [];
@@ -27,10 +28,12 @@ beforeAll(async () => {
   crm = await startHubSpotSimulator({ port: 0, host: '127.0.0.1', seed: 5 });
   erp = await startVismaNxtSimulator({ port: 0, host: '127.0.0.1', seed: 5 });
   otherCompany = await startVismaNxtSimulator({ port: 0, host: '127.0.0.1', seed: 6, companyNo: 5550001 });
+  otherPortal = await startHubSpotSimulator({ port: 0, host: '127.0.0.1', seed: 6, portalId: 4440001 });
   const app = webhookRoutes({
     hubspot: { secret: hubspotSecret, appId: simulatorAppId, publicBaseUrl: null },
     visma: { secrets: ['retired-key', vismaKey] },
     boundCompanyNo: async () => erp.companyNo,
+    boundPortalId: async () => crm.portalId,
     accept: async (events) => {
       accepted.push(...events);
     },
@@ -52,6 +55,10 @@ beforeAll(async () => {
     clientSecret: hubspotSecret,
   });
   await register(`${erp.adminUrl}/webhooks`, { url: `${receiverUrl}/webhooks/visma-nxt`, secret: vismaKey });
+  await register(`${otherPortal.adminUrl}/webhooks`, {
+    url: `${receiverUrl}/webhooks/hubspot`,
+    clientSecret: hubspotSecret,
+  });
   await register(`${otherCompany.adminUrl}/webhooks`, {
     url: `${receiverUrl}/webhooks/visma-nxt`,
     secret: vismaKey,
@@ -59,7 +66,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([crm?.close(), erp?.close(), otherCompany?.close()]);
+  await Promise.all([crm?.close(), erp?.close(), otherCompany?.close(), otherPortal?.close()]);
   await close?.();
 });
 
@@ -206,6 +213,15 @@ describe('webhook deliveries from both simulators, over HTTP', () => {
     );
     await expect.poll(() => counted.includes('visma-nxt:wrong-company'), { timeout: 15_000 }).toBe(true);
     expect(otherCompany.store.rows.size).toBeGreaterThan(0);
+  });
+
+  it('acknowledges another HubSpot account’s deliveries and stores nothing from them', async () => {
+    const storedBefore = accepted.length;
+    const created = await admin(otherPortal, 'POST', '/companies', { name: 'Fremmed AS' });
+    expect(created.status).toBe(201);
+    await expect.poll(() => counted.includes('hubspot:wrong-portal'), { timeout: 15_000 }).toBe(true);
+    expect(accepted.slice(storedBefore)).toEqual([]);
+    expect(otherPortal.portalId).not.toBe(crm.portalId);
   });
 
   it('refuses forged posts on both endpoints and stores nothing from them', async () => {
