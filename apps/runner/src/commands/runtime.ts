@@ -7,6 +7,7 @@ import { type BindingOutcome, checkBinding } from '../engine/binding.js';
 import { type ClientTuning, createSyncClients, type SyncClients } from '../engine/sync-clients.js';
 import { createLogger } from '../logging/logger.js';
 import { openMigratedStateStore, StateStoreOpenError } from '../state/open-state-store.js';
+import type { Fence } from '../state/postgres/fencing.js';
 import type { StateStore } from '../state/state-store.js';
 
 /** Exit codes (docs/DESIGN.md §2; 75 is sysexits' EX_TEMPFAIL: try again later). */
@@ -36,6 +37,11 @@ export interface Runtime {
   readonly clients: SyncClients;
   readonly usage: ApiUsage;
   readonly logger: Logger;
+  /**
+   * Fences the state's writes from now on (`crm-sync serve` on PostgreSQL: the leadership's fence); until then, and
+   * for every other command, they are not fenced. SQLite has no fencing.
+   */
+  fenceWrites(fence: Fence): void;
   close(): Promise<void>;
 }
 
@@ -55,21 +61,26 @@ export async function openRuntime(
   if (!loaded.ok) throw new ConfigurationError(loaded.errors);
   const { config } = loaded;
   const logger = createCliLogger(options);
-  const store = await openStateStore(config.stateLocation);
+  let fence: Fence | undefined;
+  const store = await openStateStore(config.stateLocation, () => fence?.() ?? null, config.hashKey);
   const usage = emptyApiUsage();
   const clients = createSyncClients(config, usage, logger, tuning);
   if (config.hashKeySource === 'generated')
     logger.info(`generated a fingerprint key beside the state (${config.statePath}); keep it with the state`);
-  return { config, store, clients, usage, logger, close: () => store.close() };
+  const fenceWrites = (next: Fence) => {
+    fence = next;
+  };
+  return { config, store, clients, usage, logger, fenceWrites, close: () => store.close() };
 }
 
 /**
- * The state store (SQLite or PostgreSQL), opened and migrated; a place it cannot be opened, reached or written is
- * a configuration error, its message naming the location with the password masked.
+ * The state store (SQLite or PostgreSQL), opened and migrated; a place it cannot be opened, reached or written, or
+ * a state made with another fingerprint key, is a configuration error, its message naming the location with the
+ * password masked.
  */
-async function openStateStore(location: string): Promise<StateStore> {
+async function openStateStore(location: string, fence: Fence, hashKey: string): Promise<StateStore> {
   try {
-    return await openMigratedStateStore(location);
+    return await openMigratedStateStore(location, undefined, fence, hashKey);
   } catch (error) {
     if (error instanceof StateStoreOpenError) throw new ConfigurationError([error.message]);
     throw error;

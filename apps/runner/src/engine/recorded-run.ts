@@ -56,14 +56,19 @@ export async function recordedRun(
     report.apiCalls = usageSince(usageBefore, dependencies.usage);
     report.peakRssBytes = process.resourceUsage().maxRSS * 1024;
     if (!options.dryRun) {
-      await store.finishRun({
-        id: runId,
-        finishedAt: report.finishedAt,
-        exitCode: report.exitCode,
-        counts: flatCounts(report),
-        apiCalls: { ...report.apiCalls },
-      });
-      await lock?.release();
+      try {
+        await store.finishRun({
+          id: runId,
+          finishedAt: report.finishedAt,
+          exitCode: report.exitCode,
+          counts: flatCounts(report),
+          apiCalls: { ...report.apiCalls },
+        });
+      } finally {
+        // Even when the state refused the record (fenced, gone): the lock's renewal must stop, or it would take
+        // the lock again for a run that ended.
+        await lock?.release();
+      }
     }
   }
   return report;

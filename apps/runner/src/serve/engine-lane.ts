@@ -6,6 +6,7 @@ import { LockHeldError } from '../engine/cycle-lock.js';
 import type { CycleReport } from '../engine/report.js';
 import { runTargetedSync } from '../engine/targeted-sync.js';
 import { hasWatermarks } from '../engine/watermarks.js';
+import { FencedError } from '../state/postgres/fencing.js';
 import type { StateStore } from '../state/state-store.js';
 import { type CoalescedEvents, coalesceEvents, hasTargets } from './coalesce-events.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -15,7 +16,6 @@ export interface LaneDependencies {
   readonly store: StateStore;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
-  readonly signal: AbortSignal;
   readonly now: () => Date;
   /** Every run that happened, after its metrics (the alerts). */
   readonly afterRun?: ((report: CycleReport) => Promise<void>) | undefined;
@@ -23,11 +23,13 @@ export interface LaneDependencies {
 
 /**
  * What a run of the lane ended with: `locked` when another process (a `run` from cron) held the cycle lock;
+ * `fenced` when the state refused its writes (another instance leads now, docs/DESIGN.md §5b "Leadership");
  * `settled` when the inbox's events needed no sync (the sync's own echoes) and were settled without one.
  */
 export type LaneOutcome =
   | { readonly kind: 'ran'; readonly report: CycleReport }
   | { readonly kind: 'locked' }
+  | { readonly kind: 'fenced' }
   | { readonly kind: 'settled' };
 
 // Events per targeted sync: one burst of webhook deliveries is one run with batched reads.
@@ -51,6 +53,10 @@ export function createEngineLane(dependencies: LaneDependencies) {
       await dependencies.afterRun?.(report);
       return { kind: 'ran', report };
     } catch (error) {
+      if (error instanceof FencedError) {
+        logger.warn(`the run stopped: ${error.message}`);
+        return { kind: 'fenced' };
+      }
       if (!(error instanceof LockHeldError)) throw error;
       logger.info(`${error.message}; the service tries again later`);
       return { kind: 'locked' };
@@ -90,9 +96,9 @@ export function createEngineLane(dependencies: LaneDependencies) {
   }
 
   return {
-    /** One scheduled cycle: incremental, or full (the daily one, and the first). */
-    cycle(full: boolean): Promise<LaneOutcome> {
-      return guarded(() => runCycle(engine, { full, dryRun: false, signal: dependencies.signal }));
+    /** One scheduled cycle: incremental, or full (the daily one, and the first); `signal` stops it at a slice. */
+    cycle(full: boolean, signal: AbortSignal): Promise<LaneOutcome> {
+      return guarded(() => runCycle(engine, { full, dryRun: false, signal }));
     },
 
     /**
@@ -101,7 +107,7 @@ export function createEngineLane(dependencies: LaneDependencies) {
      * settled once the targeted sync ran (a record it could not sync is held with its error, as in a cycle);
      * when the run failed or the lock was held, they stay pending for the next try.
      */
-    async inbox(): Promise<LaneOutcome | null> {
+    async inbox(signal: AbortSignal): Promise<LaneOutcome | null> {
       // Before the first full cycle the state knows no records: events wait for it (it reads everything anyway).
       if (!(await hasWatermarks(store))) return null;
       const pending = await store.pendingEvents(eventsPerRun);
@@ -114,11 +120,13 @@ export function createEngineLane(dependencies: LaneDependencies) {
       const outcome: LaneOutcome = hasTargets(targets)
         ? await guarded(() =>
             runTargetedSync(engine, targets, {
-              signal: dependencies.signal,
+              signal,
               onPlan: (entity, plan) => written.add(entity, plan),
             }),
           )
         : { kind: 'settled' };
+      // Refused writes: the events stay pending for the leader.
+      if (outcome.kind === 'fenced') return outcome;
       await settle(outcome, coalesced, written);
       metrics.setInboxDepth(await store.inboxDepth());
       return outcome;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { healthRoutes, type Readiness } from './health-routes.js';
+import type { LeadershipStatus } from './leadership/leadership.js';
 import { createServiceMetrics } from './metrics.js';
 
 describe('health routes', () => {
@@ -27,7 +28,7 @@ describe('health routes', () => {
     });
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({ status: 'ready', ready: true });
 
     readiness = { ready: false, reason: 'the last cycle failed: HubSpot answered 401 (token revoked)' };
     const notReady = await app.request('/readyz');
@@ -35,6 +36,7 @@ describe('health routes', () => {
     expect(notReady.headers.get('cache-control')).toBe('no-store');
     expect(await notReady.json()).toEqual({
       status: 'not-ready',
+      ready: false,
       reason: 'the last cycle failed: HubSpot answered 401 (token revoked)',
     });
     expect(asked).toBe(2);
@@ -51,7 +53,38 @@ describe('health routes', () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({
       status: 'not-ready',
+      ready: false,
       reason: 'the readiness check failed: SQLITE_BUSY: database is locked',
+    });
+  });
+
+  it('names the role: a standby is ready too, and /healthz gives its generation and the leader it sees', async () => {
+    let status: LeadershipStatus = { role: 'standby', generation: null, leader: 'db-host-a/4242' };
+    const app = healthRoutes({
+      readiness: async () => ({ ready: true }),
+      metrics: createServiceMetrics(),
+      leadership: () => status,
+    });
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', ready: true, role: 'standby' });
+    expect(await (await app.request('/healthz')).json()).toEqual({
+      status: 'alive',
+      role: 'standby',
+      generation: null,
+      leader: 'db-host-a/4242',
+    });
+    status = { role: 'leader', generation: 7n, leader: 'db-host-b/99' };
+    expect(await (await app.request('/readyz')).json()).toEqual({
+      status: 'ready',
+      ready: true,
+      role: 'leader',
+    });
+    expect(await (await app.request('/healthz')).json()).toEqual({
+      status: 'alive',
+      role: 'leader',
+      generation: 7,
+      leader: 'db-host-b/99',
     });
   });
 

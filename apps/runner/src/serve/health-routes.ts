@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { LeadershipStatus } from './leadership/leadership.js';
 import type { ServiceMetrics } from './metrics.js';
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
@@ -7,6 +8,8 @@ export interface HealthRouteOptions {
   /** Whether the service can do its work now: the state store is open and the last cycle did not fail. */
   readonly readiness: () => Promise<Readiness>;
   readonly metrics: ServiceMetrics;
+  /** This instance's role and generation (docs/DESIGN.md §5b, "Leadership"); a standby is ready too. */
+  readonly leadership?: (() => LeadershipStatus) | undefined;
 }
 
 /**
@@ -21,8 +24,18 @@ export function healthRoutes(options: HealthRouteOptions): Hono {
     context.header('Cache-Control', 'no-store');
   });
 
+  const role = () => {
+    const status = options.leadership?.();
+    return status === undefined ? {} : { role: status.role };
+  };
+
   // Liveness: the process runs and answers. https://kubernetes.io/docs/reference/using-api/health-checks/
-  app.get('/healthz', (context) => context.json({ status: 'alive' }));
+  app.get('/healthz', (context) => {
+    const status = options.leadership?.();
+    if (status === undefined) return context.json({ status: 'alive' });
+    const generation = status.generation === null ? null : Number(status.generation);
+    return context.json({ status: 'alive', role: status.role, generation, leader: status.leader });
+  });
 
   // Readiness: 503 with the reason while the service cannot do its work. https://kubernetes.io/docs/reference/using-api/health-checks/
   app.get('/readyz', async (context) => {
@@ -33,8 +46,8 @@ export function healthRoutes(options: HealthRouteOptions): Hono {
       const message = error instanceof Error ? error.message : String(error);
       readiness = { ready: false, reason: `the readiness check failed: ${message}` };
     }
-    if (readiness.ready) return context.json({ status: 'ready' });
-    return context.json({ status: 'not-ready', reason: readiness.reason }, 503);
+    if (readiness.ready) return context.json({ status: 'ready', ready: true, ...role() });
+    return context.json({ status: 'not-ready', ready: false, reason: readiness.reason, ...role() }, 503);
   });
 
   // The registry in Prometheus' text format. https://prometheus.io/docs/instrumenting/exposition_formats/

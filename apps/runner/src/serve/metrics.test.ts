@@ -110,6 +110,20 @@ describe('service metrics', () => {
     expect(sample(await metrics.registry.metrics(), 'crm_sync_inbox_depth')).toBe(3);
   });
 
+  it('says whether this instance leads, counting each change of role', async () => {
+    const metrics = createServiceMetrics();
+    let text = await metrics.registry.metrics();
+    expect(sample(text, 'crm_sync_leader')).toBe(0);
+    expect(sample(text, 'crm_sync_leadership_changes_total')).toBe(0);
+    metrics.leadership('standby', false);
+    metrics.leadership('leader', true);
+    metrics.leadership('standby', true);
+    metrics.leadership('leader', true);
+    text = await metrics.registry.metrics();
+    expect(sample(text, 'crm_sync_leader')).toBe(1);
+    expect(sample(text, 'crm_sync_leadership_changes_total')).toBe(3);
+  });
+
   it('computes the seconds since the last success at scrape time, with no sample before the first', async () => {
     let now = new Date('2026-03-29T01:00:00Z');
     const metrics = createServiceMetrics({ now: () => now });

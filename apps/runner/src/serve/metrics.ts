@@ -84,6 +84,8 @@ export interface ServiceMetrics {
   observeLatency(direction: SyncDirection, seconds: number): void;
   /** A finished cycle's report, in one call: its outcome, its records, its API requests and, if it ran to its end, its time. */
   cycleReported(kind: CycleKind, report: CycleReport): void;
+  /** This instance's role (docs/DESIGN.md §5b, "Leadership"); `changed` counts a change of role. */
+  leadership(role: 'leader' | 'standby', changed: boolean): void;
 }
 
 /** A cycle's outcome, from its report's exit code (docs/OPERATION.md, "Exit codes"). */
@@ -164,7 +166,27 @@ function defineMetrics(registry: Registry, secondsSinceLastSuccess: () => number
     for (const outcome of webhookOutcomes) deliveries.inc({ system, outcome }, 0);
   }
   for (const direction of directions) latency.zero({ direction });
-  return { cycles, records, requests, rateLimited, deliveries, inboxDepth, latency };
+  const leader = new Gauge({
+    name: `${metricPrefix}leader`,
+    help: 'Whether this instance leads (1: it runs the cycles and the inbox) or is the standby (0).',
+    registers,
+  });
+  const leadershipChanges = new Counter({
+    name: `${metricPrefix}leadership_changes_total`,
+    help: 'Times this instance became the leader or stepped down (or let go when stopping).',
+    registers,
+  });
+  return {
+    cycles,
+    records,
+    requests,
+    rateLimited,
+    deliveries,
+    inboxDepth,
+    latency,
+    leader,
+    leadershipChanges,
+  };
 }
 
 /** Moves the metrics for one finished cycle's report (see `ServiceMetrics.cycleReported`). */
@@ -222,6 +244,10 @@ export function createServiceMetrics(options: { now?: () => Date } = {}): Servic
       if (Number.isFinite(seconds)) defined.latency.observe({ direction }, Math.max(0, seconds));
     },
     cycleReported: (kind, report) => reportCycle(metrics, kind, report),
+    leadership(role, changed) {
+      defined.leader.set(role === 'leader' ? 1 : 0);
+      if (changed) defined.leadershipChanges.inc();
+    },
   };
   return metrics;
 }

@@ -39,17 +39,18 @@ const stillArrivingMs = 150;
 const maxGatherMs = 2_000;
 
 /**
- * The service's schedule (docs/DESIGN.md §5b): a cycle at start, then incremental cycles every interval and a full
- * one at the daily time, with the inbox's targeted syncs in between, one engine call at a time. Webhooks wake it
- * (`wake`); the schedule guarantees everything is found without them. Stops when `signal` aborts, after the run in
- * flight finished (the engine commits what it did and stops at the next slice).
+ * The service's schedule (docs/DESIGN.md §5b): at start the inbox and a cycle, then incremental cycles every
+ * interval and a full one at the daily time, with the inbox's targeted syncs in between, one engine call at a time.
+ * Webhooks wake it (`wake`); the schedule guarantees everything is found without them. It runs while this instance
+ * leads (`run`, once per term: on SQLite one term from start to stop) and stops when the term's signal aborts, after
+ * the run in flight finished (the engine commits what it did and stops at the next slice).
  */
 export function createServiceLoop(
   lane: ReturnType<typeof createEngineLane>,
   schedule: LoopSchedule,
-  options: { readonly signal: AbortSignal; readonly logger: Logger; readonly now: () => Date },
+  options: { readonly logger: Logger; readonly now: () => Date },
 ) {
-  const { signal, logger, now } = options;
+  const { logger, now } = options;
   const state: LoopState = {
     lastCycle: null,
     lastTargeted: null,
@@ -70,7 +71,7 @@ export function createServiceLoop(
    * Gathers a burst: until `gatherMs` after its first delivery (events that arrived while a run went on have waited
    * that long already), then on while deliveries keep coming, up to `maxGatherMs` after the first.
    */
-  async function gather(): Promise<void> {
+  async function gather(signal: AbortSignal): Promise<void> {
     const firstAt = firstArrivalAt ?? performance.now();
     await sleep(Math.max(0, firstAt + (schedule.gatherMs ?? 250) - performance.now()), signal);
     for (;;) {
@@ -93,14 +94,44 @@ export function createServiceLoop(
   const cycleDueAt = () =>
     Math.max(cycleRetryAt, Math.min(state.nextIncrementalAt.getTime(), state.nextFullAt.getTime()));
 
-  async function step(): Promise<void> {
+  /** Where a term starts: the inbox at once (its events waited), then a cycle, as at the service's start. */
+  function startTerm(): void {
+    state.nextIncrementalAt = now();
+    inboxDue = true;
+    inboxBackoffMs = 0;
+    inboxRetryAt = 0;
+    cycleRetryAt = 0;
+  }
+
+  async function inboxStep(signal: AbortSignal, gathered: boolean): Promise<void> {
+    inboxDue = false;
+    if (gathered) firstArrivalAt = null;
+    else await gather(signal);
+    const outcome = await lane.inbox(signal);
+    remember(outcome);
+    const failed =
+      outcome?.kind === 'locked' ||
+      outcome?.kind === 'fenced' ||
+      (outcome?.kind === 'ran' && outcome.report.exitCode === 1);
+    if (failed) {
+      inboxBackoffMs = Math.min(maxBackoffMs, inboxBackoffMs === 0 ? firstBackoffMs : inboxBackoffMs * 2);
+      inboxRetryAt = now().getTime() + inboxBackoffMs;
+      inboxDue = true;
+    } else {
+      inboxBackoffMs = 0;
+      // More may wait (more than one run takes), or have arrived while it ran (`wake` set it again).
+      inboxDue = inboxDue || outcome !== null;
+    }
+  }
+
+  async function step(signal: AbortSignal): Promise<void> {
     const at = now();
     if (at.getTime() >= cycleDueAt()) {
       const full = at >= state.nextFullAt;
-      const outcome = await lane.cycle(full);
+      const outcome = await lane.cycle(full, signal);
       remember(outcome);
-      if (outcome.kind === 'locked') {
-        // A `run` from cron holds the lock: the same cycle is tried again soon, not skipped.
+      if (outcome.kind === 'locked' || outcome.kind === 'fenced') {
+        // A `run` from cron holds the lock (or another instance leads now): the same cycle is tried again soon.
         cycleRetryAt = now().getTime() + lockedRetryMs;
         return;
       }
@@ -111,20 +142,7 @@ export function createServiceLoop(
       return;
     }
     if (inboxDue && at.getTime() >= inboxRetryAt) {
-      inboxDue = false;
-      await gather();
-      const outcome = await lane.inbox();
-      remember(outcome);
-      const failed = outcome?.kind === 'locked' || (outcome?.kind === 'ran' && outcome.report.exitCode === 1);
-      if (failed) {
-        inboxBackoffMs = Math.min(maxBackoffMs, inboxBackoffMs === 0 ? firstBackoffMs : inboxBackoffMs * 2);
-        inboxRetryAt = now().getTime() + inboxBackoffMs;
-        inboxDue = true;
-      } else {
-        inboxBackoffMs = 0;
-        // More may wait (more than one run takes), or have arrived while it ran (`wake` set it again).
-        inboxDue = inboxDue || outcome !== null;
-      }
+      await inboxStep(signal, false);
       return;
     }
     const until = Math.min(cycleDueAt(), inboxDue ? inboxRetryAt : Number.POSITIVE_INFINITY);
@@ -150,12 +168,27 @@ export function createServiceLoop(
       firstArrivalAt ??= lastArrivalAt;
       if (now().getTime() >= inboxRetryAt) wakeUp?.();
     },
-    /** Runs until the signal aborts; a run that throws (a bug, the state store gone) is logged and retried later. */
-    async run(): Promise<void> {
+    /**
+     * Runs one term until `signal` aborts; a run that throws (a bug, the state store gone) is logged and retried
+     * later, unless the term ended under it (stepped down: its writes were refused).
+     */
+    async run(signal: AbortSignal): Promise<void> {
+      startTerm();
+      let first = true;
       while (!signal.aborted) {
         try {
-          await step();
+          if (first) await inboxStep(signal, true);
+          else await step(signal);
+          first = false;
         } catch (error) {
+          first = false;
+          if (signal.aborted) {
+            logger.warn(
+              { err: error },
+              `the run in flight ended as this term did (${String(signal.reason)})`,
+            );
+            break;
+          }
           logger.error({ err: error }, 'the service loop hit an unexpected error; trying again in a minute');
           state.lastCycle = { mode: 'service', failed: true, at: now() };
           await sleep(60_000, signal);

@@ -2,12 +2,16 @@ import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Runtime } from '../commands/runtime.js';
 import type { SingleSignOnSettings } from '../console/auth/single-sign-on-settings.js';
+import type { ConsoleEnv } from '../console/console-env.js';
 import { consoleRoutes } from '../console/console-routes.js';
 import type { InboxEvent } from '../state/state-store.js';
 import { type AlertConfig, createAlerter } from './alerts/index.js';
 import { createEngineLane } from './engine-lane.js';
 import { healthRoutes } from './health-routes.js';
 import { createInboxWriter } from './inbox-writer.js';
+import { serviceErrorHandler } from './leadership/fenced-write-page.js';
+import { runLeaderTerm } from './leadership/leader-term.js';
+import { type Leadership, soleLeadership } from './leadership/leadership.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { recentBinding } from './recent-binding.js';
 import { nextFullCycleAt, type ServiceConfig } from './service-config.js';
@@ -34,6 +38,12 @@ export interface ServiceOptions {
   readonly alerts?: AlertConfig | undefined;
   /** The console's single sign-on (`CRM_SYNC_OIDC_*`); absent or `null`: local accounts only. */
   readonly singleSignOn?: SingleSignOnSettings | null | undefined;
+  /**
+   * Who runs cycles and the inbox (docs/DESIGN.md §5b, "Leadership"): on a PostgreSQL state the instance holding
+   * the leadership, whose fence the store's writes carry; absent: this instance alone (SQLite). The service starts
+   * it, and closes it when it stops.
+   */
+  readonly leadership?: Leadership | undefined;
 }
 
 /**
@@ -49,6 +59,8 @@ export async function startSyncService(
   const { store, logger } = runtime;
   const metrics = createServiceMetrics();
   const stopping = new AbortController();
+  const leadership = options.leadership ?? soleLeadership();
+  metrics.leadership(leadership.status().role, false);
   const alerter =
     options.alerts === undefined ? null : createAlerter({ config: options.alerts, logger, now });
   const lane = createEngineLane({
@@ -56,14 +68,16 @@ export async function startSyncService(
     store,
     metrics,
     logger,
-    signal: stopping.signal,
     now,
     afterRun: async (report) => {
       // Never throws, and a channel gives up after 10 s: the sync does not wait on a mail server.
       if (alerter !== null) void alerter.afterRun(report, await store.errors());
     },
   });
-  const staleCheck = setInterval(() => void alerter?.tick(), 60_000);
+  // Only the leader runs cycles, so only the leader can tell that none succeeded.
+  const staleCheck = setInterval(() => {
+    if (leadership.status().role === 'leader') void alerter?.tick();
+  }, 60_000);
   staleCheck.unref();
   const loop = createServiceLoop(
     lane,
@@ -72,7 +86,7 @@ export async function startSyncService(
       nextFullAt: (at) => nextFullCycleAt(at, config.fullAt),
       gatherMs: options.gatherMs,
     },
-    { signal: stopping.signal, logger, now },
+    { logger, now },
   );
   metrics.setInboxDepth(await store.inboxDepth());
   // Seconds since the last success count from the last run that succeeded before this process started.
@@ -96,11 +110,13 @@ export async function startSyncService(
     await inbox.store(events);
   };
   const binding = recentBinding(store);
-  const app = new Hono();
+  const app = new Hono<ConsoleEnv>();
+  app.onError(serviceErrorHandler(logger));
   app.route(
     '/',
     healthRoutes({
       metrics,
+      leadership: () => leadership.status(),
       readiness: async () => {
         try {
           await store.inboxDepth();
@@ -148,7 +164,16 @@ export async function startSyncService(
   const server = await listen(app, config.host, config.port);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
   logger.info({ url }, `crm-sync serve listening on ${url}`);
-  const running = loop.run();
+  leadership.start({
+    lead: (term) =>
+      runLeaderTerm(term, {
+        loop,
+        stopping: stopping.signal,
+        logger,
+        sharedInbox: leadership.shared ? store : null,
+      }),
+    changed: (status) => metrics.leadership(status.role, true),
+  });
 
   return {
     url,
@@ -157,13 +182,18 @@ export async function startSyncService(
     async stop() {
       stopping.abort('SIGTERM');
       clearInterval(staleCheck);
-      await Promise.all([running, closeServer(server.server), inbox.drain()]);
+      // The leader lets go once the run in flight has ended, so a standby takes over at once.
+      await Promise.all([leadership.close(), closeServer(server.server), inbox.drain()]);
       alerter?.close();
     },
   };
 }
 
-function listen(app: Hono, hostname: string, port: number): Promise<{ server: ServerType; port: number }> {
+function listen(
+  app: Hono<ConsoleEnv>,
+  hostname: string,
+  port: number,
+): Promise<{ server: ServerType; port: number }> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname, port }, (info) =>
       resolve({ server, port: info.port }),

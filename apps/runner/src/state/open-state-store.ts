@@ -1,3 +1,5 @@
+import { checkHashKey, type HashKeyCheck, hashKeyMismatchMessage } from './hash-key-check.js';
+import type { Fence } from './postgres/fencing.js';
 import { openPostgresStateStore } from './postgres/postgres-state-store.js';
 import { openSqliteStateStore } from './sqlite-state-store.js';
 import {
@@ -6,15 +8,17 @@ import {
   stateLocationKind,
   stateLocationSecrets,
 } from './state-location.js';
+import { withStateMeta } from './state-meta.js';
 import type { StateStore } from './state-store.js';
 
 /**
  * The state store `CRM_SYNC_STATE` names: SQLite for a path, PostgreSQL for a `postgres://` or `postgresql://`
- * URL. Not migrated yet, and a PostgreSQL store connects on first use.
+ * URL, its writes fenced by `fence` (postgres/fencing.ts; SQLite has no fencing). Not migrated yet, and a
+ * PostgreSQL store connects on first use.
  */
-export function openStateStore(location: string, now?: () => Date): StateStore {
+export function openStateStore(location: string, now?: () => Date, fence?: Fence): StateStore {
   return stateLocationKind(location) === 'postgres'
-    ? openPostgresStateStore(location.trim(), { now })
+    ? openPostgresStateStore(location.trim(), { now, fence })
     : openSqliteStateStore(location, now);
 }
 
@@ -51,20 +55,35 @@ function openProblem(location: string, error: unknown): StateStoreOpenError {
 
 /**
  * Opens and migrates the state store `location` names; a store that cannot be opened, reached or migrated throws
- * `StateStoreOpenError` with a message for the person running the command (the password never in it).
+ * `StateStoreOpenError` with a message for the person running the command (the password never in it). With
+ * `hashKey` (the fingerprint key of the configuration), a state made with another key refuses too, and a state
+ * without a check value gets this key's (hash-key-check.ts).
  */
-export async function openMigratedStateStore(location: string, now?: () => Date): Promise<StateStore> {
+export async function openMigratedStateStore(
+  location: string,
+  now?: () => Date,
+  fence?: Fence,
+  hashKey?: string,
+): Promise<StateStore> {
   let store: StateStore;
   try {
-    store = openStateStore(location, now);
+    store = openStateStore(location, now, fence);
   } catch (error) {
     throw openProblem(location, error);
   }
+  let keyCheck: HashKeyCheck = 'matches';
   try {
     await store.migrate();
+    const at = (now?.() ?? new Date()).toISOString();
+    if (hashKey !== undefined)
+      keyCheck = await withStateMeta(location, (meta) => checkHashKey(meta, hashKey, at));
   } catch (error) {
     await store.close().catch(() => undefined);
     throw openProblem(location, error);
+  }
+  if (keyCheck === 'differs') {
+    await store.close();
+    throw new StateStoreOpenError(hashKeyMismatchMessage(describeStateLocation(location)));
   }
   return store;
 }

@@ -9,20 +9,35 @@ import type pg from 'pg';
  */
 export const leadershipName = 'service';
 
-/** A write refused because another instance claimed the leadership since this one did. */
+/**
+ * A write refused because another instance claimed the leadership since this one did, or (`generation` null)
+ * because this instance is the standby and refused it without asking the database (`standbyRefusal`).
+ */
 export class FencedError extends Error {
   constructor(
-    readonly generation: bigint,
+    readonly generation: bigint | null,
     readonly current: bigint | null,
+    message = `fenced: this instance's leadership generation is ${generation}, the current one is ${current ?? 'none (no leader recorded)'}: another instance leads now, so this one may not write to the state`,
   ) {
-    super(
-      `fenced: this instance's leadership generation is ${generation}, the current one is ${current ?? 'none (no leader recorded)'}: another instance leads now, so this one may not write to the state`,
-    );
+    super(message);
     this.name = 'FencedError';
   }
 }
 
-/** Answers the generation this instance leads with, or `null` when its writes are not fenced. */
+/** The refusal of a standby's write: names the leader (`host/pid`) as this instance last saw it. */
+export function standbyRefusal(leader: string | null): FencedError {
+  return new FencedError(
+    null,
+    null,
+    `fenced: this instance is the standby; the leader is ${leader ?? 'not known yet (none recorded)'}: only the leader writes to the state, so run sync actions on the leader's console`,
+  );
+}
+
+/**
+ * Answers the generation this instance leads with, or `null` when its writes are not fenced; or throws (a
+ * `FencedError`) to refuse every write at once without asking the database: a standby, or a leader that stepped
+ * down.
+ */
 export type Fence = () => bigint | number | null;
 
 type Queryable = Pick<pg.ClientBase, 'query'>;

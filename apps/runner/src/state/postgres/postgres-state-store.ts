@@ -14,8 +14,9 @@ export interface PostgresStateStoreOptions {
   readonly now?: (() => Date) | undefined;
   /**
    * When given and answering a generation, every write (each transaction, each write outside one) first checks
-   * that the `leadership` row still has that generation, and throws `FencedError` when it has not. Reads and
-   * `enqueueEvents` are never fenced.
+   * that the `leadership` row still has that generation, and throws `FencedError` when it has not. Reads,
+   * `enqueueEvents` and the console's accounts, sessions, failed sign-ins and audit log are never fenced: a
+   * standby accepts webhooks and signs people in to its console.
    */
   readonly fence?: Fence | undefined;
 }
@@ -34,7 +35,8 @@ export function openPostgresStateStore(url: string, options: PostgresStateStoreO
     ...postgresCycleState(db, now),
     ...postgresFindings(db, stamp),
     ...postgresInbox(db),
-    ...postgresAccounts(db),
+    // Not the sync's state: no second leader can corrupt it, and a standby's console must sign people in.
+    ...postgresAccounts({ ...db, write: db.writeUnfenced }),
     ...postgresExclusions(db),
     async migrate() {
       await db.withClient((client) => migratePostgres(client, stamp));
