@@ -7,6 +7,13 @@ export interface WriteCount {
   readonly byKind: Map<string, number>;
 }
 
+/** One write request as it arrived: which system, what made it, and when (`Date.now()`). */
+export interface ApiWrite {
+  readonly system: 'hubspot' | 'visma-nxt';
+  readonly kind: string;
+  readonly at: number;
+}
+
 export interface ApiWriteCounter {
   /** Point `HUBSPOT_BASE_URL` here. */
   readonly hubspotUrl: string;
@@ -62,6 +69,8 @@ const add = (count: WriteCount, kind: string) => {
 export async function startApiWriteCounter(upstream: {
   readonly hubspotBaseUrl: string;
   readonly vismaGraphqlUrl: string;
+  /** Told of each write as it arrives (the failover suite times them against the leaders' terms). */
+  readonly onWrite?: (write: ApiWrite) => void;
 }): Promise<ApiWriteCounter> {
   const hubspot: WriteCount = { total: 0, byKind: new Map() };
   const vismaNxt: WriteCount = { total: 0, byKind: new Map() };
@@ -70,10 +79,14 @@ export async function startApiWriteCounter(upstream: {
   const hubspotServer = await listen((request) => {
     const kind = hubSpotWriteKind(request.method ?? 'GET', (request.url ?? '/').split('?')[0] ?? '/');
     if (kind !== null) add(hubspot, kind);
+    if (kind !== null) upstream.onWrite?.({ system: 'hubspot', kind, at: Date.now() });
     return hubspotOrigin;
   });
   const vismaServer = await listen((_request, body) => {
-    for (const kind of vismaWriteKinds(body.toString('utf8'))) add(vismaNxt, kind);
+    for (const kind of vismaWriteKinds(body.toString('utf8'))) {
+      add(vismaNxt, kind);
+      upstream.onWrite?.({ system: 'visma-nxt', kind, at: Date.now() });
+    }
     return vismaOrigin;
   });
   const origin = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
