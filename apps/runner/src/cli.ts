@@ -14,6 +14,7 @@ import {
 } from './commands/runtime.js';
 import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
+import { registerStateCommand } from './commands/state-copy.js';
 import { formatStatus, readStatus } from './commands/status.js';
 import { registerUsersCommand } from './commands/users.js';
 import { loadSingleSignOnSettings } from './console/auth/single-sign-on-settings.js';
@@ -192,6 +193,8 @@ program
 
 // The operator console's accounts: only the state store is needed, not the HubSpot and Business NXT settings.
 registerUsersCommand(program);
+// Moving the state to PostgreSQL: only the state and its fingerprint key are needed.
+registerStateCommand(program, { globals, write });
 
 program
   .command('demo')

@@ -1,9 +1,40 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ConsoleSession, ConsoleUserCredentials, StoredAuditEntry } from './state-store.js';
+import type {
+  AuditEntry,
+  AuditFilter,
+  ConsoleSession,
+  ConsoleUserCredentials,
+  StateStore,
+  StoredAuditEntry,
+} from './state-store.js';
+
+/** The console's part of the state store (migration 7). */
+export type AccountMethods = Pick<
+  StateStore,
+  | 'addConsoleUser'
+  | 'consoleUserCredentials'
+  | 'consoleUsers'
+  | 'setConsolePassword'
+  | 'setConsoleUserRole'
+  | 'removeConsoleUser'
+  | 'recordConsoleSignIn'
+  | 'createConsoleSession'
+  | 'consoleSession'
+  | 'touchConsoleSession'
+  | 'endConsoleSession'
+  | 'pruneConsoleSessions'
+  | 'recordLoginFailure'
+  | 'loginFailuresAfter'
+  | 'clearLoginFailures'
+  | 'pruneLoginFailures'
+  | 'recordAudit'
+  | 'auditLog'
+>;
 
 /*
- * How the console's tables (migration 7) read back, for the PostgreSQL store; the same schemas as the SQLite
- * store's own (sqlite-accounts.ts), which the contract suite runs against both.
+ * How the console's tables (migration 7) read back and what an audit entry writes, for both backends (the
+ * contract suite runs against both).
  */
 const role = z.enum(['viewer', 'operator']);
 export const userRow = z.object({
@@ -65,3 +96,47 @@ export const toAuditEntry = (row: z.infer<typeof auditRow>): StoredAuditEntry =>
   before: row.before_state,
   after: row.after_state,
 });
+
+/**
+ * The values of a new session row, in the column order `id_hash, user_name, role, csrf_token, created_at,
+ * last_seen_at, expires_at`.
+ */
+export const sessionValues = (session: ConsoleSession): unknown[] => [
+  session.idHash,
+  session.userName,
+  session.role,
+  session.csrfToken,
+  session.createdAt,
+  session.lastSeenAt,
+  session.expiresAt,
+];
+
+const asJson = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/** The values of a new audit row, in the column order `id, at, actor, action, target, before_state, after_state`. */
+export const auditValues = (entry: AuditEntry): unknown[] => [
+  randomUUID(),
+  entry.at,
+  entry.actor,
+  entry.action,
+  entry.target,
+  asJson(entry.before),
+  asJson(entry.after),
+];
+
+/**
+ * The conditions of an audit filter, in order, each a column with its comparison (`actor =`) and the value; each
+ * backend adds its own placeholders.
+ */
+export function auditConditions(filter: AuditFilter): Array<{ test: string; value: string }> {
+  const conditions: Array<{ test: string; value: string }> = [];
+  const add = (test: string, value: string | undefined) => {
+    if (value !== undefined) conditions.push({ test, value });
+  };
+  add('actor =', filter.actor);
+  add('action =', filter.action);
+  add('target =', filter.target);
+  add('at >=', filter.since);
+  add('at <', filter.until);
+  return conditions;
+}

@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import type { Exclusion, SeparatedPair } from './state-store.js';
+import type { Exclusion, SeparatedPair, StateStore } from './state-store.js';
 
-/** How the exclusions and separated pairs tables read back, for both backends. */
+/** The operators' decisions about records (migration 8), as both backends build them. */
+export type ExclusionMethods = Pick<
+  StateStore,
+  'excludeRecord' | 'includeRecord' | 'exclusions' | 'separatePair' | 'separatedPairs'
+>;
+
+/** How the exclusions and separated pairs tables read back, and what an exclusion writes, for both backends. */
 const entity = z.enum(['customer', 'contact']);
 export const exclusionRow = z.object({
   entity,
@@ -18,6 +24,16 @@ export const separatedRow = z.object({
   separated_by: z.string(),
   separated_at: z.string(),
 });
+
+/** The values of a new exclusion row: `entity, system, record_id, reason, excluded_by, excluded_at`. */
+export const exclusionValues = (exclusion: Exclusion): unknown[] => [
+  exclusion.entity,
+  exclusion.system,
+  exclusion.recordId,
+  exclusion.reason,
+  exclusion.excludedBy,
+  exclusion.excludedAt,
+];
 
 export const toExclusion = (row: z.infer<typeof exclusionRow>): Exclusion => ({
   entity: row.entity,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StoredInboxEvent } from './state-store.js';
+import type { InboxEvent, StoredInboxEvent } from './state-store.js';
 
 const relatedRecords = z.array(z.object({ entity: z.enum(['customer', 'contact']), recordId: z.string() }));
 
@@ -15,6 +15,22 @@ export const inboxRow = z.object({
   related: z.string().transform((text) => relatedRecords.parse(JSON.parse(text))),
   received_at: z.string(),
 });
+
+/**
+ * The values of a new inbox row, in the order both stores insert them: `dedupe_key, system, entity, record_id,
+ * kind, occurred_at, own_echo, related, received_at`.
+ */
+export const eventValues = (event: InboxEvent, receivedAt: string): unknown[] => [
+  event.dedupeKey,
+  event.system,
+  event.entity,
+  event.recordId,
+  event.kind,
+  event.occurredAt,
+  event.ownEcho ? 1 : 0,
+  JSON.stringify(event.related),
+  receivedAt,
+];
 
 export const toEvent = (row: z.infer<typeof inboxRow>): StoredInboxEvent => ({
   dedupeKey: row.dedupe_key,

@@ -377,4 +377,15 @@ export const migrations: readonly Migration[] = [
       'CREATE TABLE leadership (name TEXT COLLATE "C" PRIMARY KEY, generation BIGINT NOT NULL, holder_id TEXT COLLATE "C", acquired_at TEXT COLLATE "C")',
     ],
   },
+  {
+    version: 10,
+    sqlite: [
+      // Facts about the state itself, one row each: the check value of the fingerprint key it was made with
+      // (hash-key-check.ts), so a state opened with another key refuses instead of finding every record changed.
+      'CREATE TABLE state_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL, recorded_at TEXT NOT NULL)',
+    ],
+    postgres: [
+      'CREATE TABLE state_meta (name TEXT COLLATE "C" PRIMARY KEY, value TEXT COLLATE "C" NOT NULL, recorded_at TEXT COLLATE "C" NOT NULL)',
+    ],
+  },
 ];

@@ -1,12 +1,7 @@
 import type { Entity } from '@port-service/mapping';
 import type Database from 'libsql';
-import { exclusionRow, separatedRow, toExclusion, toSeparatedPair } from './exclusion-rows.js';
-import type { Exclusion, SeparatedPair, StateStore } from './state-store.js';
-
-type ExclusionMethods = Pick<
-  StateStore,
-  'excludeRecord' | 'includeRecord' | 'exclusions' | 'separatePair' | 'separatedPairs'
->;
+import * as exclusionRows from './exclusion-rows.js';
+import type { Exclusion, SeparatedPair } from './state-store.js';
 
 /**
  * What operators decided about records (`crm-sync exclude`, `include`, `candidates separate`) in the SQLite state
@@ -15,12 +10,12 @@ type ExclusionMethods = Pick<
 export function sqliteExclusions(
   db: Database.Database,
   atomically: <T>(work: () => T) => T,
-): ExclusionMethods {
+): exclusionRows.ExclusionMethods {
   const exclusionOf = (kind: Entity, system: string, recordId: string) => {
     const row = db
       .prepare('SELECT * FROM exclusions WHERE entity = ? AND system = ? AND record_id = ?')
       .get(kind, system, recordId);
-    return row === undefined ? null : toExclusion(exclusionRow.parse(row));
+    return row === undefined ? null : exclusionRows.toExclusion(exclusionRows.exclusionRow.parse(row));
   };
   return {
     async excludeRecord(exclusion: Exclusion) {
@@ -29,14 +24,7 @@ export function sqliteExclusions(
           `INSERT INTO exclusions (entity, system, record_id, reason, excluded_by, excluded_at)
            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
         )
-        .run(
-          exclusion.entity,
-          exclusion.system,
-          exclusion.recordId,
-          exclusion.reason,
-          exclusion.excludedBy,
-          exclusion.excludedAt,
-        );
+        .run(...exclusionRows.exclusionValues(exclusion));
       return inserted.changes > 0;
     },
     async includeRecord(kind: Entity, system: Exclusion['system'], recordId: string) {
@@ -58,7 +46,7 @@ export function sqliteExclusions(
           : db
               .prepare('SELECT * FROM exclusions WHERE entity = ? ORDER BY excluded_at, system, record_id')
               .all(kind);
-      return rows.map((row) => toExclusion(exclusionRow.parse(row)));
+      return rows.map((row) => exclusionRows.toExclusion(exclusionRows.exclusionRow.parse(row)));
     },
     async separatePair(pair: SeparatedPair) {
       const inserted = db
@@ -73,7 +61,7 @@ export function sqliteExclusions(
       return db
         .prepare('SELECT * FROM separated_pairs WHERE entity = ? ORDER BY separated_at, crm_id, associate_no')
         .all(kind)
-        .map((row) => toSeparatedPair(separatedRow.parse(row)));
+        .map((row) => exclusionRows.toSeparatedPair(exclusionRows.separatedRow.parse(row)));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type Database from 'libsql';
 import { z } from 'zod';
-import { inboxRow, toEvent } from './inbox-rows.js';
+import { eventValues, inboxRow, toEvent } from './inbox-rows.js';
 import type { InboxEvent, StateStore } from './state-store.js';
 
 type InboxMethods = Pick<
@@ -31,18 +31,7 @@ export function sqliteInbox(db: Database.Database, atomically: <T>(work: () => T
       return atomically(() => {
         let stored = 0;
         for (const event of events) {
-          const result = insert.run(
-            event.dedupeKey,
-            event.system,
-            event.entity,
-            event.recordId,
-            event.kind,
-            event.occurredAt,
-            event.ownEcho ? 1 : 0,
-            JSON.stringify(event.related),
-            receivedAt,
-          );
-          stored += result.changes;
+          stored += insert.run(...eventValues(event, receivedAt)).changes;
         }
         return stored;
       });

@@ -12,10 +12,13 @@ import {
   bindingNames,
   bindingRow,
   conflictRow,
+  conflictValues,
   errorRow,
   intentRow,
   linkRow,
+  recordErrorValues,
   runRow,
+  toBinding,
   toConflict,
   toIntent,
   toLink,
@@ -57,17 +60,8 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
   // Marks the work of `transaction()`, so that a nested call joins it (as on PostgreSQL) instead of failing.
   const inTransactionWork = new AsyncLocalStorage<true>();
   const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ');
-  const readBinding = (): StateBinding | null => {
-    const rows = all(bindingRow, 'SELECT name, value, bound_at FROM bindings');
-    const portal = rows.find((row) => row.name === bindingNames.hubspotPortalId);
-    const company = rows.find((row) => row.name === bindingNames.vismaCompanyNo);
-    if (portal === undefined || company === undefined) return null;
-    return {
-      hubspotPortalId: Number(portal.value),
-      vismaCompanyNo: Number(company.value),
-      boundAt: portal.bound_at,
-    };
-  };
+  const readBinding = (): StateBinding | null =>
+    toBinding(all(bindingRow, 'SELECT name, value, bound_at FROM bindings'));
 
   return {
     ...sqliteInbox(db, atomically),
@@ -316,22 +310,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
         `INSERT INTO conflicts (id, entity, crm_id, associate_no, field, reason, base_fingerprint, status, resolution,
           created_at, crm_value, crm_changed_at, crm_changed_by, erp_value, erp_changed_at, erp_changed_by)
           VALUES (?, ?, ?, ?, ?, ?, ?, 'open', NULL, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        conflict.id,
-        conflict.entity,
-        conflict.crmId,
-        conflict.associateNo,
-        conflict.field,
-        conflict.reason,
-        conflict.baseFingerprint,
-        conflict.createdAt,
-        conflict.hubspot?.value ?? null,
-        conflict.hubspot?.changedAt ?? null,
-        conflict.hubspot?.changedBy ?? null,
-        conflict.businessNxt?.value ?? null,
-        conflict.businessNxt?.changedAt ?? null,
-        conflict.businessNxt?.changedBy ?? null,
-      );
+      ).run(...conflictValues(conflict));
     },
     async conflicts(status: 'open' | 'resolved' | 'all'): Promise<Conflict[]> {
       const rows =
@@ -349,39 +328,15 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
 
     async recordError(error: RecordError) {
-      atomically(() => {
-        const updated = db
-          .prepare(
-            'UPDATE record_errors SET message = ?, last_seen_at = ?, related = ?, fix_in = ? WHERE entity = ? AND system = ? AND record_id = ? AND field = ? AND rule = ?',
-          )
-          .run(
-            error.message,
-            error.seenAt,
-            error.related ?? null,
-            error.fixIn ?? null,
-            error.entity,
-            error.system,
-            error.recordId,
-            error.field,
-            error.rule,
-          );
-        if (updated.changes === 0) {
-          db.prepare(
-            'INSERT INTO record_errors (entity, system, record_id, field, rule, message, first_seen_at, last_seen_at, related, fix_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          ).run(
-            error.entity,
-            error.system,
-            error.recordId,
-            error.field,
-            error.rule,
-            error.message,
-            error.seenAt,
-            error.seenAt,
-            error.related ?? null,
-            error.fixIn ?? null,
-          );
-        }
-      });
+      // Seen again: the message, last sighting and hints move on; the first sighting stays.
+      db.prepare(
+        `INSERT INTO record_errors
+           (entity, system, record_id, field, rule, message, first_seen_at, last_seen_at, related, fix_in)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)
+         ON CONFLICT (entity, system, record_id, field, rule) DO UPDATE
+           SET message = excluded.message, last_seen_at = excluded.last_seen_at, related = excluded.related,
+               fix_in = excluded.fix_in`,
+      ).run(...recordErrorValues(error));
     },
     async clearErrors(kind: Entity, system: string, recordId: string, seenBefore?: string) {
       if (seenBefore === undefined)

@@ -57,3 +57,10 @@ export function stateLocationSecrets(location: string): string[] {
     return [];
   }
 }
+
+/** `text` (a driver's message) with every secret of `location` replaced by `***`. */
+export function withoutSecrets(text: string, location: string): string {
+  let masked = text;
+  for (const secret of stateLocationSecrets(location)) masked = masked.split(secret).join('***');
+  return masked;
+}

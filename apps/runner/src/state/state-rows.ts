@@ -1,9 +1,18 @@
 import { z } from 'zod';
-import type { Conflict, Intent, Run, StoredLink } from './state-store.js';
+import type {
+  Conflict,
+  Intent,
+  NewConflict,
+  RecordError,
+  Run,
+  StateBinding,
+  StoredLink,
+} from './state-store.js';
 
 /*
- * How the rows of the links, intents, conflicts, record errors, runs and bindings tables read back, for both
- * backends (the PostgreSQL store answers BIGINT columns as numbers, so the same schemas apply).
+ * How the rows of the links, intents, conflicts, record errors, runs and bindings tables read back and what a new
+ * conflict or record error writes, for both backends (the PostgreSQL store answers BIGINT columns as numbers, so
+ * the same schemas apply).
  */
 export const entity = z.enum(['customer', 'contact']);
 export const fingerprints = z.string().transform((text, context): Record<string, string> => {
@@ -88,6 +97,55 @@ export const bindingNames = {
   hubspotPortalId: 'hubspot.portal-id',
   vismaCompanyNo: 'visma-nxt.company-no',
 } as const;
+
+/** The binding from the rows of the bindings table; `null` until both of its rows are recorded. */
+export const toBinding = (rows: ReadonlyArray<z.infer<typeof bindingRow>>): StateBinding | null => {
+  const portal = rows.find((row) => row.name === bindingNames.hubspotPortalId);
+  const company = rows.find((row) => row.name === bindingNames.vismaCompanyNo);
+  if (portal === undefined || company === undefined) return null;
+  return {
+    hubspotPortalId: Number(portal.value),
+    vismaCompanyNo: Number(company.value),
+    boundAt: portal.bound_at,
+  };
+};
+
+/**
+ * The values of a new conflict row, in the order both stores insert them: `id, entity, crm_id, associate_no,
+ * field, reason, base_fingerprint, created_at`, then HubSpot's and Business NXT's value, time and author.
+ */
+export const conflictValues = (conflict: NewConflict): unknown[] => [
+  conflict.id,
+  conflict.entity,
+  conflict.crmId,
+  conflict.associateNo,
+  conflict.field,
+  conflict.reason,
+  conflict.baseFingerprint,
+  conflict.createdAt,
+  conflict.hubspot?.value ?? null,
+  conflict.hubspot?.changedAt ?? null,
+  conflict.hubspot?.changedBy ?? null,
+  conflict.businessNxt?.value ?? null,
+  conflict.businessNxt?.changedAt ?? null,
+  conflict.businessNxt?.changedBy ?? null,
+];
+
+/**
+ * The values of a record error row, in the order both stores upsert them: its key `entity, system, record_id,
+ * field, rule`, then `message`, when it was seen (first and last sighting of a new row), `related`, `fix_in`.
+ */
+export const recordErrorValues = (error: RecordError): unknown[] => [
+  error.entity,
+  error.system,
+  error.recordId,
+  error.field,
+  error.rule,
+  error.message,
+  error.seenAt,
+  error.related ?? null,
+  error.fixIn ?? null,
+];
 
 export const toConflict = (row: z.infer<typeof conflictRow>): Conflict => ({
   id: row.id,

@@ -1,47 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { auditRow, sessionRow, toAuditEntry, toCredentials, toSession, userRow } from '../account-rows.js';
-import type { AuditFilter, StateStore } from '../state-store.js';
+import {
+  type AccountMethods,
+  auditConditions,
+  auditRow,
+  auditValues,
+  sessionRow,
+  sessionValues,
+  toAuditEntry,
+  toCredentials,
+  toSession,
+  userRow,
+} from '../account-rows.js';
 import type { PostgresDatabase } from './postgres-database.js';
-
-type AccountMethods = Pick<
-  StateStore,
-  | 'addConsoleUser'
-  | 'consoleUserCredentials'
-  | 'consoleUsers'
-  | 'setConsolePassword'
-  | 'setConsoleUserRole'
-  | 'removeConsoleUser'
-  | 'recordConsoleSignIn'
-  | 'createConsoleSession'
-  | 'consoleSession'
-  | 'touchConsoleSession'
-  | 'endConsoleSession'
-  | 'pruneConsoleSessions'
-  | 'recordLoginFailure'
-  | 'loginFailuresAfter'
-  | 'clearLoginFailures'
-  | 'pruneLoginFailures'
-  | 'recordAudit'
-  | 'auditLog'
->;
-
-/** The WHERE clause of an audit filter with numbered parameters, and the parameters in order. */
-function auditWhere(filter: AuditFilter): { sql: string; parameters: string[] } {
-  const clauses: string[] = [];
-  const parameters: string[] = [];
-  const add = (column: string, operator: string, value: string | undefined) => {
-    if (value === undefined) return;
-    parameters.push(value);
-    clauses.push(`${column} ${operator} $${parameters.length}`);
-  };
-  add('actor', '=', filter.actor);
-  add('action', '=', filter.action);
-  add('target', '=', filter.target);
-  add('at', '>=', filter.since);
-  add('at', '<', filter.until);
-  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, parameters };
-}
 
 /**
  * Console accounts with their sessions; a password change, a role change or a removal ends the account's
@@ -102,15 +72,7 @@ function postgresSessions(db: PostgresDatabase) {
       await db.write(
         `INSERT INTO console_sessions (id_hash, user_name, role, csrf_token, created_at, last_seen_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          session.idHash,
-          session.userName,
-          session.role,
-          session.csrfToken,
-          session.createdAt,
-          session.lastSeenAt,
-          session.expiresAt,
-        ],
+        sessionValues(session),
       );
     },
     async consoleSession(idHash) {
@@ -159,29 +121,22 @@ function postgresLoginFailures(db: PostgresDatabase) {
 }
 
 function postgresAudit(db: PostgresDatabase) {
-  const asJson = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
   return {
     async recordAudit(entry) {
       await db.write(
         'INSERT INTO audit (id, at, actor, action, target, before_state, after_state) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [
-          randomUUID(),
-          entry.at,
-          entry.actor,
-          entry.action,
-          entry.target,
-          asJson(entry.before),
-          asJson(entry.after),
-        ],
+        auditValues(entry),
       );
     },
     async auditLog(filter) {
-      const where = auditWhere(filter);
+      const conditions = auditConditions(filter);
+      const tests = conditions.map(({ test }, index) => `${test} $${index + 1}`);
+      const where = tests.length === 0 ? '' : `WHERE ${tests.join(' AND ')}`;
       // Entries of the same millisecond come in no particular order among themselves.
       const rows = await db.read(
         auditRow,
-        `SELECT * FROM audit ${where.sql} ORDER BY at DESC, id DESC LIMIT $${where.parameters.length + 1}`,
-        [...where.parameters, filter.limit],
+        `SELECT * FROM audit ${where} ORDER BY at DESC, id DESC LIMIT $${conditions.length + 1}`,
+        [...conditions.map(({ value }) => value), filter.limit],
       );
       return rows.map(toAuditEntry);
     },

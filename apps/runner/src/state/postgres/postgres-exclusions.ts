@@ -1,12 +1,14 @@
 import type { Entity } from '@port-service/mapping';
-import { exclusionRow, separatedRow, toExclusion, toSeparatedPair } from '../exclusion-rows.js';
-import type { Exclusion, SeparatedPair, StateStore } from '../state-store.js';
+import {
+  type ExclusionMethods,
+  exclusionRow,
+  exclusionValues,
+  separatedRow,
+  toExclusion,
+  toSeparatedPair,
+} from '../exclusion-rows.js';
+import type { Exclusion, SeparatedPair } from '../state-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
-
-type ExclusionMethods = Pick<
-  StateStore,
-  'excludeRecord' | 'includeRecord' | 'exclusions' | 'separatePair' | 'separatedPairs'
->;
 
 /** What operators decided about records (`crm-sync exclude`, `include`, `candidates separate`) in PostgreSQL. */
 export function postgresExclusions(db: PostgresDatabase): ExclusionMethods {
@@ -15,14 +17,7 @@ export function postgresExclusions(db: PostgresDatabase): ExclusionMethods {
       const inserted = await db.write(
         `INSERT INTO exclusions (entity, system, record_id, reason, excluded_by, excluded_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [
-          exclusion.entity,
-          exclusion.system,
-          exclusion.recordId,
-          exclusion.reason,
-          exclusion.excludedBy,
-          exclusion.excludedAt,
-        ],
+        exclusionValues(exclusion),
       );
       return (inserted.rowCount ?? 0) > 0;
     },

@@ -1,5 +1,12 @@
 import type { Entity } from '@port-service/mapping';
-import { conflictRow, errorRow, toConflict, toRecordError } from '../state-rows.js';
+import {
+  conflictRow,
+  conflictValues,
+  errorRow,
+  recordErrorValues,
+  toConflict,
+  toRecordError,
+} from '../state-rows.js';
 import type { NewConflict, RecordError, StateStore } from '../state-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
 
@@ -20,22 +27,7 @@ export function postgresFindings(db: PostgresDatabase, stamp: () => string): Fin
          WHERE NOT EXISTS (
            SELECT 1 FROM conflicts WHERE entity = $2 AND crm_id = $3 AND field = $5 AND status = 'open'
          )`,
-        [
-          conflict.id,
-          conflict.entity,
-          conflict.crmId,
-          conflict.associateNo,
-          conflict.field,
-          conflict.reason,
-          conflict.baseFingerprint,
-          conflict.createdAt,
-          conflict.hubspot?.value ?? null,
-          conflict.hubspot?.changedAt ?? null,
-          conflict.hubspot?.changedBy ?? null,
-          conflict.businessNxt?.value ?? null,
-          conflict.businessNxt?.changedAt ?? null,
-          conflict.businessNxt?.changedBy ?? null,
-        ],
+        conflictValues(conflict),
       );
     },
     async conflicts(status: 'open' | 'resolved' | 'all') {
@@ -65,17 +57,7 @@ export function postgresFindings(db: PostgresDatabase, stamp: () => string): Fin
          ON CONFLICT (entity, system, record_id, field, rule) DO UPDATE
            SET message = excluded.message, last_seen_at = excluded.last_seen_at, related = excluded.related,
                fix_in = excluded.fix_in`,
-        [
-          error.entity,
-          error.system,
-          error.recordId,
-          error.field,
-          error.rule,
-          error.message,
-          error.seenAt,
-          error.related ?? null,
-          error.fixIn ?? null,
-        ],
+        recordErrorValues(error),
       );
     },
     async clearErrors(kind: Entity, system: string, recordId: string, seenBefore?: string) {

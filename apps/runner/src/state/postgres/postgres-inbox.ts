@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inboxRow, toEvent } from '../inbox-rows.js';
+import { eventValues, inboxRow, toEvent } from '../inbox-rows.js';
 import type { InboxEvent, StateStore } from '../state-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
 
@@ -43,17 +43,7 @@ export function postgresInbox(db: PostgresDatabase): InboxMethods {
     async enqueueEvents(events: readonly InboxEvent[], receivedAt: string) {
       const batch = byKey(events);
       const store = async (chunk: readonly InboxEvent[]) => {
-        const parameters = chunk.flatMap((event) => [
-          event.dedupeKey,
-          event.system,
-          event.entity,
-          event.recordId,
-          event.kind,
-          event.occurredAt,
-          event.ownEcho ? 1 : 0,
-          JSON.stringify(event.related),
-          receivedAt,
-        ]);
+        const parameters = chunk.flatMap((event) => eventValues(event, receivedAt));
         return (await db.writeUnfenced(insertStatement(chunk.length), parameters)).rowCount ?? 0;
       };
       if (batch.length === 0) return 0;

@@ -71,15 +71,17 @@ export function postgresLinks(db: PostgresDatabase, stamp: () => string): LinkMe
       );
     },
     async mergeFingerprints(kind: Entity, crmId: string, prints: Readonly<Record<string, Fingerprint>>) {
-      await db.transaction(async () => {
-        // Locked: two merges into one link apply one after the other, neither loses the other's fingerprints.
-        const row = await linkOf(kind, crmId, true);
-        if (row === undefined) throw new Error(`no ${kind} link for HubSpot record ${crmId}`);
-        await db.write(
-          'UPDATE links SET fingerprints = $1, updated_at = $2 WHERE entity = $3 AND crm_id = $4',
-          [JSON.stringify({ ...row.fingerprints, ...prints }), stamp(), kind, crmId],
-        );
-      });
+      // One statement, one round trip (the engine merges once per record it wrote). jsonb `||` keeps the stored
+      // keys and lets the new ones win, as `{ ...stored, ...prints }`. The UPDATE locks the row: a second merge
+      // into the same link waits, then applies to the row as the first left it, so neither loses the other's
+      // fingerprints (https://www.postgresql.org/docs/15/transaction-iso.html#XACT-READ-COMMITTED). The text is
+      // jsonb's (keys sorted, spaces after separators), which the store reads back as JSON like any other.
+      const updated = await db.write(
+        `UPDATE links SET fingerprints = (fingerprints::jsonb || $1::jsonb)::text, updated_at = $2
+         WHERE entity = $3 AND crm_id = $4`,
+        [JSON.stringify(prints), stamp(), kind, crmId],
+      );
+      if ((updated.rowCount ?? 0) === 0) throw new Error(`no ${kind} link for HubSpot record ${crmId}`);
     },
     async markOrphaned(kind: Entity, link: { crmId: string; associateNo: number }, reason: string) {
       await db.transaction(async () => {
