@@ -9,6 +9,8 @@ export interface Edit extends EditRequest {
   readonly editedAt: number;
   /** Epoch ms of the first poll that saw the value in the other system; null while it has not. */
   arrivedAt: number | null;
+  /** Epoch ms when the other system's store took the value (noted inside it); null while it has not. */
+  storedAt: number | null;
 }
 
 /**
@@ -18,7 +20,12 @@ export interface Edit extends EditRequest {
  * arrive unchanged.
  */
 export function createEditTracker(simulators: SimulatorProcess) {
-  const made = (request: EditRequest, editedAt: number): Edit => ({ ...request, editedAt, arrivedAt: null });
+  const made = (request: EditRequest, editedAt: number): Edit => ({
+    ...request,
+    editedAt,
+    arrivedAt: null,
+    storedAt: null,
+  });
   return {
     /** One edit, one request; rejects naming the record when the simulator refused it. */
     async edit(editedIn: EditedIn, pair: LinkedPair, value: string): Promise<Edit> {
@@ -41,7 +48,10 @@ export function createEditTracker(simulators: SimulatorProcess) {
         edits.map((edit) => edit.value),
         timeoutMs,
       );
-      for (const edit of edits) edit.arrivedAt = arrivals[edit.value] ?? null;
+      for (const edit of edits) {
+        edit.arrivedAt = arrivals[edit.value]?.seenAt ?? null;
+        edit.storedAt = arrivals[edit.value]?.storedAt ?? null;
+      }
     },
   };
 }

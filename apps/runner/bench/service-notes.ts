@@ -57,6 +57,7 @@ export function describeBurst(figures: {
     bound: number;
     rolling: number;
     drainMs: number;
+    storedMs: number;
   };
   sentMs: number;
   runs: readonly Run[];
@@ -69,7 +70,7 @@ export function describeBurst(figures: {
   const vismaRate = perSecond(limits.visma);
   return [
     `Rate-limit bound of the burst: the fewest requests a sync of these edits needs are ${drain.minimum.hubspot} on HubSpot (batch reads of 100 ids: the edited companies and the companies of the edited rows; batch updates of 100: those companies) and ${drain.minimum.visma} on Business NXT (one request holds 32 lookups of 100 associate numbers: every row read; 50 rows per mutation and 32 mutations per request: the edited companies' rows written). At the sustained rates, ${hubspotRate} per s on HubSpot and ${vismaRate} per s on Business NXT, they take ${seconds((drain.minimum.hubspot * 1000) / hubspotRate)} and ${seconds((drain.minimum.visma * 1000) / vismaRate)}: the bound is the larger, ${seconds(drain.bound)}. A rolling window would let them all leave at once (least wall time ${seconds(drain.rolling)}, not binding), so the sustained rate is the bound the ratio uses. The drain runs from the first edit sent to the last value seen.`,
-    `Burst: sending the edits took ${seconds(figures.sentMs)}; the last value showed at ${seconds(drain.drainMs)}; ${servedLine(served)}.`,
+    `Burst: sending the edits took ${seconds(figures.sentMs)}; the last value showed at ${seconds(drain.drainMs)} (the other system's store took it at ${seconds(drain.storedMs)}: the rest is the poll's wait, in the simulators' busy process); ${servedLine(served)}.`,
     `${splitLine(figures.split, 'Burst edits')}.`,
     `Runs from the burst's start: ${runs.map((run) => runLine(run, figures.startedAt)).join('; ') || 'none'}.`,
   ];

@@ -17,8 +17,10 @@ import {
   seconds,
   splitOfLatency,
   windowBound,
+  writesOf,
 } from './service-figures.js';
 import { describeBurst, describeStart, describeSteady } from './service-notes.js';
+import { createTimeline } from './service-timeline.js';
 import { quiet, runsSince, servedBetween, servedRequests } from './service-usage.js';
 import { type LinkedPair, type ServiceWorld, serviceLimits, startServiceWorld } from './service-world.js';
 import { pause } from './simulator-edits.js';
@@ -39,6 +41,8 @@ const burstSenders = 50;
 const pollMs = 20;
 const p95TargetMs = 5000;
 const burstTargetRatio = 1.2;
+// The burst request by request on stderr, to see where its time goes (see service-timeline.ts).
+const timeline = createTimeline(process.env.CRM_SYNC_BENCH_TIMELINE === '1');
 
 /** A phase's outcome: its edits with their arrival, what the simulators served meanwhile, the service's runs. */
 interface Phase {
@@ -161,7 +165,25 @@ function drainOf(phase: Phase) {
   const arrivals = phase.edits.flatMap((edit) => (edit.arrivedAt === null ? [] : [edit.arrivedAt]));
   const drainMs =
     arrivals.length === phase.edits.length ? Math.max(...arrivals) - phase.startedAt : Number.NaN;
-  return { minimum, bound, rolling, drainMs, ratio: drainMs / bound };
+  // When the other system's store took the last value: the poll's lag shows against it (see simulator-process.ts).
+  const stores = phase.edits.map((edit) => edit.storedAt ?? Number.NaN);
+  const storedMs = Math.max(...stores) - phase.startedAt;
+  return { minimum, bound, rolling, drainMs, storedMs, ratio: drainMs / bound };
+}
+
+/** The burst's moments from its start: edits sent, the runs, the last value seen, then the timeline's lines. */
+function burstTimeline(phase: Phase): string[] {
+  const at = (ms: number) => seconds(ms - phase.startedAt);
+  const arrivals = phase.edits.map((edit) => edit.arrivedAt ?? Number.NaN);
+  const stored = phase.edits.map((edit) => edit.storedAt ?? Number.NaN);
+  return [
+    `edits sent by ${at(phase.sentAt)}; last value stored ${at(Math.max(...stored))}, seen ${at(Math.max(...arrivals))}`,
+    ...phase.runs.map(
+      (run) =>
+        `${run.mode} run ${at(Date.parse(run.startedAt))}–${at(Date.parse(run.finishedAt ?? ''))}: ${writesOf(run)} written`,
+    ),
+    ...timeline.describe(phase.startedAt),
+  ];
 }
 
 export interface ServiceBenchResult {
@@ -189,6 +211,7 @@ export async function runServiceBench(): Promise<ServiceBenchResult> {
     process.stderr.write(`  steady: ${JSON.stringify(latencyOf(steadyPhase.edits))}\n`);
     const burstPhase = await burst(serviceWorld, tracker, pairs.slice(startEdits + steadyCount));
     process.stderr.write(`  burst: ${JSON.stringify(latencyOf(burstPhase.edits))}\n`);
+    for (const line of burstTimeline(burstPhase)) process.stderr.write(`    ${line}\n`);
     return resultOf(startPhase, steadyPhase, burstPhase);
   } finally {
     await serviceWorld.close();

@@ -51,9 +51,15 @@ export async function startSimulatorProcess(options: SimulatorStart) {
       call<number[]>('editEach', { edits, senders }),
     /** Edits as one import per system, sent together; answers the time just before they were sent. */
     importEdits: (edits: readonly EditRequest[]) => call<number>('importEdits', { edits }),
-    /** When each value showed in the other system (`null`: not within `timeoutMs`). */
+    /**
+     * When each value was stored in the other system and when the watch's poll saw it there (`null`: not within
+     * `timeoutMs`).
+     */
     waitArrived: (values: readonly string[], timeoutMs: number) =>
-      call<Record<string, number | null>>('waitArrived', { values, timeoutMs }),
+      call<Record<string, { seenAt: number | null; storedAt: number | null }>>('waitArrived', {
+        values,
+        timeoutMs,
+      }),
     async close(): Promise<void> {
       if (simulators.exitCode !== null || simulators.signalCode !== null) return;
       const exited = new Promise((resolve) => simulators.once('exit', resolve));

@@ -12,6 +12,42 @@ import { type EditRequest, inParallel, linkedPairs, pause, type SimulatorStart }
 let world: World | null = null;
 const pending = new Map<string, EditRequest>();
 const arrivedAt = new Map<string, number>();
+// The pending edits by the record of the other system their value goes to, and when each value was stored there.
+const awaitedIn = new Map<string, EditRequest>();
+const storedAt = new Map<string, number>();
+const awaitedKey = (edit: EditRequest) =>
+  edit.editedIn === 'hubspot' ? `erp:${edit.pair.associateNo}` : `crm:${edit.pair.companyId}`;
+
+function watchFor(edit: EditRequest): void {
+  pending.set(edit.value, edit);
+  awaitedIn.set(awaitedKey(edit), edit);
+}
+
+/**
+ * Notes the moment a pending edit's value is written into the other system's store, from inside each store's
+ * update: the process's own work (its webhook deliveries, its answers) can hold the watch's next poll back.
+ */
+function noteStores(current: World): void {
+  const stored = (key: string) => {
+    const edit = awaitedIn.get(key);
+    if (edit === undefined || !arrived(edit)) return;
+    storedAt.set(edit.value, Date.now());
+    awaitedIn.delete(key);
+  };
+  const { crm, erp } = current;
+  const updateRecord = crm.store.update.bind(crm.store);
+  crm.store.update = (record, properties, source) => {
+    const updated = updateRecord(record, properties, source);
+    stored(`crm:${updated.id}`);
+    return updated;
+  };
+  const updateRow = erp.store.update.bind(erp.store);
+  erp.store.update = (associateNo, values) => {
+    const updated = updateRow(associateNo, values);
+    stored(`erp:${associateNo}`);
+    return updated;
+  };
+}
 let watch: NodeJS.Timeout | null = null;
 
 function started(): World {
@@ -46,7 +82,7 @@ async function editOne(edit: EditRequest): Promise<number> {
       ? [`${current.crm.baseUrl}/admin/companies/${edit.pair.companyId}`, { address: edit.value }]
       : [`${erpAdmin(current)}/associates/${edit.pair.associateNo}`, { addressLine1: edit.value }];
   const editedAt = Date.now();
-  pending.set(edit.value, edit);
+  watchFor(edit);
   const response = await fetch(url, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
@@ -55,6 +91,7 @@ async function editOne(edit: EditRequest): Promise<number> {
   await response.arrayBuffer();
   if (!response.ok) {
     pending.delete(edit.value);
+    awaitedIn.delete(awaitedKey(edit));
     throw new Error(`editing "${edit.value}" (${edit.editedIn}): the simulator answered ${response.status}`);
   }
   return editedAt;
@@ -69,7 +106,7 @@ async function importEdits(edits: readonly EditRequest[]): Promise<number> {
   const current = started();
   const inHubSpot = edits.filter((edit) => edit.editedIn === 'hubspot');
   const inVisma = edits.filter((edit) => edit.editedIn === 'visma-nxt');
-  for (const edit of edits) pending.set(edit.value, edit);
+  for (const edit of edits) watchFor(edit);
   const editedAt = Date.now();
   await Promise.all([
     inHubSpot.length === 0
@@ -91,7 +128,12 @@ async function importEdits(edits: readonly EditRequest[]): Promise<number> {
 async function waitArrived(values: readonly string[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (values.some((value) => pending.has(value)) && Date.now() < deadline) await pause(20);
-  return Object.fromEntries(values.map((value) => [value, arrivedAt.get(value) ?? null]));
+  return Object.fromEntries(
+    values.map((value) => [
+      value,
+      { seenAt: arrivedAt.get(value) ?? null, storedAt: storedAt.get(value) ?? null },
+    ]),
+  );
 }
 
 const methods: Record<string, (params: never) => unknown> = {
@@ -102,6 +144,7 @@ const methods: Record<string, (params: never) => unknown> = {
       erp: { requestsPerMinute: params.limits.visma.requests, maxPageSize: 500 },
     });
     seedErp(world, customersData(params.customers, params.perCustomer, params.seed));
+    noteStores(world);
     startWatch(params.pollMs);
     return { env: world.env, crmBaseUrl: world.crm.baseUrl, erpAdminUrl: erpAdmin(world) };
   },

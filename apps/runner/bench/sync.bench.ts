@@ -1,8 +1,9 @@
 /**
  * `pnpm bench` (issue 6): the sync against both simulators with HubSpot's default limits (100 requests per 10 s,
  * search 4 per second) and Business NXT's (600 per minute), on their real time scale (no compression). Prints one
- * table and writes it to docs/PERFORMANCE.md. Seeded: the same data every run. Then the service section
- * (service.bench.ts: `crm-sync serve` with webhooks), which writes its own part of the document.
+ * table and writes it to docs/PERFORMANCE.md. Seeded: the same data every run. Then the state section
+ * (state.bench.ts: SQLite and PostgreSQL side by side) and the service section (service.bench.ts: `crm-sync serve`
+ * with webhooks), which write their own parts of the document.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ import { table } from '../src/output/table.js';
 import { customersData, seedCrm, seedErp } from './data.js';
 import { writePerformanceSection } from './performance-doc.js';
 import { reportServiceBench, runServiceBench } from './service.bench.js';
+import { reportStateBench, runStateBench } from './state.bench.js';
 
 const seed = 42;
 const customers = 2000;
@@ -410,5 +412,8 @@ writePerformanceSection(
   ].join('\n'),
 );
 
-// 6. `crm-sync serve` with webhooks: steady edits and a burst (service.bench.ts writes its own section).
+// 6. The engine, the planner and the state store per record, SQLite and PostgreSQL side by side (state.bench.ts).
+reportStateBench(await runStateBench());
+
+// 7. `crm-sync serve` with webhooks: steady edits and a burst (service.bench.ts writes its own section).
 reportServiceBench(await runServiceBench());

@@ -76,6 +76,29 @@ export const defaults = {
 };
 
 /**
+ * A setting: the variable `name`, or the content of the file `<name>_FILE` names (for secrets); `undefined` when
+ * neither is set. Each problem (both set, a file that cannot be read or is empty) is added to `errors`.
+ */
+export function setting(sources: ConfigSources, name: string, errors: string[]): string | undefined {
+  const direct = sources.env[name]?.trim();
+  const file = sources.env[`${name}_FILE`]?.trim();
+  if (direct && file) {
+    errors.push(`${name} and ${name}_FILE are both set: set one`);
+    return undefined;
+  }
+  if (file) {
+    const content = sources.readFile(file)?.trim();
+    if (content === undefined) errors.push(`${name}_FILE: cannot read ${file}`);
+    else if (content === '') errors.push(`${name}_FILE: ${file} is empty`);
+    return content || undefined;
+  }
+  return direct || undefined;
+}
+
+/** Where the fingerprint key generated for a SQLite state is kept: `hash-key` beside the state's file. */
+export const hashKeyBesideState = (statePath: string): string => join(dirname(statePath), 'hash-key');
+
+/**
  * Reads the configuration: `HUBSPOT_ACCESS_TOKEN`, `HUBSPOT_BASE_URL`, `VISMA_CLIENT_ID`, `VISMA_CLIENT_SECRET`,
  * `VISMA_COMPANY_NO`, `VISMA_TENANT_ID`, `VISMA_TOKEN_URL`, `VISMA_GRAPHQL_URL`, `VISMA_TIME_ZONE`,
  * `VISMA_CONTACT_CUSTOMER_COLUMN`, `CRM_SYNC_STATE`,
@@ -85,21 +108,7 @@ export const defaults = {
  */
 export function loadConfig(sources: ConfigSources): ConfigResult {
   const errors: string[] = [];
-  const value = (name: string): string | undefined => {
-    const direct = sources.env[name]?.trim();
-    const file = sources.env[`${name}_FILE`]?.trim();
-    if (direct && file) {
-      errors.push(`${name} and ${name}_FILE are both set: set one`);
-      return undefined;
-    }
-    if (file) {
-      const content = sources.readFile(file)?.trim();
-      if (content === undefined) errors.push(`${name}_FILE: cannot read ${file}`);
-      else if (content === '') errors.push(`${name}_FILE: ${file} is empty`);
-      return content || undefined;
-    }
-    return direct || undefined;
-  };
+  const value = (name: string): string | undefined => setting(sources, name, errors);
   const required = (name: string, what: string): string => {
     const found = value(name);
     if (found === undefined && !errors.some((error) => error.startsWith(name)))
@@ -206,7 +215,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
         'CRM_SYNC_HASH_KEY or CRM_SYNC_HASH_KEY_FILE is required when CRM_SYNC_STATE is a PostgreSQL URL: a generated fingerprint key is kept in a file beside a SQLite state, and a database has no directory beside it (every instance sharing the database needs the same key, at least 16 characters)',
       );
   } else if (hashKey === undefined) {
-    const keyFile = join(dirname(statePath), 'hash-key');
+    const keyFile = hashKeyBesideState(statePath);
     const stored = sources.readFile(keyFile)?.trim();
     if (stored) {
       hashKey = stored;

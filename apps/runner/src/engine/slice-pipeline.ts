@@ -23,7 +23,7 @@ export interface SliceSource<Item> {
 }
 
 // 3,200 = one Business NXT lookup request (32 operations × 100 values): fewer slices, fewer requests.
-const defaultChunkSize = 3200;
+export const defaultChunkSize = 3200;
 
 /**
  * The read-plan-apply loop every pass shares (docs/DESIGN.md §2): read pages, gather the items still to plan into

@@ -103,6 +103,41 @@ describe('a targeted sync', () => {
     expect(await w.runtime.store.linksByCrmIds('customer', [linked.company.id])).toEqual([]);
   });
 
+  it("reads the HubSpot records while the other side's rows sync: each record read once", async () => {
+    const w = await synced();
+    const inCrm = linkedCustomer(w.world, 0);
+    const inErp = linkedCustomer(w.world, 1);
+    w.world.crm.store.update(inCrm.company, { city: 'Hvitsten' });
+    w.world.erp.store.update(inErp.row.associateNo, { phone: '+47 64 95 00 00' });
+    const before = { crm: w.world.crm.stats.requests, erp: w.world.erp.stats.requests };
+    const report = await w.targeted({ customer: [inCrm.company.id], associateNos: [inErp.row.associateNo] });
+    expect(report.exitCode).toBe(0);
+    expect(w.world.erp.store.rows.get(inCrm.row.associateNo)?.postalArea).toBe('Hvitsten');
+    expect(inErp.company.properties.get('phone')).toBe('+4764950000');
+    // The requests of one direction after the other, none twice: in HubSpot the edited company read, the edited
+    // row's company read (with the history of its newest-wins fields: both sides changed since the last sync) and
+    // updated; in Business NXT the edited row read, the edited company's row read and updated.
+    expect(w.world.crm.stats.requests - before.crm).toBe(4);
+    expect(w.world.erp.stats.requests - before.erp).toBe(3);
+  });
+
+  it("reads the HubSpot records again when the other side's rows planned one of them (a merge survivor)", async () => {
+    const w = await synced();
+    const linked = linkedCustomer(w.world, 0);
+    const lead = w.world.crm.store.create('companies', { name: 'Havnelageret Lead' });
+    const { record } = w.world.crm.store.merge(lead, linked.company);
+    // The row's edit comes by its link to the merged-away company, which HubSpot answers with the survivor: the
+    // slice of the survivor read ahead is then stale (its link moves).
+    w.world.erp.store.update(linked.row.associateNo, { phone: '+47 33 00 11 22' });
+    const before = customers(w.world).length;
+    const report = await w.targeted({ customer: [record.id], associateNos: [linked.row.associateNo] });
+    expect(report.exitCode).toBe(0);
+    expect(customers(w.world)).toHaveLength(before);
+    const [moved] = await w.runtime.store.linksByCrmIds('customer', [record.id]);
+    expect(moved?.associateNo).toBe(linked.row.associateNo);
+    expect(w.world.crm.store.records.companies.get(record.id)?.properties.get('phone')).toBe('+4733001122');
+  });
+
   it('leaves the watermarks where they were', async () => {
     const w = await synced();
     const before = await w.runtime.store.getWatermark('customer.hubspot');

@@ -8,8 +8,14 @@ import { resolvePendingIntents } from './intents.js';
 import { ownEchoContextOf } from './own-echoes.js';
 import { recordedRun } from './recorded-run.js';
 import type { CycleReport } from './report.js';
-import { onePage, runSlices } from './slice-pipeline.js';
-import { type SliceDependencies, sliceOfAssociateNos, sliceOfCrmIds, sweepSlice } from './slices.js';
+import { defaultChunkSize, onePage, runSlices } from './slice-pipeline.js';
+import {
+  type Slice,
+  type SliceDependencies,
+  sliceOfAssociateNos,
+  sliceOfCrmIds,
+  sweepSlice,
+} from './slices.js';
 
 /** The records a targeted sync is about, by id on either side. */
 export interface TargetedRecords {
@@ -23,8 +29,9 @@ export interface TargetedRecords {
  * Syncs just these records (the ones webhooks announced, `crm-sync serve`) with the rules, intents and
  * fingerprints of a cycle, under the same lock, recorded as a `targeted` run: for customers and then contacts,
  * the Business NXT rows linked to records not among the HubSpot ids, the HubSpot records by id with their
- * counterparts (a gone id is archived, deleted or merged away there), the Business NXT rows those did not plan, and
- * then the links of these ids whose records neither read returned (a deleted row). Watermarks stay where they are: the scheduled cycles still find everything on their own.
+ * counterparts (a gone id is archived, deleted or merged away there; read while the rows before are synced), the
+ * Business NXT rows those did not plan, and then the links of these ids whose records neither read returned (a deleted
+ * row). Watermarks stay where they are: the scheduled cycles still find everything on their own.
  */
 export function runTargetedSync(
   dependencies: CycleDependencies,
@@ -75,20 +82,70 @@ async function targetedBody(
   // A Business NXT row is a customer or a contact person: one the customer passes read is not looked for again.
   let associateNos = targets.associateNos;
   for (const entity of ['customer', 'contact'] as const) {
+    const stop = stopRequested(signal);
+    if (stop !== null) return stop;
     const run = newEntityRun(cycle, entity);
     const crmIds = targets.crmIds[entity];
+    const elsewhere = await rowsLinkedElsewhere(run, crmIds, associateNos);
+    const ahead = readAhead(run, elsewhere.length > 0 ? crmIds : []);
     const failure =
-      stopRequested(signal) ??
-      (await erpRows(run, await rowsLinkedElsewhere(run, crmIds, associateNos))) ??
+      (await erpRows(run, elsewhere)) ??
       (await settleLostAnswers(run)) ??
-      (await hubspotRecords(run, crmIds)) ??
+      (await hubspotRecords(run, crmIds, ahead)) ??
       (await settleLostAnswers(run)) ??
       (await erpRows(run, associateNos)) ??
       (await unreturnedLinks(run, crmIds, associateNos));
+    // A read ahead that was not used (a pass failed first) ends before the run does.
+    await ahead.settled;
     if (failure !== null) return failure;
     associateNos = associateNos.filter((no) => !run.apply.seenAssociateNos.has(no));
   }
   return null;
+}
+
+/** The slice of the HubSpot records, read ahead: answered when it can stand for reading them now. */
+interface ReadAhead {
+  readonly settled: Promise<unknown>;
+  sliceOf(crmIds: readonly string[]): ReturnType<typeof sliceOfCrmIds>;
+}
+
+/**
+ * Reads the HubSpot records' slice (the records by id and their Business NXT counterparts) while the rows linked
+ * elsewhere are synced: those share no pair with these records, so both directions' reads overlap and their writes
+ * keep their order (HubSpot's first, see `rowsLinkedElsewhere`). The slice read ahead is used only when the passes
+ * before it planned none of its records, rows or links (a merge survivor, a row matched by organization number);
+ * otherwise it is read again, as without reading ahead. Only when the records are one chunk of the pass, so the
+ * reads made ahead are the reads the pass would make.
+ */
+function readAhead(run: EntityRun, crmIds: readonly string[]): ReadAhead {
+  const { slices, options } = run.cycle;
+  const readNow = (ids: readonly string[]) => sliceOfCrmIds(slices, run.entity, ids);
+  if (crmIds.length === 0 || crmIds.length > (options.chunkSize ?? defaultChunkSize))
+    return { settled: Promise.resolve(), sliceOf: readNow };
+  // A read that threw is made again by the pass, which then reports the error as without reading ahead.
+  const early = readNow(crmIds).catch(() => null);
+  return {
+    settled: early,
+    async sliceOf(ids) {
+      const slice = await early;
+      const same = ids.length === crmIds.length && ids.every((id, index) => id === crmIds[index]);
+      return same && slice?.isOk() && untouched(run, slice.value) ? slice : readNow(ids);
+    },
+  };
+}
+
+/** Whether the passes so far planned none of this slice's records, rows and links. */
+function untouched(run: EntityRun, slice: Slice): boolean {
+  const planned = (crmId: string) => run.seenCrmIds.has(crmId);
+  const plannedRow = (associateNo: number) => run.apply.seenAssociateNos.has(associateNo);
+  return (
+    ![...slice.companies, ...slice.contacts].some((record) => planned(record.id)) &&
+    ![...slice.customers, ...slice.contactPersons].some((row) => plannedRow(row.associateNo)) &&
+    ![...slice.customerLinks, ...slice.contactLinks].some(
+      (link) => planned(link.crmId) || plannedRow(link.associateNo),
+    ) &&
+    !slice.missingAssociateNos.some(plannedRow)
+  );
 }
 
 /**
@@ -111,9 +168,13 @@ async function rowsLinkedElsewhere(
     .map((link) => link.associateNo);
 }
 
-function hubspotRecords(run: EntityRun, crmIds: readonly string[]): Promise<CycleError | null> {
+function hubspotRecords(
+  run: EntityRun,
+  crmIds: readonly string[],
+  ahead: ReadAhead,
+): Promise<CycleError | null> {
   if (crmIds.length === 0) return Promise.resolve(null);
-  return byIdPass(run, crmIds, 'hubspot', String, (ids) => sliceOfCrmIds(run.cycle.slices, run.entity, ids));
+  return byIdPass(run, crmIds, 'hubspot', String, (ids) => ahead.sliceOf(ids));
 }
 
 /**
