@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { createEngineLane, LaneOutcome } from './engine-lane.js';
+import { pause } from './leadership/pause.js';
 
 export interface LoopSchedule {
   /** Milliseconds between incremental cycles (from the end of one to the start of the next). */
@@ -73,13 +74,13 @@ export function createServiceLoop(
    */
   async function gather(signal: AbortSignal): Promise<void> {
     const firstAt = firstArrivalAt ?? performance.now();
-    await sleep(Math.max(0, firstAt + (schedule.gatherMs ?? 250) - performance.now()), signal);
+    await pause(Math.max(0, firstAt + (schedule.gatherMs ?? 250) - performance.now()), signal);
     for (;;) {
       const at = performance.now();
       const quietFor = at - lastArrivalAt;
       const left = maxGatherMs - (at - firstAt);
       if (quietFor >= stillArrivingMs || left <= 0 || signal.aborted) break;
-      await sleep(Math.min(stillArrivingMs - quietFor, left), signal);
+      await pause(Math.min(stillArrivingMs - quietFor, left), signal);
     }
     firstArrivalAt = null;
   }
@@ -191,22 +192,9 @@ export function createServiceLoop(
           }
           logger.error({ err: error }, 'the service loop hit an unexpected error; trying again in a minute');
           state.lastCycle = { mode: 'service', failed: true, at: now() };
-          await sleep(60_000, signal);
+          await pause(60_000, signal);
         }
       }
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

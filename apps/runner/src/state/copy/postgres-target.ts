@@ -1,26 +1,13 @@
 import pg from 'pg';
+import { bigintAsNumber } from '../postgres/postgres-database.js';
 import { postgresStateMeta, type StateMeta } from '../state-meta.js';
 import { quoted } from './sql-names.js';
 
-const bigintOid = 20;
 const maxParameters = 65_535;
 /** Rows per INSERT: few round trips, far below PostgreSQL's limit of parameters per statement. */
 const rowsPerInsert = 500;
 /** Rows per FETCH when reading a table back. */
 const rowsPerFetch = 1000;
-
-/** BIGINT as numbers, as the store reads them (postgres-database.ts), so both backends' values compare alike. */
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid !== bigintOid || format === 'binary') return pg.types.getTypeParser(oid, format);
-    return (text: string) => {
-      const value = Number(text);
-      if (!Number.isSafeInteger(value))
-        throw new RangeError(`BIGINT ${text} is beyond 2^53: not a safe number`);
-      return value;
-    };
-  }) as pg.CustomTypesConfig['getTypeParser'],
-};
 
 export interface TargetColumn {
   readonly name: string;
@@ -73,7 +60,8 @@ export async function connectPostgresTarget(url: string): Promise<PostgresTarget
     connectionString: url.trim(),
     application_name: 'crm-sync state copy',
     connectionTimeoutMillis: 30_000,
-    types,
+    // BIGINT as numbers, as the store reads them, so both backends' values compare alike.
+    types: bigintAsNumber,
   });
   await client.connect();
   let open = false;

@@ -4,6 +4,7 @@ import {
   bindingRow,
   intentRow,
   runRow,
+  toBinding,
   toIntent,
   toRun,
   toWatermarkContext,
@@ -37,15 +38,7 @@ type LockAnswer = { ok: true } | { ok: false; holder: LockHolder };
 export function postgresCycleState(db: PostgresDatabase, now: () => Date): CycleStateMethods {
   const stamp = () => now().toISOString();
   const readBinding = async (): Promise<StateBinding | null> => {
-    const rows = await db.read(bindingRow, 'SELECT name, value, bound_at FROM bindings');
-    const portal = rows.find((row) => row.name === bindingNames.hubspotPortalId);
-    const company = rows.find((row) => row.name === bindingNames.vismaCompanyNo);
-    if (portal === undefined || company === undefined) return null;
-    return {
-      hubspotPortalId: Number(portal.value),
-      vismaCompanyNo: Number(company.value),
-      boundAt: portal.bound_at,
-    };
+    return toBinding(await db.read(bindingRow, 'SELECT name, value, bound_at FROM bindings'));
   };
   // One statement takes the lock when it is free, expired or this holder's: concurrent takers queue on the row
   // and each sees the winner's row (https://www.postgresql.org/docs/15/sql-insert.html#SQL-ON-CONFLICT).

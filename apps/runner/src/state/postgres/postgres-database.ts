@@ -40,7 +40,7 @@ const bigintOid = 20;
  * BIGINT columns (and `COUNT(*)`) as numbers, as SQLite answers them; node-postgres answers strings by default
  * (https://node-postgres.com/features/types). A value beyond 2^53 would lose digits: refused.
  */
-const types: pg.CustomTypesConfig = {
+export const bigintAsNumber: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid !== bigintOid || format === 'binary') return pg.types.getTypeParser(oid, format);
     return (text: string) => {
@@ -56,7 +56,7 @@ const types: pg.CustomTypesConfig = {
 export function connectPostgres(url: string, fence: Fence | undefined): PostgresDatabase {
   const pool = new pg.Pool({
     connectionString: url,
-    types,
+    types: bigintAsNumber,
     application_name: 'crm-sync',
     connectionTimeoutMillis: 30_000,
     // A command that forgets to close the store still exits once its clients are idle.
@@ -135,7 +135,8 @@ export function connectPostgres(url: string, fence: Fence | undefined): Postgres
       }
     },
     async close() {
-      await pool.end();
+      // Closing twice (a command's `finally` after a failed start) is a no-op, as on SQLite.
+      if (!pool.ended) await pool.end();
     },
   };
 }
