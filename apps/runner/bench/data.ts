@@ -29,6 +29,26 @@ export function customersData(count: number, perCustomer: number, seed: number) 
 
 export type Customers = ReturnType<typeof customersData>;
 
+type Customer = Customers[number];
+
+/** A customer's Business NXT columns, as every bench seeds them. */
+export const customerColumns = (customer: Customer) => ({
+  name: customer.name,
+  companyNo: customer.org,
+  addressLine1: customer.address,
+  postCode: customer.postCode,
+  postalArea: customer.city,
+  countryNo: 47,
+  phone: customer.phone,
+});
+
+/** A contact person's Business NXT columns, without the customer it belongs to. */
+export const personColumns = (person: Customer['people'][number]) => ({
+  name: `${person.first} ${person.last}`,
+  emailAddress: person.email,
+  mobilePhone: person.mobile,
+});
+
 /** The data as Business NXT customers and contact persons. */
 export function seedErp(world: Pick<World, 'erp'>, customers: Customers): void {
   for (const customer of customers) {
@@ -36,20 +56,12 @@ export function seedErp(world: Pick<World, 'erp'>, customers: Customers): void {
     world.erp.store.insert({
       associateNo,
       customerNo: world.erp.store.nextCustomerNo(),
-      name: customer.name,
-      companyNo: customer.org,
-      addressLine1: customer.address,
-      postCode: customer.postCode,
-      postalArea: customer.city,
-      countryNo: 47,
-      phone: customer.phone,
+      ...customerColumns(customer),
     });
     for (const person of customer.people)
       world.erp.store.insert({
         associateNo: world.erp.store.nextAssociateNo(),
-        name: `${person.first} ${person.last}`,
-        emailAddress: person.email,
-        mobilePhone: person.mobile,
+        ...personColumns(person),
         contactPersonForAssociateNo: associateNo,
       });
   }

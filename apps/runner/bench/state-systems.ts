@@ -14,7 +14,7 @@ import {
 } from '@port-service/visma-nxt';
 import { err, ok, okAsync } from 'neverthrow';
 import type { SyncClients } from '../src/engine/sync-clients.js';
-import type { Customers } from './data.js';
+import { type Customers, customerColumns, personColumns } from './data.js';
 
 type Properties = Record<string, string | null>;
 
@@ -264,22 +264,9 @@ export function memorySystems(customers: Customers, policy: SyncPolicy, timeZone
   const erp = businessNxt(timeZone);
   const crm = hubSpot(policy);
   for (const customer of customers) {
-    const row = erp.insert({
-      name: customer.name,
-      companyNo: customer.org,
-      addressLine1: customer.address,
-      postCode: customer.postCode,
-      postalArea: customer.city,
-      countryNo: 47,
-      phone: customer.phone,
-    });
+    const row = erp.insert(customerColumns(customer));
     for (const person of customer.people)
-      erp.insert({
-        name: `${person.first} ${person.last}`,
-        emailAddress: person.email,
-        mobilePhone: person.mobile,
-        contactPersonForAssociateNo: row.associateNo,
-      });
+      erp.insert({ ...personColumns(person), contactPersonForAssociateNo: row.associateNo });
   }
   let edits = 0;
   return {
