@@ -21,7 +21,7 @@ export type RecordOutcome = 'synced' | 'failed' | 'held';
 export type SyncedSystem = 'hubspot' | 'visma-nxt';
 /**
  * How one webhook delivery (one HTTP request, which may carry several events) ended, as the receivers
- * (serve/webhooks/routes.ts) name it: `accepted` (verified and stored in the inbox), `forged` (bad signature),
+ * (serve/webhooks/receive.ts) name it: `accepted` (verified and stored in the inbox), `forged` (bad signature),
  * `stale` (signed too long ago), `malformed`, `wrong-company` (another Business NXT company than the bound one),
  * `wrong-portal` (events of another HubSpot account than the bound one: acknowledged, not synced), `ignored` (verified, nothing to sync), `failed` (could not be stored: answered 5xx, sent again), `not-configured`
  * (no secret for that system: the endpoint is off).

@@ -1,4 +1,5 @@
-import { type ServerType, serve } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Runtime } from '../commands/runtime.js';
 import type { SingleSignOnSettings } from '../console/auth/single-sign-on-settings.js';
@@ -16,7 +17,7 @@ import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { recentBinding } from './recent-binding.js';
 import { nextFullCycleAt, type ServiceConfig } from './service-config.js';
 import { createServiceLoop, type LoopState } from './service-loop.js';
-import { webhookRoutes } from './webhooks/routes.js';
+import { webhookIntake } from './webhooks/intake.js';
 
 export interface SyncService {
   /** Where it listens, e.g. `http://127.0.0.1:8787`. */
@@ -130,22 +131,21 @@ export async function startSyncService(
       },
     }),
   );
-  app.route(
-    '/',
-    webhookRoutes({
-      hubspot: {
-        secret: config.hubspotWebhookSecret,
-        appId: config.hubspotAppId,
-        publicBaseUrl: config.publicUrl,
-      },
-      visma: { secrets: config.vismaWebhookSecrets },
-      boundCompanyNo: async () => (await binding())?.vismaCompanyNo ?? null,
-      boundPortalId: async () => (await binding())?.hubspotPortalId ?? null,
-      warn: (fields, message) => logger.warn(fields, message),
-      accept,
-      count: (system, outcome) => metrics.webhookDelivery(system, outcome),
-    }),
-  );
+  // The webhook receivers take their requests ahead of the web framework (webhooks/intake.ts).
+  const webhooks = webhookIntake({
+    hubspot: {
+      secret: config.hubspotWebhookSecret,
+      appId: config.hubspotAppId,
+      publicBaseUrl: config.publicUrl,
+    },
+    visma: { secrets: config.vismaWebhookSecrets },
+    boundCompanyNo: async () => (await binding())?.vismaCompanyNo ?? null,
+    boundPortalId: async () => (await binding())?.hubspotPortalId ?? null,
+    warn: (fields, message) => logger.warn(fields, message),
+    accept,
+    error: (error, system) => logger.error({ err: error, system }, 'a webhook delivery failed unexpectedly'),
+    count: (system, outcome) => metrics.webhookDelivery(system, outcome),
+  });
 
   // The operator console, behind sign-in; the paths above stay outside it (webhooks have signatures).
   app.route(
@@ -161,7 +161,7 @@ export async function startSyncService(
     }),
   );
 
-  const server = await listen(app, config.host, config.port);
+  const server = await listen(app, webhooks, config.host, config.port);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
   logger.info({ url }, `crm-sync serve listening on ${url}`);
   leadership.start({
@@ -191,21 +191,27 @@ export async function startSyncService(
 
 function listen(
   app: Hono<ConsoleEnv>,
+  webhooks: ReturnType<typeof webhookIntake>,
   hostname: string,
   port: number,
-): Promise<{ server: ServerType; port: number }> {
+): Promise<{ server: Server; port: number }> {
+  const framework = getRequestListener(app.fetch, { hostname });
+  const server = createServer((request, response) => {
+    if (!webhooks(request, response)) void framework(request, response);
+  });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname, port }, (info) =>
-      resolve({ server, port: info.port }),
-    );
     server.once('error', reject);
+    server.listen(port, hostname, () => {
+      const address = server.address();
+      resolve({ server, port: typeof address === 'object' && address !== null ? address.port : port });
+    });
   });
 }
 
-function closeServer(server: ServerType): Promise<void> {
+function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     // Keep-alive connections would hold close() open: idle ones are closed now, busy ones after their answer.
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    server.closeIdleConnections();
   });
 }

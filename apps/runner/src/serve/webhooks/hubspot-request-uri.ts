@@ -1,3 +1,21 @@
+/** What the HubSpot checks read of a request's headers: `Headers` has it, and `headerReader` makes it of Node's. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** Node's received headers (names in lower case; a repeated header is an array) read as `Headers` reads them. */
+export function headerReader(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+): HeaderReader {
+  return {
+    get(name) {
+      const value = headers[name.toLowerCase()];
+      if (value === undefined) return null;
+      return typeof value === 'string' ? value : value.join(', ');
+    },
+  };
+}
+
 /** The first value of a header a chain of proxies may have appended to (`https, http`). */
 function firstValue(value: string | null): string | null {
   const first = value?.split(',')[0]?.trim() ?? '';
@@ -15,7 +33,7 @@ function firstValue(value: string | null): string | null {
  */
 export function signedUriCandidates(
   requestUrl: string,
-  headers: Headers,
+  headers: HeaderReader,
   publicBaseUrl: string | null,
 ): string[] {
   const url = new URL(requestUrl);

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { verifySignatureV3 } from '@port-service/hubspot';
+import type { HeaderReader } from './hubspot-request-uri.js';
 
 export interface HubSpotSignatureInput {
   /** The request's method, as HubSpot sent it (`POST`). */
@@ -8,7 +9,7 @@ export interface HubSpotSignatureInput {
   readonly uris: readonly string[];
   /** The body exactly as received, before any parsing. */
   readonly rawBody: string;
-  readonly headers: Headers;
+  readonly headers: HeaderReader;
   /** The app's client secret. */
   readonly secret: string;
   /** Now, in epoch milliseconds. */

@@ -1,5 +1,5 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import {
   type HubSpotSimulator,
   startHubSpotSimulator,
@@ -8,7 +8,7 @@ import {
 } from '@port-service/simulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxEvent } from '../inbox-event.js';
-import { webhookRoutes } from './routes.js';
+import { webhookIntake } from './intake.js';
 
 // The HubSpot simulator's app: the `appId` of its webhooks, and the app its API token writes as.
 const simulatorAppId = 7654321;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   erp = await startVismaNxtSimulator({ port: 0, host: '127.0.0.1', seed: 5 });
   otherCompany = await startVismaNxtSimulator({ port: 0, host: '127.0.0.1', seed: 6, companyNo: 5550001 });
   otherPortal = await startHubSpotSimulator({ port: 0, host: '127.0.0.1', seed: 6, portalId: 4440001 });
-  const app = webhookRoutes({
+  const intake = webhookIntake({
     hubspot: { secret: hubspotSecret, appId: simulatorAppId, publicBaseUrl: null },
     visma: { secrets: ['retired-key', vismaKey] },
     boundCompanyNo: async () => erp.companyNo,
@@ -39,9 +39,10 @@ beforeAll(async () => {
     },
     count: (system, outcome) => counted.push(`${system}:${outcome}`),
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
+  const server = createServer((request, response) => {
+    if (!intake(request, response)) response.writeHead(404).end();
   });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   const register = (url: string, body: unknown) =>

@@ -1,16 +1,41 @@
 import { createHash, createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxEvent } from '../inbox-event.js';
-import { type WebhookRouteOptions, webhookRoutes } from './routes.js';
+import { webhookIntake } from './intake.js';
+import type { WebhookRouteOptions } from './receive.js';
 
 const hubspotSecret = 'hubspot-client-secret';
 const appId = 7654321;
 const publicUrl = 'https://sync.example.no';
 
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise((done) => server.close(done))));
+});
+
+/** The intake on a real Node server (other requests answered 404, as the service's framework would), on a free port. */
+function serveIntake(options: WebhookRouteOptions) {
+  const intake = webhookIntake(options);
+  const server = createServer((request, response) => {
+    if (!intake(request, response)) response.writeHead(404).end();
+  }).listen(0, '127.0.0.1');
+  servers.push(server);
+  const listening = new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  return {
+    async request(path: string, init: RequestInit = {}): Promise<Response> {
+      await listening;
+      const { port } = server.address() as AddressInfo;
+      return fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', ...init });
+    },
+  };
+}
+
 function harness(overrides: Partial<WebhookRouteOptions> = {}) {
   const accepted: InboxEvent[][] = [];
   const counted: string[] = [];
-  const app = webhookRoutes({
+  const app = serveIntake({
     hubspot: { secret: hubspotSecret, appId, publicBaseUrl: publicUrl },
     visma: { secrets: ['old-key', 'new-key'] },
     boundCompanyNo: async () => 9112233,
@@ -336,5 +361,47 @@ describe('POST /webhooks/visma-nxt', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ error: 'not-configured' });
     expect(counted).toEqual(['visma-nxt:not-configured']);
+  });
+});
+
+describe('the intake ahead of the framework', () => {
+  it('leaves other methods and paths to the framework', async () => {
+    const { app, counted } = harness();
+    expect((await app.request('/webhooks/hubspot', { method: 'GET' })).status).toBe(404);
+    expect((await app.request('/webhooks/hubspot/extra')).status).toBe(404);
+    expect((await app.request('/webhooks')).status).toBe(404);
+    expect(counted).toEqual([]);
+  });
+
+  it('refuses a body that grows past 1 MiB without announcing its length, with 413', async () => {
+    const { app, accepted, counted } = harness();
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 20) controller.close();
+        else controller.enqueue(chunk);
+        sent += 1;
+      },
+    });
+    const response = await app.request('/webhooks/visma-nxt', { body, duplex: 'half' } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(accepted).toEqual([]);
+    expect(counted).toEqual(['visma-nxt:malformed']);
+  });
+
+  it('answers a delivery whose handling failed unexpectedly 500, counts and reports it', async () => {
+    const reported: string[] = [];
+    const { app, counted } = harness({
+      boundPortalId: async () => 99,
+      warn: () => {
+        throw new Error('a bug');
+      },
+      error: (error, system) => reported.push(`${system}: ${String(error)}`),
+    });
+    const response = await app.request('/webhooks/hubspot', hubspotRequest(JSON.stringify([creation(81)])));
+    expect(response.status).toBe(500);
+    expect(counted).toEqual(['hubspot:failed']);
+    expect(reported).toEqual(['hubspot: Error: a bug']);
   });
 });

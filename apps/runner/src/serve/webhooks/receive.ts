@@ -1,9 +1,7 @@
 import { verifyWebhook } from '@port-service/visma-nxt';
-import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { InboxEvent } from '../inbox-event.js';
 import { hubSpotInboxEvents } from './hubspot-events.js';
-import { signedUriCandidates } from './hubspot-request-uri.js';
+import { headerReader, signedUriCandidates } from './hubspot-request-uri.js';
 import { verifyHubSpotSignature } from './hubspot-signature.js';
 import { vismaInboxEvents } from './visma-events.js';
 
@@ -38,104 +36,102 @@ export interface WebhookRouteOptions {
   readonly boundPortalId?: (() => Promise<number | null>) | undefined;
   /** Where deliveries for another account are reported (they are acknowledged, not synced). */
   readonly warn?: ((fields: Record<string, unknown>, message: string) => void) | undefined;
+  /** Where a delivery that failed unexpectedly (a bug) is reported; it is answered 500 and sent again. */
+  readonly error?: ((error: unknown, system: WebhookSystem) => void) | undefined;
   /** Stores the events durably; when it throws, the delivery is answered 503 so the sender sends it again. */
   readonly accept: (events: readonly InboxEvent[]) => Promise<void>;
   readonly count: (system: WebhookSystem, outcome: WebhookOutcome) => void;
 }
 
-// HubSpot sends fewer than 100 events per request; Business NXT one row change. Anything far larger is refused
-// before it is read into memory.
-const maxBodyBytes = 1024 * 1024;
-
-/**
- * `POST /webhooks/hubspot` and `POST /webhooks/visma-nxt`: verify the signature over the raw body, parse it, hand
- * the events to `accept` and answer at once (the sync runs later, from the inbox). Forged, stale and malformed
- * deliveries are refused and change nothing. Every delivery is counted by system and outcome.
- */
-export function webhookRoutes(options: WebhookRouteOptions): Hono {
-  const app = new Hono();
-  const limit = (system: WebhookSystem) =>
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) =>
-        refuse(c, options, system, 413, 'malformed', `the body is larger than ${maxBodyBytes} bytes`),
-    });
-  app.post('/webhooks/hubspot', limit('hubspot'), (c) => receiveHubSpot(c, options));
-  app.post('/webhooks/visma-nxt', limit('visma-nxt'), (c) => receiveVisma(c, options));
-  return app;
+/** One delivery as it arrived, before anything is parsed. */
+export interface WebhookDelivery {
+  readonly method: string;
+  /** The URL as the service received it (scheme, host, path and query). */
+  readonly url: string;
+  /** The headers as Node received them (names in lower case). */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** The body exactly as received. */
+  readonly rawBody: string;
 }
 
-function refuse(
-  c: Context,
-  options: WebhookRouteOptions,
+/** What the delivery is answered: a status and a JSON body. */
+export interface WebhookAnswer {
+  readonly status: 200 | 400 | 401 | 403 | 404 | 413 | 500 | 503;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** A refusal: counted, answered with the outcome and the reason, nothing stored. */
+export function refusal(
+  options: Pick<WebhookRouteOptions, 'count'>,
   system: WebhookSystem,
-  status: 400 | 401 | 403 | 404 | 413,
+  status: WebhookAnswer['status'],
   outcome: WebhookOutcome,
   reason: string,
-): Response {
+): WebhookAnswer {
   options.count(system, outcome);
-  return c.json({ error: outcome, reason }, status);
+  return { status, body: { error: outcome, reason } };
 }
 
 /** Hands the events to the inbox; 503 when it cannot take them, so the sender retries. */
 async function store(
-  c: Context,
   options: WebhookRouteOptions,
   system: WebhookSystem,
   events: readonly InboxEvent[],
   outcome: 'accepted' | 'ignored' | 'wrong-portal',
-): Promise<Response> {
+): Promise<WebhookAnswer> {
   if (events.length > 0) {
     try {
       await options.accept(events);
     } catch {
-      options.count(system, 'failed');
-      return c.json(
-        { error: 'failed', reason: 'the inbox could not store the events; send them again' },
-        503,
-      );
+      return failed(options, system, 'the inbox could not store the events; send them again');
     }
   }
   options.count(system, outcome);
-  return c.json({ outcome, events: events.length }, 200);
+  return { status: 200, body: { outcome, events: events.length } };
+}
+
+function failed(options: WebhookRouteOptions, system: WebhookSystem, reason: string): WebhookAnswer {
+  options.count(system, 'failed');
+  return { status: 503, body: { error: 'failed', reason } };
 }
 
 /**
  * HubSpot's webhook deliveries (https://developers.hubspot.com/docs/api/webhooks), signed as
  * https://developers.hubspot.com/docs/api/webhooks/validating-requests describes.
  */
-async function receiveHubSpot(c: Context, options: WebhookRouteOptions): Promise<Response> {
+export async function receiveHubSpot(
+  delivery: WebhookDelivery,
+  options: WebhookRouteOptions,
+): Promise<WebhookAnswer> {
   const { secret, appId, publicBaseUrl } = options.hubspot;
   if (secret === null || secret === '')
-    return refuse(
-      c,
+    return refusal(
       options,
       'hubspot',
       404,
       'not-configured',
       'HubSpot webhooks are off: no HUBSPOT_WEBHOOK_SECRET',
     );
-  const rawBody = await c.req.text();
+  const { rawBody } = delivery;
+  const headers = headerReader(delivery.headers);
   const now = Date.now();
-  const headers = c.req.raw.headers;
-  const uris = signedUriCandidates(c.req.url, headers, publicBaseUrl);
-  const check = verifyHubSpotSignature({ method: c.req.method, uris, rawBody, headers, secret, now });
+  const uris = signedUriCandidates(delivery.url, headers, publicBaseUrl);
+  const check = verifyHubSpotSignature({ method: delivery.method, uris, rawBody, headers, secret, now });
   if (!check.ok) {
     const stale = check.reason === 'stale';
     const reason = stale
       ? 'X-HubSpot-Request-Timestamp is more than 5 minutes from now'
       : `the HubSpot signature does not verify (${check.reason})`;
-    return refuse(c, options, 'hubspot', 401, stale ? 'stale' : 'forged', reason);
+    return refusal(options, 'hubspot', 401, stale ? 'stale' : 'forged', reason);
   }
   let boundPortalId: number | null;
   try {
     boundPortalId = (await options.boundPortalId?.()) ?? null;
   } catch {
-    options.count('hubspot', 'failed');
-    return c.json({ error: 'failed', reason: 'the bound account could not be read; send it again' }, 503);
+    return failed(options, 'hubspot', 'the bound account could not be read; send it again');
   }
   const parsed = hubSpotInboxEvents(rawBody, { appId, receivedAt: now, boundPortalId });
-  if (parsed.isErr()) return refuse(c, options, 'hubspot', 400, 'malformed', parsed.error);
+  if (parsed.isErr()) return refusal(options, 'hubspot', 400, 'malformed', parsed.error);
   const { events, ignored, otherPortals } = parsed.value;
   if (otherPortals.size > 0) {
     // Acknowledged (a refusal would only make HubSpot send them again for a day), never synced.
@@ -143,41 +139,42 @@ async function receiveHubSpot(c: Context, options: WebhookRouteOptions): Promise
       { boundPortalId, otherPortals: Object.fromEntries(otherPortals) },
       `HubSpot delivered events of another account than the bound portal ${boundPortalId}: acknowledged, not synced`,
     );
-    return store(c, options, 'hubspot', events, 'wrong-portal');
+    return store(options, 'hubspot', events, 'wrong-portal');
   }
-  return store(c, options, 'hubspot', events, events.length === 0 && ignored > 0 ? 'ignored' : 'accepted');
+  return store(options, 'hubspot', events, events.length === 0 && ignored > 0 ? 'ignored' : 'accepted');
 }
 
 /**
  * Business NXT's `TableChange` notifications through Visma Connect
  * (https://docs.vismasoftware.no/businessnxtapi/webhooks, signature: https://docs.vismasoftware.no/businessnxtapi/webhooks/connect).
  */
-async function receiveVisma(c: Context, options: WebhookRouteOptions): Promise<Response> {
+export async function receiveVisma(
+  delivery: WebhookDelivery,
+  options: WebhookRouteOptions,
+): Promise<WebhookAnswer> {
   const secrets = options.visma.secrets.filter((secret) => secret !== '');
   if (secrets.length === 0)
-    return refuse(
-      c,
+    return refusal(
       options,
       'visma-nxt',
       404,
       'not-configured',
       'Business NXT webhooks are off: no signature key',
     );
-  const rawBody = await c.req.text();
-  if (!verifyWebhook(rawBody, c.req.raw.headers, secrets))
-    return refuse(c, options, 'visma-nxt', 401, 'forged', 'the Business NXT signature does not verify');
+  const { rawBody } = delivery;
+  if (!verifyWebhook(rawBody, delivery.headers, secrets))
+    return refusal(options, 'visma-nxt', 401, 'forged', 'the Business NXT signature does not verify');
   let bound: number | null;
   try {
     bound = await options.boundCompanyNo();
   } catch {
-    options.count('visma-nxt', 'failed');
-    return c.json({ error: 'failed', reason: 'the bound company could not be read; send it again' }, 503);
+    return failed(options, 'visma-nxt', 'the bound company could not be read; send it again');
   }
-  const delivery = vismaInboxEvents(rawBody, bound, Date.now());
-  if (delivery.isErr()) {
-    const { outcome, reason } = delivery.error;
-    return refuse(c, options, 'visma-nxt', outcome === 'wrong-company' ? 403 : 400, outcome, reason);
+  const parsed = vismaInboxEvents(rawBody, bound, Date.now());
+  if (parsed.isErr()) {
+    const { outcome, reason } = parsed.error;
+    return refusal(options, 'visma-nxt', outcome === 'wrong-company' ? 403 : 400, outcome, reason);
   }
-  if (delivery.value.outcome === 'ignored') return store(c, options, 'visma-nxt', [], 'ignored');
-  return store(c, options, 'visma-nxt', delivery.value.events, 'accepted');
+  if (parsed.value.outcome === 'ignored') return store(options, 'visma-nxt', [], 'ignored');
+  return store(options, 'visma-nxt', parsed.value.events, 'accepted');
 }
