@@ -1,6 +1,14 @@
+import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import fixtures from '../__fixtures__/hubspot-errors.json' with { type: 'json' };
-import { expectCall, record, sentBodies, testClient, useNockGuards } from '../test-support/nock-hubspot.js';
+import {
+  expectCall,
+  origin,
+  record,
+  sentBodies,
+  testClient,
+  useNockGuards,
+} from '../test-support/nock-hubspot.js';
 
 useNockGuards();
 
@@ -128,6 +136,36 @@ describe('batches', () => {
     )._unsafeUnwrap();
     expect(found.get('201')?._unsafeUnwrap().id).toBe('201');
     expect(found.get('404')?._unsafeUnwrapErr()).toMatchObject({ kind: 'not-found' });
+  });
+
+  it('sends the requests of a batch read of more than 100 ids together, and fails it when one fails', async () => {
+    const { client } = testClient();
+    const ids = Array.from({ length: 250 }, (_, index) => String(5000 + index));
+    // Each request is answered only once all three are in flight: sent one after another, the read never ends.
+    const held: Array<() => void> = [];
+    nock(origin)
+      .post('/crm/objects/2026-09/companies/batch/read')
+      .query(true)
+      .times(3)
+      .reply((_uri, body, answer) => {
+        const inputs = (body as { inputs: Array<{ id: string }> }).inputs;
+        held.push(() => answer(null, [200, batch(inputs.map((input) => record(input.id)))]));
+        if (held.length === 3) for (const release of held) release();
+      });
+    const found = (await client.companies.batchRead(ids, { properties: [] }))._unsafeUnwrap();
+    expect([...found.keys()]).toEqual(ids);
+    expect([...found.values()].every((read) => read.isOk())).toBe(true);
+
+    expectCall('POST', '/crm/objects/2026-09/companies/batch/read', (body) => {
+      const inputs = (body as { inputs: Array<{ id: string }> }).inputs;
+      return { status: 200, body: batch(inputs.map((input) => record(input.id))) };
+    });
+    expectCall('POST', '/crm/objects/2026-09/companies/batch/read', {
+      status: 403,
+      body: fixtures.missingScopes.body,
+    });
+    const failed = await client.companies.batchRead(ids.slice(0, 200), { properties: [] });
+    expect(failed._unsafeUnwrapErr()).toMatchObject({ kind: 'auth' });
   });
 
   it('reads a legacy 207 answer the same way (v3 documented one; whether 2026-09 still sends it is not said)', async () => {

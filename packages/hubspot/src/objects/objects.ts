@@ -184,6 +184,46 @@ export function createObjectsApi(transport: Transport, type: ObjectType, paths: 
     return ok(settled);
   };
 
+  /** One batch read of up to 100 ids: each id's record, or why HubSpot did not return it. */
+  const readChunk = async (
+    chunk: readonly string[],
+    options: BatchReadOptions,
+  ): Promise<Result<Map<string, Result<HubSpotObject, HubSpotError>>, HubSpotError>> => {
+    const found = new Map<string, Result<HubSpotObject, HubSpotError>>();
+    const response = await transport.send({
+      method: 'POST',
+      path: `${base}/batch/read`,
+      safety: 'read',
+      searchParams: { archived: options.archived ?? false },
+      json: {
+        inputs: chunk.map((id) => ({ id })),
+        properties: options.properties,
+        propertiesWithHistory: options.propertiesWithHistory ?? [],
+        ...(options.idProperty ? { idProperty: options.idProperty } : {}),
+      },
+    });
+    if (response.isErr()) return err(response.error);
+    const body = parseBody(batchResponseSchema, response.value.body, 'batch read');
+    if (body.isErr()) return err(body.error);
+    const key = (record: HubSpotObject) =>
+      options.idProperty ? (record.properties[options.idProperty] ?? record.id) : record.id;
+    for (const record of body.value.results) found.set(key(record), ok(record));
+    for (const error of body.value.errors ?? [])
+      for (const id of error.context?.ids ?? []) found.set(id, err(batchFailure(error, 'not found')));
+    for (const id of chunk)
+      if (!found.has(id))
+        found.set(
+          id,
+          err({
+            kind: 'not-found',
+            message: `${type} ${id} was not returned`,
+            correlationId: null,
+            retryable: false,
+          }),
+        );
+    return ok(found);
+  };
+
   /**
    * Sends batch writes in chunks of 100, several at once (the transport bounds concurrency and pace). A chunk
    * that fails fails its own inputs only, each with the chunk's error (a refused value: only the inputs that
@@ -282,52 +322,21 @@ export function createObjectsApi(transport: Transport, type: ObjectType, paths: 
       }
     },
 
-    /** Reads up to any number of records, 100 per request; ids HubSpot does not know come back as not-found. */
-    batchRead: (
-      ids: readonly string[],
-      options: {
-        properties: readonly string[];
-        /** Properties to return with their history (`propertiesWithHistory` on each record). */
-        propertiesWithHistory?: readonly string[];
-        idProperty?: string;
-        archived?: boolean;
-      },
-    ) =>
+    /**
+     * Reads up to any number of records, 100 per request, the requests several at once as batch writes go (the
+     * transport bounds concurrency and pace); ids HubSpot does not know come back as not-found. A failed request
+     * fails the call (the first in order, when several fail).
+     */
+    batchRead: (ids: readonly string[], options: BatchReadOptions) =>
       new ResultAsync(
         (async (): Promise<Result<Map<string, Result<HubSpotObject, HubSpotError>>, HubSpotError>> => {
+          const answers = await Promise.all(
+            chunks([...new Set(ids)]).map((chunk) => readChunk(chunk, options)),
+          );
           const found = new Map<string, Result<HubSpotObject, HubSpotError>>();
-          for (const chunk of chunks([...new Set(ids)])) {
-            const response = await transport.send({
-              method: 'POST',
-              path: `${base}/batch/read`,
-              safety: 'read',
-              searchParams: { archived: options.archived ?? false },
-              json: {
-                inputs: chunk.map((id) => ({ id })),
-                properties: options.properties,
-                propertiesWithHistory: options.propertiesWithHistory ?? [],
-                ...(options.idProperty ? { idProperty: options.idProperty } : {}),
-              },
-            });
-            if (response.isErr()) return err(response.error);
-            const body = parseBody(batchResponseSchema, response.value.body, 'batch read');
-            if (body.isErr()) return err(body.error);
-            const key = (record: HubSpotObject) =>
-              options.idProperty ? (record.properties[options.idProperty] ?? record.id) : record.id;
-            for (const record of body.value.results) found.set(key(record), ok(record));
-            for (const error of body.value.errors ?? [])
-              for (const id of error.context?.ids ?? []) found.set(id, err(batchFailure(error, 'not found')));
-            for (const id of chunk)
-              if (!found.has(id))
-                found.set(
-                  id,
-                  err({
-                    kind: 'not-found',
-                    message: `${type} ${id} was not returned`,
-                    correlationId: null,
-                    retryable: false,
-                  }),
-                );
+          for (const answer of answers) {
+            if (answer.isErr()) return err(answer.error);
+            for (const [id, record] of answer.value) found.set(id, record);
           }
           return ok(found);
         })(),
@@ -384,6 +393,15 @@ export function createObjectsApi(transport: Transport, type: ObjectType, paths: 
 }
 
 export type ObjectsApi = ReturnType<typeof createObjectsApi>;
+
+/** What a batch read asks for. */
+export interface BatchReadOptions {
+  readonly properties: readonly string[];
+  /** Properties to return with their history (`propertiesWithHistory` on each record). */
+  readonly propertiesWithHistory?: readonly string[];
+  readonly idProperty?: string;
+  readonly archived?: boolean;
+}
 
 /**
  * Ids merges folded into this record, from `hs_merged_object_ids` ("123;456"): since merges create a new record,
