@@ -1,6 +1,7 @@
 import type Database from 'libsql';
 import { z } from 'zod';
 import { eventValues, inboxRow, toEvent } from './inbox-rows.js';
+import { preparedStatements } from './sqlite-statements.js';
 import type { InboxEvent, StateStore } from './state-store.js';
 
 type InboxMethods = Pick<
@@ -9,19 +10,10 @@ type InboxMethods = Pick<
 >;
 
 /**
- * The inbox of the SQLite state store (docs/DESIGN.md §5b); `atomically` joins the caller's transaction. Its
- * statements are prepared once, on first use: a burst of webhook deliveries runs them thousands of times.
+ * The inbox of the SQLite state store (docs/DESIGN.md §5b); `atomically` joins the caller's transaction.
  */
 export function sqliteInbox(db: Database.Database, atomically: <T>(work: () => T) => T): InboxMethods {
-  const prepared = new Map<string, Database.Statement>();
-  const statement = (sql: string): Database.Statement => {
-    let found = prepared.get(sql);
-    if (found === undefined) {
-      found = db.prepare(sql);
-      prepared.set(sql, found);
-    }
-    return found;
-  };
+  const statement = preparedStatements(db);
   return {
     async enqueueEvents(events: readonly InboxEvent[], receivedAt: string) {
       const insert = statement(

@@ -8,6 +8,7 @@ import { migrations, schemaMigrationsTable } from './migrations.js';
 import { sqliteAccounts } from './sqlite-accounts.js';
 import { sqliteExclusions } from './sqlite-exclusions.js';
 import { sqliteInbox } from './sqlite-inbox.js';
+import { preparedStatements } from './sqlite-statements.js';
 import {
   bindingNames,
   bindingRow,
@@ -50,9 +51,9 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA busy_timeout = 5000');
   const stamp = () => now().toISOString();
+  const prepare = preparedStatements(db);
   const all = <T>(schema: z.ZodType<T>, sql: string, ...params: unknown[]): T[] =>
-    db
-      .prepare(sql)
+    prepare(sql)
       .all(...params)
       .map((row) => schema.parse(row));
   // One transaction per call, or part of the caller's when `transaction()` already opened one (SQLite cannot nest).
@@ -78,7 +79,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
         if (applied.has(migration.version)) continue;
         atomically(() => {
           for (const statement of migration.sqlite) db.exec(statement);
-          db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+          prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
             migration.version,
             stamp(),
           );
@@ -108,8 +109,8 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
         if (current && current.holder_id !== holder.id && Date.parse(current.expires_at) > now().getTime()) {
           return { ok: false, holder: { id: current.holder_id, description: current.holder } };
         }
-        db.prepare("DELETE FROM locks WHERE name = 'cycle'").run();
-        db.prepare("INSERT INTO locks (name, holder_id, holder, expires_at) VALUES ('cycle', ?, ?, ?)").run(
+        prepare("DELETE FROM locks WHERE name = 'cycle'").run();
+        prepare("INSERT INTO locks (name, holder_id, holder, expires_at) VALUES ('cycle', ?, ?, ?)").run(
           holder.id,
           holder.description,
           new Date(now().getTime() + ttlMs).toISOString(),
@@ -119,7 +120,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       return take.immediate();
     },
     async releaseLock(holderId: string) {
-      db.prepare("DELETE FROM locks WHERE name = 'cycle' AND holder_id = ?").run(holderId);
+      prepare("DELETE FROM locks WHERE name = 'cycle' AND holder_id = ?").run(holderId);
     },
 
     async linksByCrmIds(kind: Entity, crmIds: readonly string[]) {
@@ -153,21 +154,20 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       kind: Entity,
       link: { crmId: string; associateNo: number; fingerprints: Readonly<Record<string, Fingerprint>> },
     ) {
-      db.prepare(
+      prepare(
         "INSERT INTO links (entity, crm_id, associate_no, status, status_reason, fingerprints, updated_at) VALUES (?, ?, ?, 'active', NULL, ?, ?)",
       ).run(kind, link.crmId, link.associateNo, JSON.stringify(link.fingerprints), stamp());
     },
     async mergeFingerprints(kind: Entity, crmId: string, prints: Readonly<Record<string, Fingerprint>>) {
-      atomically(() => {
-        const [row] = all(linkRow, 'SELECT * FROM links WHERE entity = ? AND crm_id = ?', kind, crmId);
-        if (row === undefined) throw new Error(`no ${kind} link for HubSpot record ${crmId}`);
-        db.prepare('UPDATE links SET fingerprints = ?, updated_at = ? WHERE entity = ? AND crm_id = ?').run(
-          JSON.stringify({ ...row.fingerprints, ...prints }),
-          stamp(),
-          kind,
-          crmId,
-        );
-      });
+      // One statement, without reading the row back: `json_patch` keeps the stored keys and lets the new ones win,
+      // as `{ ...stored, ...prints }` (fingerprints are strings, so the merge patch's rules for nested objects and
+      // nulls never apply: https://www.sqlite.org/json1.html#jpatch). The engine merges once per record it wrote.
+      const updated = db
+        .prepare(
+          'UPDATE links SET fingerprints = json_patch(fingerprints, ?), updated_at = ? WHERE entity = ? AND crm_id = ?',
+        )
+        .run(JSON.stringify(prints), stamp(), kind, crmId);
+      if (updated.changes === 0) throw new Error(`no ${kind} link for HubSpot record ${crmId}`);
     },
     async markOrphaned(kind: Entity, link: { crmId: string; associateNo: number }, reason: string) {
       atomically(() => {
@@ -178,14 +178,14 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
           .run(reason, stamp(), kind, link.crmId);
         if (updated.changes > 0) return;
         // A decision read back from the systems (no link yet): recorded unless the row is linked elsewhere.
-        db.prepare(
+        prepare(
           `INSERT INTO links (entity, crm_id, associate_no, status, status_reason, fingerprints, updated_at)
            VALUES (?, ?, ?, 'orphaned', ?, '{}', ?) ON CONFLICT DO NOTHING`,
         ).run(kind, link.crmId, link.associateNo, reason, stamp());
       });
     },
     async reactivateLink(kind: Entity, crmId: string) {
-      db.prepare(
+      prepare(
         "UPDATE links SET status = 'active', status_reason = NULL, updated_at = ? WHERE entity = ? AND crm_id = ?",
       ).run(stamp(), kind, crmId);
     },
@@ -197,9 +197,9 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
           kind,
           toCrmId,
         )[0];
-        if (survivor) db.prepare('DELETE FROM links WHERE entity = ? AND crm_id = ?').run(kind, fromCrmId);
+        if (survivor) prepare('DELETE FROM links WHERE entity = ? AND crm_id = ?').run(kind, fromCrmId);
         else
-          db.prepare('UPDATE links SET crm_id = ?, updated_at = ? WHERE entity = ? AND crm_id = ?').run(
+          prepare('UPDATE links SET crm_id = ?, updated_at = ? WHERE entity = ? AND crm_id = ?').run(
             toCrmId,
             stamp(),
             kind,
@@ -216,11 +216,11 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       const record = db.transaction((): StateBinding => {
         const existing = readBinding();
         if (existing !== null) return existing;
-        db.prepare('DELETE FROM bindings WHERE name IN (?, ?)').run(
+        prepare('DELETE FROM bindings WHERE name IN (?, ?)').run(
           bindingNames.hubspotPortalId,
           bindingNames.vismaCompanyNo,
         );
-        const insert = db.prepare('INSERT INTO bindings (name, value, bound_at) VALUES (?, ?, ?)');
+        const insert = prepare('INSERT INTO bindings (name, value, bound_at) VALUES (?, ?, ?)');
         insert.run(bindingNames.hubspotPortalId, String(binding.hubspotPortalId), binding.boundAt);
         insert.run(bindingNames.vismaCompanyNo, String(binding.vismaCompanyNo), binding.boundAt);
         return binding;
@@ -229,7 +229,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
 
     async oweContacts(customer) {
-      db.prepare(
+      prepare(
         'INSERT INTO owed_contacts (crm_company_id, customer_no, owed_since) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET owed_since = excluded.owed_since',
       ).run(customer.crmId, customer.associateNo, stamp());
     },
@@ -241,7 +241,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
     async settleOwedContacts(customers) {
       atomically(() => {
-        const settle = db.prepare('DELETE FROM owed_contacts WHERE crm_company_id = ? AND customer_no = ?');
+        const settle = prepare('DELETE FROM owed_contacts WHERE crm_company_id = ? AND customer_no = ?');
         for (const customer of customers) settle.run(customer.crmId, customer.associateNo);
       });
     },
@@ -253,8 +253,8 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
     async setWatermark(name: string, value: string, context?: WatermarkContext) {
       atomically(() => {
-        db.prepare('DELETE FROM watermarks WHERE name = ?').run(name);
-        db.prepare('INSERT INTO watermarks (name, value, updated_at, boundary) VALUES (?, ?, ?, ?)').run(
+        prepare('DELETE FROM watermarks WHERE name = ?').run(name);
+        prepare('INSERT INTO watermarks (name, value, updated_at, boundary) VALUES (?, ?, ?, ?)').run(
           name,
           value,
           stamp(),
@@ -272,7 +272,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
 
     async recordIntent(intent: NewIntent) {
-      db.prepare(
+      prepare(
         "INSERT INTO intents (id, entity, target, source_id, correlation_key, status, result_id, created_at) VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?)",
       ).run(
         intent.id,
@@ -284,7 +284,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       );
     },
     async resolveIntent(id: string, outcome: { status: 'created' | 'abandoned'; resultId: string | null }) {
-      db.prepare('UPDATE intents SET status = ?, result_id = ?, resolved_at = ? WHERE id = ?').run(
+      prepare('UPDATE intents SET status = ?, result_id = ?, resolved_at = ? WHERE id = ?').run(
         outcome.status,
         outcome.resultId,
         stamp(),
@@ -306,7 +306,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
         conflict.field,
       );
       if (open.length > 0) return;
-      db.prepare(
+      prepare(
         `INSERT INTO conflicts (id, entity, crm_id, associate_no, field, reason, base_fingerprint, status, resolution,
           created_at, crm_value, crm_changed_at, crm_changed_by, erp_value, erp_changed_at, erp_changed_by)
           VALUES (?, ?, ?, ?, ?, ?, ?, 'open', NULL, ?, ?, ?, ?, ?, ?, ?)`,
@@ -320,7 +320,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       return rows.map(toConflict);
     },
     async resolveConflict(id: string, take: ConflictResolution) {
-      db.prepare(
+      prepare(
         "UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
       ).run(take, stamp(), id);
       const row = all(conflictRow, 'SELECT * FROM conflicts WHERE id = ?', id)[0];
@@ -329,7 +329,7 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
 
     async recordError(error: RecordError) {
       // Seen again: the message, last sighting and hints move on; the first sighting stays.
-      db.prepare(
+      prepare(
         `INSERT INTO record_errors
            (entity, system, record_id, field, rule, message, first_seen_at, last_seen_at, related, fix_in)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)
@@ -340,13 +340,13 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
     async clearErrors(kind: Entity, system: string, recordId: string, seenBefore?: string) {
       if (seenBefore === undefined)
-        db.prepare('DELETE FROM record_errors WHERE entity = ? AND system = ? AND record_id = ?').run(
+        prepare('DELETE FROM record_errors WHERE entity = ? AND system = ? AND record_id = ?').run(
           kind,
           system,
           recordId,
         );
       else
-        db.prepare(
+        prepare(
           'DELETE FROM record_errors WHERE entity = ? AND system = ? AND record_id = ? AND last_seen_at < ?',
         ).run(kind, system, recordId, seenBefore);
     },
@@ -357,14 +357,18 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
     },
 
     async startRun(run: { id: string; startedAt: string; mode: string }) {
-      db.prepare(
+      prepare(
         "INSERT INTO runs (id, mode, started_at, finished_at, exit_code, counts, api_calls) VALUES (?, ?, ?, NULL, NULL, '{}', '{}')",
       ).run(run.id, run.mode, run.startedAt);
     },
     async finishRun(run) {
-      db.prepare(
-        'UPDATE runs SET finished_at = ?, exit_code = ?, counts = ?, api_calls = ? WHERE id = ?',
-      ).run(run.finishedAt, run.exitCode, JSON.stringify(run.counts), JSON.stringify(run.apiCalls), run.id);
+      prepare('UPDATE runs SET finished_at = ?, exit_code = ?, counts = ?, api_calls = ? WHERE id = ?').run(
+        run.finishedAt,
+        run.exitCode,
+        JSON.stringify(run.counts),
+        JSON.stringify(run.apiCalls),
+        run.id,
+      );
     },
     async runs(limit: number): Promise<Run[]> {
       return all(runRow, 'SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?', limit).map(toRun);

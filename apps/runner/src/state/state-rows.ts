@@ -15,8 +15,11 @@ import type {
  * the same schemas apply).
  */
 export const entity = z.enum(['customer', 'contact']);
+// Built once: a link's fingerprints are parsed for every link read, thousands in a burst.
+const stringMap = z.record(z.string(), z.string());
+const numberMap = z.record(z.string(), z.number());
 export const fingerprints = z.string().transform((text, context): Record<string, string> => {
-  const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(text));
+  const parsed = stringMap.safeParse(JSON.parse(text));
   if (!parsed.success) {
     context.addIssue({ code: 'custom', message: 'fingerprints are not a string map' });
     return {};
@@ -27,9 +30,7 @@ export const watermarkContextSchema = z.object({
   probedAt: z.string(),
   seen: z.record(z.string(), z.string()),
 });
-export const counts = z
-  .string()
-  .transform((text) => z.record(z.string(), z.number()).parse(JSON.parse(text)));
+export const counts = z.string().transform((text) => numberMap.parse(JSON.parse(text)));
 export const linkRow = z.object({
   crm_id: z.string(),
   associate_no: z.number(),
