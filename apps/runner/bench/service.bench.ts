@@ -20,6 +20,7 @@ import {
   writesOf,
 } from './service-figures.js';
 import { describeBurst, describeStart, describeSteady } from './service-notes.js';
+import { profiled } from './service-profile.js';
 import { createTimeline } from './service-timeline.js';
 import { quiet, runsSince, servedBetween, servedRequests } from './service-usage.js';
 import { type LinkedPair, type ServiceWorld, serviceLimits, startServiceWorld } from './service-world.js';
@@ -209,7 +210,9 @@ export async function runServiceBench(): Promise<ServiceBenchResult> {
     const steadyCount = 2 * Math.round((steadySeconds * perMinutePerSide) / 60);
     const steadyPhase = await paced(serviceWorld, tracker, pairs.slice(startEdits), steadyCount, 'Jevnveien');
     process.stderr.write(`  steady: ${JSON.stringify(latencyOf(steadyPhase.edits))}\n`);
-    const burstPhase = await burst(serviceWorld, tracker, pairs.slice(startEdits + steadyCount));
+    const burstPhase = await profiled(process.env.CRM_SYNC_BENCH_PROFILE, () =>
+      burst(serviceWorld, tracker, pairs.slice(startEdits + steadyCount)),
+    );
     process.stderr.write(`  burst: ${JSON.stringify(latencyOf(burstPhase.edits))}\n`);
     for (const line of burstTimeline(burstPhase)) process.stderr.write(`    ${line}\n`);
     return resultOf(startPhase, steadyPhase, burstPhase);
