@@ -104,8 +104,7 @@ function neverSent(cause: unknown): boolean {
 export function createTransport(options: TransportOptions) {
   const attemptOnce = async (request: HttpRequest, attempt: number): Promise<Attempt> => {
     const limiter = request.search ? options.searchLimiter : options.limiter;
-    await limiter.acquire();
-    const started = options.now();
+    let started = options.now();
     const report = (status: number | null, outcome: HubSpotRequestInfo['outcome']) =>
       options.onRequest?.({
         method: request.method,
@@ -124,6 +123,7 @@ export function createTransport(options: TransportOptions) {
     let response: Response;
     let text: string;
     let handedOver = false;
+    let answered = (): void => undefined;
     try {
       const token = await options.accessToken();
       const searchParams = Object.fromEntries(
@@ -131,7 +131,10 @@ export function createTransport(options: TransportOptions) {
           (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
         ),
       );
-      response = await options.concurrency(() => {
+      // The limiter's slot is taken once a connection is free, so that a request waiting for one does not hold it.
+      response = await options.concurrency(async () => {
+        answered = await limiter.acquire();
+        started = options.now();
         handedOver = true;
         return options.http(`${options.baseUrl}${request.path}`, {
           method: request.method,
@@ -144,7 +147,9 @@ export function createTransport(options: TransportOptions) {
         });
       });
       text = await response.text();
+      answered();
     } catch (cause) {
+      answered();
       const timedOut =
         cause instanceof TimeoutError || (cause instanceof Error && cause.name === 'TimeoutError');
       const detail =
