@@ -127,16 +127,19 @@ export function createTransport(options: TransportOptions) {
   const exchange = async (body: GraphQLRequest | GraphQLRequest[], token: string, safety: Safety) => {
     let response: Response;
     try {
-      response = await options.concurrency(() =>
-        options.http.post(options.graphqlUrl, {
+      // The limiter counts a request when it leaves, not when it starts waiting for a free connection: counted
+      // while queued, a crowd of requests would leave later than counted and arrive over the server's limit.
+      response = await options.concurrency(async () => {
+        await options.limiter.acquire();
+        return options.http.post(options.graphqlUrl, {
           json: body,
           headers: { authorization: `Bearer ${token}` },
           throwHttpErrors: false,
           retry: 0,
           timeout: options.timeoutMs,
           signal: AbortSignal.timeout(options.timeoutMs),
-        }),
-      );
+        });
+      });
     } catch (cause) {
       return { status: null, attempt: transitFailure(cause, safety, null) };
     }
@@ -160,7 +163,6 @@ export function createTransport(options: TransportOptions) {
   ): Promise<Attempt> => {
     const tokenResult = await options.tokens.token();
     if (tokenResult.isErr()) return { done: true, result: err(tokenResult.error) };
-    await options.limiter.acquire();
     const started = options.now();
     const answered = await exchange(body, tokenResult.value, safety);
     const outcome = answered.attempt;
