@@ -162,11 +162,9 @@ export function openSqliteStateStore(path: string, now: () => Date = () => new D
       // One statement, without reading the row back: `json_patch` keeps the stored keys and lets the new ones win,
       // as `{ ...stored, ...prints }` (fingerprints are strings, so the merge patch's rules for nested objects and
       // nulls never apply: https://www.sqlite.org/json1.html#jpatch). The engine merges once per record it wrote.
-      const updated = db
-        .prepare(
-          'UPDATE links SET fingerprints = json_patch(fingerprints, ?), updated_at = ? WHERE entity = ? AND crm_id = ?',
-        )
-        .run(JSON.stringify(prints), stamp(), kind, crmId);
+      const updated = prepare(
+        'UPDATE links SET fingerprints = json_patch(fingerprints, ?), updated_at = ? WHERE entity = ? AND crm_id = ?',
+      ).run(JSON.stringify(prints), stamp(), kind, crmId);
       if (updated.changes === 0) throw new Error(`no ${kind} link for HubSpot record ${crmId}`);
     },
     async markOrphaned(kind: Entity, link: { crmId: string; associateNo: number }, reason: string) {
