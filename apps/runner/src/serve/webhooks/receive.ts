@@ -1,23 +1,12 @@
 import { verifyWebhook } from '@port-service/visma-nxt';
 import type { InboxEvent } from '../inbox-event.js';
+import type { WebhookOutcome } from '../metrics.js';
 import { hubSpotInboxEvents } from './hubspot-events.js';
 import { headerReader, signedUriCandidates } from './hubspot-request-uri.js';
 import { verifyHubSpotSignature } from './hubspot-signature.js';
 import { vismaInboxEvents } from './visma-events.js';
 
 export type WebhookSystem = InboxEvent['system'];
-
-/** How a delivery ended, for the `count` callback (a metric's label). */
-export type WebhookOutcome =
-  | 'accepted'
-  | 'forged'
-  | 'stale'
-  | 'malformed'
-  | 'wrong-company'
-  | 'wrong-portal'
-  | 'ignored'
-  | 'failed'
-  | 'not-configured';
 
 export interface WebhookRouteOptions {
   readonly hubspot: {
