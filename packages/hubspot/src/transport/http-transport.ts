@@ -144,6 +144,9 @@ export function createTransport(options: TransportOptions) {
           throwHttpErrors: false,
           retry: 0,
           timeout: options.timeoutMs,
+          // ky's timeout ends once the headers came; this deadline also covers reading the body, which can stall
+          // after them (and would hold the request's rate-limit slot until it ended).
+          signal: AbortSignal.timeout(options.timeoutMs),
         });
       });
       text = await response.text();

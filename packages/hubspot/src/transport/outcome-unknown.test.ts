@@ -139,6 +139,28 @@ describe('a read or an idempotent write that got no clear answer is retried, and
     expect(requests.map((request) => request.outcome)).toEqual(['retry', 'retry']);
   });
 
+  it('a GET whose body stalls after the headers ends as timeout, and frees its rate-limit slot', async () => {
+    const { client, requests, waits } = testClient({
+      timeoutMs: 600,
+      retry: { retries: 0 },
+      rateLimit: { perTenSeconds: 1 },
+    });
+    nock(origin)
+      .get('/crm/objects/2026-09/companies/101')
+      .query(true)
+      .delayBody(10_000)
+      .reply(200, record('101'));
+    expect((await client.companies.get('101'))._unsafeUnwrapErr()).toMatchObject({
+      kind: 'timeout',
+      retryable: true,
+    });
+    expect(requests.map((request) => request.outcome)).toEqual(['retry']);
+    // The one slot is free again a window after the timeout: the next request waits for it, then goes.
+    expectCall('GET', '/crm/objects/2026-09/companies/101', { status: 200, body: record('101') });
+    expect((await client.companies.get('101')).isOk()).toBe(true);
+    expect(waits).toEqual([10_000]);
+  });
+
   it('a GET whose connection is reset, then answers, succeeds', async () => {
     const { client, requests } = testClient();
     nock(origin).get('/crm/objects/2026-09/companies/101').query(true).replyWithError(reset());
