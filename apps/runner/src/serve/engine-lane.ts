@@ -7,7 +7,7 @@ import type { CycleReport } from '../engine/report.js';
 import { runTargetedSync } from '../engine/targeted-sync.js';
 import { hasWatermarks } from '../engine/watermarks.js';
 import { FencedError } from '../state/postgres/fencing.js';
-import type { StateStore } from '../state/state-store.js';
+import type { InboxEvent, StateStore } from '../state/state-store.js';
 import { type CoalescedEvents, coalesceEvents, hasTargets } from './coalesce-events.js';
 import type { ServiceMetrics } from './metrics.js';
 
@@ -88,7 +88,7 @@ export function createEngineLane(dependencies: LaneDependencies) {
       logger.debug({ events: ownEchoes.length }, "settled webhook events caused by the sync's own writes");
     if (outcome.kind !== 'ran' || !synced) return;
     for (const event of toSync) {
-      const direction = written.direction(event.system, event.recordId);
+      const direction = written.direction(event);
       if (direction !== null && event.occurredAt !== null)
         metrics.observeLatency(direction, (settledAt.getTime() - Date.parse(event.occurredAt)) / 1000);
     }
@@ -134,22 +134,27 @@ export function createEngineLane(dependencies: LaneDependencies) {
   };
 }
 
-/** Which records a run's plans wrote to the other system, for the latency of the events that named them. */
+/**
+ * Which records a run's plans wrote to the other system, for the latency of the events that named them. HubSpot ids
+ * are per object type, so a company and a contact may share one; associate numbers are one table's.
+ */
 class WrittenRecords {
   private readonly toErp = new Set<string>();
   private readonly toCrm = new Set<string>();
 
-  add(_entity: Entity, plan: SyncPlan): void {
+  add(entity: Entity, plan: SyncPlan): void {
     for (const operation of plan.operations) {
-      if (operation.kind === 'create-erp' || operation.kind === 'update-erp') this.toErp.add(operation.crmId);
+      if (operation.kind === 'create-erp' || operation.kind === 'update-erp')
+        this.toErp.add(`${entity}:${operation.crmId}`);
       if (operation.kind === 'create-crm' || operation.kind === 'update-crm')
         this.toCrm.add(String(operation.associateNo));
     }
   }
 
-  direction(system: 'hubspot' | 'visma-nxt', recordId: string) {
-    if (system === 'hubspot') return this.toErp.has(recordId) ? ('hubspot-to-visma-nxt' as const) : null;
-    return this.toCrm.has(recordId) ? ('visma-nxt-to-hubspot' as const) : null;
+  direction(event: Pick<InboxEvent, 'system' | 'entity' | 'recordId'>) {
+    if (event.system === 'hubspot')
+      return this.toErp.has(`${event.entity}:${event.recordId}`) ? ('hubspot-to-visma-nxt' as const) : null;
+    return this.toCrm.has(event.recordId) ? ('visma-nxt-to-hubspot' as const) : null;
   }
 }
 
