@@ -8,7 +8,7 @@ import { type ConsoleRole, consoleRoles } from '../console/auth/roles.js';
 import { table } from '../output/table.js';
 import { openStateStore } from '../state/open-state-store.js';
 import { describeStateLocation } from '../state/state-location.js';
-import type { AuditEntry, ConsoleUser, StateStore } from '../state/state-store.js';
+import type { AccountChange, AuditEntry, ConsoleUser, StateStore } from '../state/state-store.js';
 import { cliActor } from './cli-actor.js';
 import { exitCodes } from './runtime.js';
 
@@ -158,19 +158,23 @@ export async function usersPasswdCommand(
 }
 
 /**
- * Why `command` may not take the operator role from `user`: it is the only operator account, and without one nobody
- * can act in the console or add an operator there. `null` when another operator is left, or the user is a viewer.
+ * Says why the store refused: the account is gone, or it is the only operator account (the store checks that in
+ * the change's own transaction, so two changes at once cannot both pass), and without one nobody can act in the
+ * console or add an operator there. The exit code of a usage error.
  */
-function lastOperatorProblem(
+function refused(
+  result: Exclude<AccountChange, 'changed'>,
   command: 'remove' | 'role',
-  user: ConsoleUser,
-  users: readonly ConsoleUser[],
-): string | null {
-  if (user.role !== 'operator') return null;
-  if (users.some((other) => other.role === 'operator' && other.name !== user.name)) return null;
-  const doing = command === 'remove' ? `removing ${user.name}` : `making ${user.name} a viewer`;
-  const again = command === 'remove' ? `users remove ${user.name}` : `users role ${user.name} --role viewer`;
-  return `crm-sync users ${command}: ${user.name} is the last operator account, and ${doing} would leave the console without anyone who may act (resolve conflicts, retry, exclude, link candidates); nothing changed. Add another operator first (\`crm-sync users add NAME --role operator --password-stdin\`), or, to do it anyway, \`crm-sync ${again} --force\``;
+  name: string,
+  io: UsersIo,
+): number {
+  if (result === 'no-such-user') return noSuchUser(command, name, io);
+  const doing = command === 'remove' ? `removing ${name}` : `making ${name} a viewer`;
+  const again = command === 'remove' ? `users remove ${name}` : `users role ${name} --role viewer`;
+  io.warn(
+    `crm-sync users ${command}: ${name} is the last operator account, and ${doing} would leave the console without anyone who may act (resolve conflicts, retry, exclude, link candidates); nothing changed. Add another operator first (\`crm-sync users add NAME --role operator --password-stdin\`), or, to do it anyway, \`crm-sync ${again} --force\``,
+  );
+  return exitCodes.configuration;
 }
 
 /** The account by name, or a refusal on stderr naming it and where to see the accounts. */
@@ -179,14 +183,10 @@ async function existingUser(
   command: 'remove' | 'role',
   name: string,
   io: UsersIo,
-): Promise<{ user: ConsoleUser; users: ConsoleUser[] } | null> {
-  const users = await store.consoleUsers();
-  const user = users.find((candidate) => candidate.name === name);
-  if (user === undefined) {
-    noSuchUser(command, name, io);
-    return null;
-  }
-  return { user, users };
+): Promise<ConsoleUser | null> {
+  const user = (await store.consoleUsers()).find((candidate) => candidate.name === name);
+  if (user === undefined) noSuchUser(command, name, io);
+  return user ?? null;
 }
 
 /**
@@ -200,22 +200,17 @@ export async function usersRoleCommand(
   io: UsersIo,
 ): Promise<number> {
   const name = normalizeUserName(typedName);
-  const found = await existingUser(store, 'role', name, io);
-  if (found === null) return exitCodes.configuration;
-  const { user, users } = found;
+  const user = await existingUser(store, 'role', name, io);
+  if (user === null) return exitCodes.configuration;
   if (user.role === options.role) {
     io.write(
       `${name} is ${options.role === 'operator' ? 'an operator' : 'a viewer'} already; nothing changed.`,
     );
     return exitCodes.clean;
   }
-  const problem = options.force ? null : lastOperatorProblem('role', user, users);
-  if (problem !== null) {
-    io.warn(problem);
-    return exitCodes.configuration;
-  }
   const at = io.now().toISOString();
-  if (!(await store.setConsoleUserRole(name, options.role, at))) return noSuchUser('role', name, io);
+  const result = await store.setConsoleUserRole(name, options.role, at, { keepAnOperator: !options.force });
+  if (result !== 'changed') return refused(result, 'role', name, io);
   return changed(
     store,
     io,
@@ -238,15 +233,10 @@ export async function usersRemoveCommand(
   io: UsersIo,
 ): Promise<number> {
   const name = normalizeUserName(typedName);
-  const found = await existingUser(store, 'remove', name, io);
-  if (found === null) return exitCodes.configuration;
-  const before = found.user;
-  const problem = options.force ? null : lastOperatorProblem('remove', before, found.users);
-  if (problem !== null) {
-    io.warn(problem);
-    return exitCodes.configuration;
-  }
-  if (!(await store.removeConsoleUser(name))) return noSuchUser('remove', name, io);
+  const before = await existingUser(store, 'remove', name, io);
+  if (before === null) return exitCodes.configuration;
+  const result = await store.removeConsoleUser(name, { keepAnOperator: !options.force });
+  if (result !== 'changed') return refused(result, 'remove', name, io);
   return changed(
     store,
     io,

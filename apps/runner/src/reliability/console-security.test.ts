@@ -251,7 +251,7 @@ describe('ended, expired and forged sessions', () => {
     await expectAnonymous('ended session', signedOut.as, signedOut.token);
     await addUser(store, 'rita', 'operator');
     const removed = await signedInAs('rita');
-    expect(await store.removeConsoleUser('rita')).toBe(true);
+    expect(await store.removeConsoleUser('rita')).toBe('changed');
     await expectAnonymous('ended session', removed.as, removed.token);
     const changed = await signedInAs('oskar');
     const newHash = await hashPassword('another long password', cheapHashes);

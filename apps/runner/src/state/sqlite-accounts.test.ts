@@ -72,9 +72,9 @@ describeStateBackends('console accounts in the state store', (backend) => {
     expect(await store.setConsolePassword('alice', 'h2', '2026-03-02T10:00:00.000Z')).toBe(true);
     expect(await store.consoleSession('a1')).toBeNull();
     expect(await store.consoleSession('b1')).toEqual(session('b1', 'bob'));
-    expect(await store.removeConsoleUser('bob')).toBe(true);
+    expect(await store.removeConsoleUser('bob')).toBe('changed');
     expect(await store.consoleSession('b1')).toBeNull();
-    expect(await store.removeConsoleUser('bob')).toBe(false);
+    expect(await store.removeConsoleUser('bob')).toBe('no-such-user');
     expect(await store.setConsolePassword('bob', 'h3', '2026-03-02T10:00:00.000Z')).toBe(false);
   });
 
@@ -89,7 +89,7 @@ describeStateBackends('console accounts in the state store', (backend) => {
     await store.createConsoleSession(session('a1', 'alice'));
     await store.createConsoleSession(session('a2', 'alice'));
     await store.createConsoleSession(session('b1', 'bob'));
-    expect(await store.setConsoleUserRole('alice', 'viewer', '2026-03-02T10:00:00.000Z')).toBe(true);
+    expect(await store.setConsoleUserRole('alice', 'viewer', '2026-03-02T10:00:00.000Z')).toBe('changed');
     expect(await store.consoleSession('a1')).toBeNull();
     expect(await store.consoleSession('a2')).toBeNull();
     expect(await store.consoleSession('b1')).toEqual(session('b1', 'bob'));
@@ -107,11 +107,66 @@ describeStateBackends('console accounts in the state store', (backend) => {
       ['alice', 'viewer'],
       ['bob', 'operator'],
     ]);
-    expect(await store.setConsoleUserRole('alice', 'operator', '2026-03-02T11:00:00.000Z')).toBe(true);
+    expect(await store.setConsoleUserRole('alice', 'operator', '2026-03-02T11:00:00.000Z')).toBe('changed');
     expect((await store.consoleUserCredentials('alice'))?.role).toBe('operator');
-    expect(await store.setConsoleUserRole('carol', 'viewer', '2026-03-02T11:00:00.000Z')).toBe(false);
+    expect(await store.setConsoleUserRole('carol', 'viewer', '2026-03-02T11:00:00.000Z')).toBe(
+      'no-such-user',
+    );
     expect((await store.consoleUsers()).map((user) => user.name)).toEqual(['alice', 'bob']);
   });
+
+  const twoOperators = async () => {
+    for (const name of ['alice', 'bob'])
+      await store.addConsoleUser({
+        name,
+        role: 'operator',
+        passwordHash: `hash-${name}`,
+        createdAt: '2026-03-02T09:00:00.000Z',
+      });
+  };
+  const keep = { keepAnOperator: true };
+
+  it('keeps an operator: refuses to demote or remove the last one unless told not to', async () => {
+    await twoOperators();
+    expect(await store.setConsoleUserRole('alice', 'viewer', '2026-03-02T10:00:00.000Z', keep)).toBe(
+      'changed',
+    );
+    expect(await store.setConsoleUserRole('bob', 'viewer', '2026-03-02T11:00:00.000Z', keep)).toBe(
+      'last-operator',
+    );
+    expect(await store.removeConsoleUser('bob', keep)).toBe('last-operator');
+    expect(await store.removeConsoleUser('carol', keep)).toBe('no-such-user');
+    expect((await store.consoleUsers()).map((user) => [user.name, user.role])).toEqual([
+      ['alice', 'viewer'],
+      ['bob', 'operator'],
+    ]);
+    // Without the option (`--force`) the change is made.
+    expect(await store.removeConsoleUser('bob')).toBe('changed');
+  });
+
+  // Two people taking the operator role from two accounts at the same moment: each change alone leaves an operator,
+  // both together none. On PostgreSQL the second change's check must wait for the first's transaction (SQLite
+  // has one writer at a time, and its store takes the write lock before the check).
+  it.skipIf(backend.dialect !== 'postgres')(
+    'keeps an operator when a second change runs while the first one’s transaction is open',
+    async () => {
+      await twoOperators();
+      const other = await state.open();
+      let second: Promise<string> | undefined;
+      await store.transaction(async () => {
+        expect(await store.setConsoleUserRole('alice', 'viewer', '2026-03-02T10:00:00.000Z', keep)).toBe(
+          'changed',
+        );
+        second = other.removeConsoleUser('bob', keep);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      });
+      expect(await second).toBe('last-operator');
+      expect((await store.consoleUsers()).map((user) => [user.name, user.role])).toEqual([
+        ['alice', 'viewer'],
+        ['bob', 'operator'],
+      ]);
+    },
+  );
 
   it('prunes sessions past their absolute expiry or idle too long', async () => {
     await store.createConsoleSession(session('old', 'alice', { expiresAt: '2026-03-02T10:00:00.000Z' }));

@@ -9,6 +9,14 @@ function sqliteUsers(db: Database.Database, atomically: Atomically) {
   // Prepared when used: the store is built before `migrate()` creates the tables.
   const endSessionsOf = (name: string) =>
     db.prepare('DELETE FROM console_sessions WHERE user_name = ?').run(name);
+  // A check and the change it guards in one write transaction, taken before the check reads: another process's
+  // change waits for it (busy_timeout) instead of reading what this one is about to change.
+  const exclusively = <T>(work: () => T): T => (db.inTransaction ? work() : db.transaction(work).immediate());
+  const isLastOperator = (name: string) =>
+    db.prepare("SELECT role FROM console_users WHERE name = ? AND role = 'operator'").get(name) !==
+      undefined &&
+    db.prepare("SELECT 1 FROM console_users WHERE role = 'operator' AND name <> ? LIMIT 1").get(name) ===
+      undefined;
   return {
     async addConsoleUser(user) {
       return (
@@ -43,20 +51,22 @@ function sqliteUsers(db: Database.Database, atomically: Atomically) {
       });
     },
     // No column keeps when a role changed (migration 7): `changedAt` is not stored here.
-    async setConsoleUserRole(name, role) {
-      return atomically(() => {
+    async setConsoleUserRole(name, role, _changedAt, options) {
+      return exclusively(() => {
+        if (options?.keepAnOperator && role !== 'operator' && isLastOperator(name)) return 'last-operator';
         const changed = db
           .prepare('UPDATE console_users SET role = ? WHERE name = ?')
           .run(role, name).changes;
         endSessionsOf(name);
-        return changed > 0;
+        return changed > 0 ? 'changed' : 'no-such-user';
       });
     },
-    async removeConsoleUser(name) {
-      return atomically(() => {
+    async removeConsoleUser(name, options) {
+      return exclusively(() => {
+        if (options?.keepAnOperator && isLastOperator(name)) return 'last-operator';
         const removed = db.prepare('DELETE FROM console_users WHERE name = ?').run(name).changes;
         endSessionsOf(name);
-        return removed > 0;
+        return removed > 0 ? 'changed' : 'no-such-user';
       });
     },
     async recordConsoleSignIn(name, at) {

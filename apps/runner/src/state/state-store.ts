@@ -116,12 +116,18 @@ export interface StateStore {
    * Gives an account another role (`crm-sync users role`) and ends its sessions in the same transaction, as
    * `setConsolePassword` does: a session keeps the role it was signed in with, so none may outlive the change.
    * `changedAt` is when the change was made (ISO 8601), for a store that keeps it beside the account; the SQLite
-   * store's accounts table has no column for it (the audit entry the command records keeps the time). False when
-   * there is no such account. Whether the account is the last operator is the caller's check.
+   * store's accounts table has no column for it (the audit entry the command records keeps the time). With
+   * `keepAnOperator`, a change that would leave no operator account is refused in the same transaction, so two
+   * changes at once cannot both pass the check.
    */
-  setConsoleUserRole(name: string, role: ConsoleRole, changedAt: string): Promise<boolean>;
-  /** Removes an account and ends its sessions; false when there is no such account. */
-  removeConsoleUser(name: string): Promise<boolean>;
+  setConsoleUserRole(
+    name: string,
+    role: ConsoleRole,
+    changedAt: string,
+    options?: AccountChangeOptions,
+  ): Promise<AccountChange>;
+  /** Removes an account and ends its sessions; `keepAnOperator` as for `setConsoleUserRole`. */
+  removeConsoleUser(name: string, options?: AccountChangeOptions): Promise<AccountChange>;
   recordConsoleSignIn(name: string, at: string): Promise<void>;
 
   /** Console sessions, keyed by the SHA-256 of the cookie's id (the id itself is never stored). */
@@ -269,6 +275,14 @@ export interface RecordError {
  * One change a verified webhook delivery announced, as the inbox stores it. Webhooks only say what changed, never
  * how: the targeted sync reads the record again, so an event carries ids and kinds, no personal data.
  */
+/** How a role change or a removal ended: done, no account by that name, or refused as the last operator's. */
+export type AccountChange = 'changed' | 'no-such-user' | 'last-operator';
+
+export interface AccountChangeOptions {
+  /** Refuse the change when it would leave no operator account. */
+  readonly keepAnOperator?: boolean | undefined;
+}
+
 export interface InboxEvent {
   readonly system: 'hubspot' | 'visma-nxt';
   /**

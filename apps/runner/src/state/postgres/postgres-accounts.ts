@@ -11,6 +11,7 @@ import {
   toSession,
   userRow,
 } from '../account-rows.js';
+import type { AccountChange } from '../state-store.js';
 import type { PostgresDatabase } from './postgres-database.js';
 
 /**
@@ -25,6 +26,29 @@ function postgresUsers(db: PostgresDatabase) {
       const changed = await db.write(sql, parameters);
       await endSessionsOf(name);
       return (changed.rowCount ?? 0) > 0;
+    });
+  /**
+   * A role change or a removal, refused when `keepAnOperator` and it would take away the last operator. The table
+   * lock conflicts with itself, so two such changes run one after the other and the second sees the first's
+   * result (https://www.postgresql.org/docs/15/explicit-locking.html#LOCKING-TABLES); plain reads go on.
+   */
+  const guardedChange = (
+    name: string,
+    keepAnOperator: boolean,
+    change: () => Promise<{ rowCount: number | null }>,
+  ): Promise<AccountChange> =>
+    db.transaction(async () => {
+      if (keepAnOperator) {
+        await db.write('LOCK TABLE console_users IN SHARE ROW EXCLUSIVE MODE');
+        const operators = await db.read(
+          z.object({ name: z.string() }),
+          "SELECT name FROM console_users WHERE role = 'operator'",
+        );
+        if (operators.length === 1 && operators[0]?.name === name) return 'last-operator';
+      }
+      const changed = await change();
+      await endSessionsOf(name);
+      return (changed.rowCount ?? 0) > 0 ? 'changed' : 'no-such-user';
     });
   return {
     async addConsoleUser(user) {
@@ -54,11 +78,15 @@ function postgresUsers(db: PostgresDatabase) {
       );
     },
     // `changedAt` has no column (the same schema as SQLite's): the audit entry of the change keeps the time.
-    async setConsoleUserRole(name, role) {
-      return changeAndEndSessions('UPDATE console_users SET role = $1 WHERE name = $2', [role, name], name);
+    async setConsoleUserRole(name, role, _changedAt, options) {
+      return guardedChange(name, options?.keepAnOperator === true && role !== 'operator', () =>
+        db.write('UPDATE console_users SET role = $1 WHERE name = $2', [role, name]),
+      );
     },
-    async removeConsoleUser(name) {
-      return changeAndEndSessions('DELETE FROM console_users WHERE name = $1', [name], name);
+    async removeConsoleUser(name, options) {
+      return guardedChange(name, options?.keepAnOperator === true, () =>
+        db.write('DELETE FROM console_users WHERE name = $1', [name]),
+      );
     },
     async recordConsoleSignIn(name, at) {
       await db.write('UPDATE console_users SET last_sign_in_at = $1 WHERE name = $2', [at, name]);
