@@ -78,7 +78,7 @@ describeStateBackends('console accounts in the state store', (backend) => {
     expect(await store.setConsolePassword('bob', 'h3', '2026-03-02T10:00:00.000Z')).toBe(false);
   });
 
-  it('changes a role, ending only that user’s sessions, and keeps it across a reopen', async () => {
+  const twoOperators = async () => {
     for (const name of ['alice', 'bob'])
       await store.addConsoleUser({
         name,
@@ -86,6 +86,11 @@ describeStateBackends('console accounts in the state store', (backend) => {
         passwordHash: `hash-${name}`,
         createdAt: '2026-03-02T09:00:00.000Z',
       });
+  };
+  const keep = { keepAnOperator: true };
+
+  it('changes a role, ending only that user’s sessions, and keeps it across a reopen', async () => {
+    await twoOperators();
     await store.createConsoleSession(session('a1', 'alice'));
     await store.createConsoleSession(session('a2', 'alice'));
     await store.createConsoleSession(session('b1', 'bob'));
@@ -114,17 +119,6 @@ describeStateBackends('console accounts in the state store', (backend) => {
     );
     expect((await store.consoleUsers()).map((user) => user.name)).toEqual(['alice', 'bob']);
   });
-
-  const twoOperators = async () => {
-    for (const name of ['alice', 'bob'])
-      await store.addConsoleUser({
-        name,
-        role: 'operator',
-        passwordHash: `hash-${name}`,
-        createdAt: '2026-03-02T09:00:00.000Z',
-      });
-  };
-  const keep = { keepAnOperator: true };
 
   it('keeps an operator: refuses to demote or remove the last one unless told not to', async () => {
     await twoOperators();
