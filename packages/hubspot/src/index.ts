@@ -7,6 +7,7 @@ export { createHubSpotClient } from './client.js';
 export type { HubSpotError, HubSpotErrorKind, ValueRefusal } from './errors.js';
 export { isHubSpotError } from './errors.js';
 export type {
+  BatchReadOptions,
   BatchResult,
   InlineAssociation,
   ObjectPage,
