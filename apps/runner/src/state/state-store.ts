@@ -275,14 +275,6 @@ export interface RecordError {
  * One change a verified webhook delivery announced, as the inbox stores it. Webhooks only say what changed, never
  * how: the targeted sync reads the record again, so an event carries ids and kinds, no personal data.
  */
-/** How a role change or a removal ended: done, no account by that name, or refused as the last operator's. */
-export type AccountChange = 'changed' | 'no-such-user' | 'last-operator';
-
-export interface AccountChangeOptions {
-  /** Refuse the change when it would leave no operator account. */
-  readonly keepAnOperator?: boolean | undefined;
-}
-
 export interface InboxEvent {
   readonly system: 'hubspot' | 'visma-nxt';
   /**
@@ -323,6 +315,14 @@ export interface Run {
 
 /** What a console account may do: `viewer` sees everything (personal data masked), `operator` also acts. */
 export type ConsoleRole = 'viewer' | 'operator';
+
+/** How a role change or a removal ended: done, no account by that name, or refused as the last operator's. */
+export type AccountChange = 'changed' | 'no-such-user' | 'last-operator';
+
+export interface AccountChangeOptions {
+  /** Refuse the change when it would leave no operator account. */
+  readonly keepAnOperator?: boolean | undefined;
+}
 
 export interface NewConsoleUser {
   /** Lowercase; see `console/auth/user-names.ts` for the rule. */
